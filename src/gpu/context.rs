@@ -1,0 +1,150 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+
+/// A headless wgpu device plus the pipeline cache. Cheap to share behind `&`.
+pub struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    pub info: wgpu::AdapterInfo,
+    pub limits: wgpu::Limits,
+    pipelines: Mutex<HashMap<(&'static str, &'static str), Arc<wgpu::ComputePipeline>>>,
+}
+
+/// What `paintflow info` prints about an adapter.
+pub struct AdapterSummary {
+    pub name: String,
+    pub backend: String,
+    pub device_type: String,
+    pub driver: String,
+}
+
+fn summarize(info: &wgpu::AdapterInfo) -> AdapterSummary {
+    AdapterSummary {
+        name: info.name.clone(),
+        backend: format!("{:?}", info.backend),
+        device_type: format!("{:?}", info.device_type),
+        driver: format!("{} {}", info.driver, info.driver_info).trim().to_string(),
+    }
+}
+
+impl Gpu {
+    /// Create a device on the best adapter. `adapter_name` (or the environment variable
+    /// `WGPU_ADAPTER_NAME`) picks by case-insensitive substring; `WGPU_BACKEND` limits backends.
+    pub fn new(adapter_name: Option<&str>) -> Result<Gpu> {
+        pollster::block_on(Self::new_async(adapter_name))
+    }
+
+    async fn new_async(adapter_name: Option<&str>) -> Result<Gpu> {
+        // Mesa's device-select layer probes Wayland/X11 and prints errors on headless machines;
+        // we choose the adapter ourselves, so it has nothing to add.
+        if std::env::var_os("NODEVICE_SELECT").is_none() {
+            std::env::set_var("NODEVICE_SELECT", "1");
+        }
+        // Vulkan, Metal and DX12 unless WGPU_BACKEND says otherwise (GL has no storage-buffer
+        // guarantees worth relying on and probes window systems on headless machines).
+        let backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        desc.backends = backends;
+        let instance = wgpu::Instance::new(desc);
+        let wanted = adapter_name
+            .map(str::to_string)
+            .or_else(|| std::env::var("WGPU_ADAPTER_NAME").ok())
+            .map(|s| s.to_lowercase());
+        let adapters = instance.enumerate_adapters(backends).await;
+        let names: Vec<String> = adapters.iter().map(|a| a.get_info().name).collect();
+        let adapter = match &wanted {
+            Some(w) => adapters.into_iter().find(|a| a.get_info().name.to_lowercase().contains(w.as_str())).ok_or_else(|| {
+                Error::NoAdapter { detail: format!(" named like '{w}' (available: {})", if names.is_empty() { "none".into() } else { names.join(", ") }) }
+            })?,
+            None => {
+                // Prefer a discrete GPU, then integrated, then anything (CPU drivers last).
+                let rank = |a: &wgpu::Adapter| match a.get_info().device_type {
+                    wgpu::DeviceType::DiscreteGpu => 0,
+                    wgpu::DeviceType::IntegratedGpu => 1,
+                    wgpu::DeviceType::VirtualGpu => 2,
+                    wgpu::DeviceType::Other => 3,
+                    wgpu::DeviceType::Cpu => 4,
+                };
+                let mut adapters = adapters;
+                adapters.sort_by_key(|a| (a.get_info().backend == wgpu::Backend::Gl, rank(a)));
+                adapters.into_iter().next().ok_or_else(|| Error::NoAdapter { detail: String::new() })?
+            }
+        };
+        let info = adapter.get_info();
+        // Ask for everything the adapter offers: wgpu's defaults cap storage buffers at 128 MiB.
+        let limits = adapter.limits();
+        let features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("paintflow"),
+                required_features: features,
+                required_limits: limits.clone(),
+                experimental_features: wgpu::ExperimentalFeatures::disabled(),
+                memory_hints: wgpu::MemoryHints::Performance,
+                trace: wgpu::Trace::Off,
+            })
+            .await
+            .map_err(|source| Error::Device { adapter: info.name.clone(), source })?;
+        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::new(HashMap::new()) })
+    }
+
+    pub fn summary(&self) -> AdapterSummary {
+        summarize(&self.info)
+    }
+
+    /// True on a CPU driver (lavapipe, SwiftShader, WARP): kernels pick barrier-free variants there.
+    pub fn is_cpu(&self) -> bool {
+        self.info.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// The compute pipeline for `entry` in WGSL `source`, compiled once per (module, entry).
+    pub fn pipeline(&self, module: &'static str, source: &'static str, entry: &'static str) -> Arc<wgpu::ComputePipeline> {
+        let mut cache = self.pipelines.lock().unwrap();
+        cache
+            .entry((module, entry))
+            .or_insert_with(|| {
+                let shader = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                    label: Some(module),
+                    source: wgpu::ShaderSource::Wgsl(source.into()),
+                });
+                Arc::new(self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                    label: Some(entry),
+                    layout: None,
+                    module: &shader,
+                    entry_point: Some(entry),
+                    compilation_options: Default::default(),
+                    cache: None,
+                }))
+            })
+            .clone()
+    }
+
+    /// Fail with a clear message when a buffer of `bytes` would exceed the device's limits.
+    pub fn check_buffer_size(&self, what: &str, bytes: u64) -> Result<()> {
+        let (limit, max) = if bytes > self.limits.max_storage_buffer_binding_size as u64 {
+            ("max_storage_buffer_binding_size", self.limits.max_storage_buffer_binding_size as u64)
+        } else if bytes > self.limits.max_buffer_size {
+            ("max_buffer_size", self.limits.max_buffer_size)
+        } else {
+            return Ok(());
+        };
+        let scale = (max as f64 / bytes as f64).sqrt();
+        Err(Error::TooLarge {
+            what: what.to_string(),
+            needed: bytes,
+            limit,
+            max,
+            hint: format!("try a size about {:.0}% of the current one (e.g. a smaller --size)", (scale * 95.0).floor().max(1.0)),
+        })
+    }
+
+    /// Block until all submitted work is done.
+    pub fn wait(&self) -> Result<()> {
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(|_| ())
+            .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
+    }
+}

@@ -1,0 +1,7 @@
+//! paintflow: neural style transfer for images and video, every kernel a hand-written WGSL
+//! compute shader run through wgpu, each next to a plain-Rust CPU reference.
+pub mod error;
+pub mod gpu;
+pub mod ops;
+
+pub use error::{Error, Result};

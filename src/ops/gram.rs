@@ -1,0 +1,78 @@
+//! Gram matrices G = F F^T / (C*H*W) of features F [C, H*W], and the backward dL/dF.
+use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::ops::dims3;
+use crate::Result;
+
+const SRC: &str = include_str!("../../shaders/gram.wgsl");
+
+/// Number of slices of the H*W axis: enough invocations to fill a device, slices of >= 256.
+fn splits(c: usize, np: usize) -> usize {
+    let blocks = c.div_ceil(4).pow(2);
+    let want = 8192usize.div_ceil(blocks);
+    want.clamp(1, np.div_ceil(256).max(1))
+}
+
+/// Recorded Gram forward for one feature shape; owns its partial-sum scratch buffer.
+pub struct GramForward {
+    partials: Tensor,
+    splits: usize,
+}
+
+impl GramForward {
+    pub fn new(gpu: &Gpu, shape: &[usize]) -> Result<Self> {
+        let (c, h, w) = dims3(shape);
+        let splits = splits(c, h * w);
+        Ok(GramForward { partials: Tensor::zeros(gpu, &[splits, c, c], "gram partials")?, splits })
+    }
+
+    /// gram [C, C] = F F^T / (C*H*W) for features [C, H, W].
+    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, features: &Tensor, gram: &Tensor) {
+        let (c, h, w) = dims3(&features.shape);
+        assert_eq!(gram.len(), c * c, "gram output shape");
+        let np = h * w;
+        let chunk = np.div_ceil(self.splits);
+        let scale = 1.0 / (c * np) as f32;
+        let params = |acc: u32| Params::new().u(c).u(np).u(self.splits).u(chunk).u(c.div_ceil(4)).f(scale).u(acc).u(0u32);
+        plan.dispatch_1d(gpu, "gram", SRC, "gram_partial", params(0), &[&features.buffer, &self.partials.buffer], self.splits * c.div_ceil(4).pow(2));
+        plan.dispatch_1d(gpu, "gram", SRC, "gram_reduce", params(0), &[&self.partials.buffer, &gram.buffer], c * c);
+    }
+}
+
+/// grad_f [C, H, W] (+)= (dG + dG^T) F / (C*H*W), the gradient through G = F F^T / (C*H*W).
+pub fn backward(gpu: &Gpu, plan: &mut Plan, features: &Tensor, grad_gram: &Tensor, grad_f: &Tensor, accumulate: bool) {
+    let (c, h, w) = dims3(&features.shape);
+    assert_eq!(grad_gram.len(), c * c, "gram gradient shape");
+    assert_eq!(grad_f.len(), features.len(), "feature gradient shape");
+    let np = h * w;
+    let scale = 1.0 / (c * np) as f32;
+    let params = Params::new().u(c).u(np).u(1u32).u(np).u(c.div_ceil(4)).f(scale).u(accumulate as u32).u(0u32);
+    plan.dispatch_1d(gpu, "gram", SRC, "gram_backward", params, &[&features.buffer, &grad_f.buffer, &grad_gram.buffer], c.div_ceil(4) * np.div_ceil(4));
+}
+
+pub fn flops(c: usize, np: usize) -> f64 {
+    2.0 * (c * c * np) as f64
+}
+
+pub fn forward_cpu(f: &[f32], c: usize, np: usize) -> Vec<f32> {
+    let scale = 1.0 / (c * np) as f64;
+    let mut g = vec![0.0; c * c];
+    for i in 0..c {
+        for j in 0..c {
+            let s: f64 = (0..np).map(|q| f[i * np + q] as f64 * f[j * np + q] as f64).sum();
+            g[i * c + j] = (s * scale) as f32;
+        }
+    }
+    g
+}
+
+pub fn backward_cpu(f: &[f32], dg: &[f32], c: usize, np: usize) -> Vec<f32> {
+    let scale = 1.0 / (c * np) as f64;
+    let mut df = vec![0.0; c * np];
+    for i in 0..c {
+        for q in 0..np {
+            let s: f64 = (0..c).map(|j| (dg[i * c + j] as f64 + dg[j * c + i] as f64) * f[j * np + q] as f64).sum();
+            df[i * np + q] = (s * scale) as f32;
+        }
+    }
+    df
+}

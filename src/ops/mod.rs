@@ -1,0 +1,22 @@
+//! Kernel families. Each file holds the host side of one WGSL file in `shaders/` (recording its
+//! launches into a [`Plan`](crate::gpu::Plan)) and, beside it, the plain-Rust CPU reference
+//! that the tests compare it with.
+pub mod adam;
+pub mod conv;
+pub mod elementwise;
+pub mod gram;
+pub mod image;
+pub mod loss;
+pub mod pool;
+pub mod reduce;
+
+/// The ImageNet mean (RGB, 0..255) subtracted from the network input.
+pub const IMAGENET_MEAN: [f32; 3] = [123.68, 116.779, 103.939];
+
+pub(crate) fn dims3(shape: &[usize]) -> (usize, usize, usize) {
+    match shape {
+        [c, h, w] => (*c, *h, *w),
+        [1, c, h, w] => (*c, *h, *w),
+        _ => panic!("expected a [C, H, W] tensor, got {shape:?}"),
+    }
+}

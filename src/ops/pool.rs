@@ -1,0 +1,87 @@
+//! 2x2 stride-2 max and average pooling, forward and backward (floor on odd sizes).
+use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::ops::dims3;
+
+const SRC: &str = include_str!("../../shaders/pool.wgsl");
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pool {
+    Max,
+    Avg,
+}
+
+/// Output shape of pooling a [C, H, W] tensor.
+pub fn out_shape(c: usize, h: usize, w: usize) -> [usize; 3] {
+    [c, h / 2, w / 2]
+}
+
+fn params(c: usize, h: usize, w: usize) -> Params {
+    Params::new().u(c).u(h).u(w).u(h / 2).u(w / 2).u(0u32).u(0u32).u(0u32)
+}
+
+pub fn forward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, out: &Tensor) {
+    let (c, h, w) = dims3(&input.shape);
+    assert_eq!(dims3(&out.shape), (c, h / 2, w / 2), "pool output shape");
+    let entry = match kind {
+        Pool::Max => "max_forward",
+        Pool::Avg => "avg_forward",
+    };
+    plan.dispatch_1d(gpu, "pool", SRC, entry, params(c, h, w), &[&input.buffer, &out.buffer], c * (h / 2) * (w / 2));
+}
+
+/// grad_in [C, H, W] from grad_out [C, H/2, W/2]; `input` is the forward input (max pooling
+/// routes each window's gradient to its first maximum).
+pub fn backward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, grad_out: &Tensor, grad_in: &Tensor) {
+    let (c, h, w) = dims3(&input.shape);
+    assert_eq!(dims3(&grad_out.shape), (c, h / 2, w / 2), "pool grad_out shape");
+    assert_eq!(dims3(&grad_in.shape), (c, h, w), "pool grad_in shape");
+    let entry = match kind {
+        Pool::Max => "max_backward",
+        Pool::Avg => "avg_backward",
+    };
+    plan.dispatch_1d(gpu, "pool", SRC, entry, params(c, h, w), &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w);
+}
+
+pub fn forward_cpu(kind: Pool, x: &[f32], c: usize, h: usize, w: usize) -> Vec<f32> {
+    let (ho, wo) = (h / 2, w / 2);
+    let mut out = vec![0.0; c * ho * wo];
+    for ch in 0..c {
+        for oy in 0..ho {
+            for ox in 0..wo {
+                let v = |dy: usize, dx: usize| x[(ch * h + oy * 2 + dy) * w + ox * 2 + dx];
+                let win = [v(0, 0), v(0, 1), v(1, 0), v(1, 1)];
+                out[(ch * ho + oy) * wo + ox] = match kind {
+                    Pool::Max => win.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+                    Pool::Avg => win.iter().sum::<f32>() * 0.25,
+                };
+            }
+        }
+    }
+    out
+}
+
+pub fn backward_cpu(kind: Pool, x: &[f32], gout: &[f32], c: usize, h: usize, w: usize) -> Vec<f32> {
+    let (ho, wo) = (h / 2, w / 2);
+    let mut gin = vec![0.0; c * h * w];
+    for ch in 0..c {
+        for oy in 0..ho {
+            for ox in 0..wo {
+                let g = gout[(ch * ho + oy) * wo + ox];
+                let at = |k: usize| (ch * h + oy * 2 + k / 2) * w + ox * 2 + k % 2;
+                match kind {
+                    Pool::Max => {
+                        let mut arg = 0;
+                        for k in 1..4 {
+                            if x[at(k)] > x[at(arg)] {
+                                arg = k;
+                            }
+                        }
+                        gin[at(arg)] += g;
+                    }
+                    Pool::Avg => (0..4).for_each(|k| gin[at(k)] += 0.25 * g),
+                }
+            }
+        }
+    }
+    gin
+}

@@ -1,0 +1,55 @@
+//! Two-pass, barrier-free sum reduction with Kahan compensation, writing one slot of a result
+//! buffer (how loss values are made without reading whole tensors back).
+use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::Result;
+
+const SRC: &str = include_str!("../../shaders/reduce.wgsl");
+
+/// What is summed.
+#[derive(Clone, Copy)]
+pub enum Sum<'a> {
+    /// sum of x
+    Plain(&'a Tensor),
+    /// sum of (x - y)^2
+    SquaredDiff(&'a Tensor, &'a Tensor),
+}
+
+/// A reduction over `n` elements; owns its partial-sum buffer.
+pub struct Reducer {
+    n: usize,
+    k: usize,
+    partials: Tensor,
+}
+
+impl Reducer {
+    pub fn new(gpu: &Gpu, n: usize) -> Result<Self> {
+        let k = n.div_ceil(64).clamp(1, 4096);
+        Ok(Reducer { n, k, partials: Tensor::zeros(gpu, &[k], "reduce partials")? })
+    }
+
+    /// out[slot] = scale * sum (or out[slot] += ... when `accumulate`).
+    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, what: Sum, scale: f32, out: &Tensor, slot: usize, accumulate: bool) {
+        assert!(slot < out.len(), "reduce slot {slot} outside an output of {}", out.len());
+        let (x, y, mode) = match what {
+            Sum::Plain(x) => (x, x, 0u32),
+            Sum::SquaredDiff(x, y) => {
+                assert_eq!(x.len(), y.len(), "squared difference lengths");
+                (x, y, 1)
+            }
+        };
+        assert_eq!(x.len(), self.n, "reduction length");
+        let chunk = self.n.div_ceil(self.k);
+        let params = Params::new().u(self.n).u(chunk).u(self.k).u(mode).f(scale).u(slot).u(accumulate as u32).u(0u32);
+        plan.dispatch_1d(gpu, "reduce", SRC, "reduce_partial", params.clone(), &[&x.buffer, &y.buffer, &self.partials.buffer], self.k);
+        let p = &self.partials.buffer;
+        plan.dispatch(gpu, "reduce", SRC, "reduce_final", params, &[p, p, &out.buffer], [1, 1, 1]);
+    }
+}
+
+/// CPU reference in f64.
+pub fn sum_cpu(what: &[f32], other: Option<&[f32]>) -> f64 {
+    match other {
+        None => what.iter().map(|&v| v as f64).sum(),
+        Some(y) => what.iter().zip(y).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum(),
+    }
+}

@@ -1,0 +1,80 @@
+//! Test helpers: one shared GPU device, a seeded random generator (fresh seed per run, printed,
+//! or fixed with PAINTFLOW_TEST_SEED), and relative-error checks.
+#![allow(dead_code)]
+use std::sync::OnceLock;
+
+use paintflow::gpu::{Gpu, Tensor};
+
+pub fn gpu() -> &'static Gpu {
+    static GPU: OnceLock<Gpu> = OnceLock::new();
+    GPU.get_or_init(|| {
+        let g = Gpu::new(None).expect("these tests need a GPU adapter (on CPU-only machines: apt-get install mesa-vulkan-drivers)");
+        eprintln!("testing on {} ({:?})", g.info.name, g.info.backend);
+        g
+    })
+}
+
+/// xorshift64*: small, deterministic given its seed.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for one test; the seed is fresh each run unless PAINTFLOW_TEST_SEED is set.
+    pub fn new(test: &str) -> Rng {
+        let seed = std::env::var("PAINTFLOW_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+        });
+        let mixed = seed ^ test.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+        eprintln!("{test}: PAINTFLOW_TEST_SEED={seed}");
+        Rng(mixed | 1)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+    }
+
+    /// Uniform in [-1, 1).
+    pub fn uniform(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+
+    pub fn vec(&mut self, n: usize, scale: f32) -> Vec<f32> {
+        (0..n).map(|_| self.uniform() * scale).collect()
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// ||a - b|| / ||b|| (0 when both are zero), NaN-propagating.
+pub fn rel_err(a: &[f32], b: &[f32]) -> f64 {
+    assert_eq!(a.len(), b.len(), "length mismatch");
+    let num: f64 = a.iter().zip(b).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).sum();
+    let den: f64 = b.iter().map(|&y| (y as f64).powi(2)).sum();
+    if den == 0.0 {
+        num.sqrt()
+    } else {
+        (num / den).sqrt()
+    }
+}
+
+#[track_caller]
+pub fn assert_close(what: &str, gpu: &[f32], cpu: &[f32], tol: f64) {
+    assert!(gpu.iter().all(|v| v.is_finite()), "{what}: GPU output has NaN/Inf (an element was not written?)");
+    let e = rel_err(gpu, cpu);
+    assert!(e < tol, "{what}: relative error {e:.3e} >= {tol:.0e}");
+}
+
+/// A tensor filled with NaN, so an element the kernel fails to write shows up.
+pub fn poisoned(shape: &[usize]) -> Tensor {
+    let t = Tensor::zeros(gpu(), shape, "poisoned output").unwrap();
+    t.poison(gpu()).unwrap();
+    t
+}
+
+pub fn upload(shape: &[usize], data: &[f32]) -> Tensor {
+    Tensor::from_slice(gpu(), shape, data, "test input").unwrap()
+}

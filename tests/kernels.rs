@@ -1,0 +1,249 @@
+//! Every kernel against its CPU reference on fresh random inputs of awkward shapes, outputs
+//! poisoned with NaN first. Tolerances: 1e-5 elementwise, 1e-4 for reductions and convolutions.
+mod common;
+
+use common::*;
+use paintflow::gpu::{Plan, Tensor};
+use paintflow::ops::{adam, conv, elementwise, gram, image, loss, pool, reduce};
+
+const ELEMENTWISE_TOL: f64 = 1e-5;
+const REDUCTION_TOL: f64 = 1e-4;
+
+/// (cin, cout, h, w): odd sizes, 1-pixel edges, channel counts that are not multiples of the
+/// 4x4 register tile, and 3 and 512 channels.
+const CONV_SHAPES: &[(usize, usize, usize, usize)] =
+    &[(3, 64, 9, 11), (1, 1, 1, 1), (5, 7, 1, 13), (6, 3, 11, 1), (13, 9, 17, 18), (512, 6, 5, 3), (3, 512, 3, 5), (64, 64, 12, 16)];
+
+#[test]
+fn conv_forward_matches_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("conv_forward");
+    for &(cin, cout, h, w) in CONV_SHAPES {
+        for relu in [false, true] {
+            let x = rng.vec(cin * h * w, 1.0);
+            let wt = rng.vec(cout * cin * 9, 0.5);
+            let b = rng.vec(cout, 0.5);
+            let weights = conv::ConvWeights::new(g, cout, cin, &wt, &b, "w").unwrap();
+            let out = poisoned(&[cout, h, w]);
+            let mut plan = Plan::new();
+            conv::forward(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, relu);
+            plan.run(g).unwrap();
+            let want = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
+            assert_close(&format!("conv {cin}->{cout} {h}x{w} relu={relu}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
+        }
+    }
+}
+
+#[test]
+fn conv_backward_input_matches_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("conv_backward");
+    for &(cin, cout, h, w) in CONV_SHAPES {
+        let gout = rng.vec(cout * h * w, 1.0);
+        let wt = rng.vec(cout * cin * 9, 0.5);
+        let weights = conv::ConvWeights::new(g, cout, cin, &wt, &vec![0.0; cout], "w").unwrap();
+        let gin = poisoned(&[cin, h, w]);
+        let mut plan = Plan::new();
+        conv::backward_input(g, &mut plan, &upload(&[cout, h, w], &gout), &weights, &gin);
+        plan.run(g).unwrap();
+        let want = conv::backward_input_cpu(&gout, cout, h, w, &wt, cin);
+        assert_close(&format!("conv backward {cin}->{cout} {h}x{w}"), &gin.read(g).unwrap(), &want, REDUCTION_TOL);
+    }
+}
+
+const POOL_SHAPES: &[(usize, usize, usize)] = &[(3, 9, 11), (1, 2, 2), (5, 1, 7), (7, 8, 1), (64, 17, 16), (512, 5, 4)];
+
+#[test]
+fn pooling_forward_and_backward_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("pooling");
+    for &(c, h, w) in POOL_SHAPES {
+        for kind in [pool::Pool::Max, pool::Pool::Avg] {
+            let x = rng.vec(c * h * w, 2.0);
+            let xt = upload(&[c, h, w], &x);
+            let out = poisoned(&pool::out_shape(c, h, w));
+            let gout = rng.vec(out.len(), 1.0);
+            let gin = poisoned(&[c, h, w]);
+            let mut plan = Plan::new();
+            pool::forward(g, &mut plan, kind, &xt, &out);
+            pool::backward(g, &mut plan, kind, &xt, &upload(&out.shape, &gout), &gin);
+            plan.run(g).unwrap();
+            let what = format!("{kind:?} pool {c}x{h}x{w}");
+            if !out.is_empty() {
+                assert_close(&what, &out.read(g).unwrap(), &pool::forward_cpu(kind, &x, c, h, w), ELEMENTWISE_TOL);
+            }
+            let want = pool::backward_cpu(kind, &x, &gout, c, h, w);
+            let got = gin.read(g).unwrap();
+            assert!(got.iter().all(|v| v.is_finite()), "{what} backward left NaN");
+            assert!(rel_err(&got, &want) < ELEMENTWISE_TOL, "{what} backward: {:e}", rel_err(&got, &want));
+        }
+    }
+}
+
+#[test]
+fn relu_backward_and_axpby_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("elementwise");
+    for n in [1usize, 63, 65, 1000, 70_001] {
+        let act: Vec<f32> = rng.vec(n, 1.0).into_iter().map(|v| v.max(0.0)).collect();
+        let grad = rng.vec(n, 1.0);
+        let gt = upload(&[n], &grad);
+        let mut plan = Plan::new();
+        elementwise::relu_backward(g, &mut plan, &upload(&[n], &act), &gt);
+        plan.run(g).unwrap();
+        assert_close("relu_backward", &gt.read(g).unwrap(), &elementwise::relu_backward_cpu(&act, &grad), ELEMENTWISE_TOL);
+
+        let x = rng.vec(n, 1.0);
+        for (a, b) in [(0.7f32, 0.0f32), (-1.5, 0.25)] {
+            let y = if b == 0.0 { poisoned(&[n]) } else { upload(&[n], &grad) };
+            let mut plan = Plan::new();
+            elementwise::axpby(g, &mut plan, a, &upload(&[n], &x), b, &y);
+            plan.run(g).unwrap();
+            assert_close("axpby", &y.read(g).unwrap(), &elementwise::axpby_cpu(a, &x, b, &grad), ELEMENTWISE_TOL);
+        }
+    }
+}
+
+#[test]
+fn gram_forward_and_backward_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("gram");
+    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (5, 1, 7), (13, 17, 3), (64, 33, 31), (512, 3, 5), (6, 128, 96)] {
+        let f = rng.vec(c * h * w, 1.0);
+        let ft = upload(&[c, h, w], &f);
+        let gram = poisoned(&[c, c]);
+        let fwd = gram::GramForward::new(g, &[c, h, w]).unwrap();
+        let dg = rng.vec(c * c, 1.0);
+        let df = poisoned(&[c, h, w]);
+        let mut plan = Plan::new();
+        fwd.record(g, &mut plan, &ft, &gram);
+        gram::backward(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, false);
+        plan.run(g).unwrap();
+        let what = format!("gram {c}x{h}x{w}");
+        assert_close(&what, &gram.read(g).unwrap(), &gram::forward_cpu(&f, c, h * w), REDUCTION_TOL);
+        let want = gram::backward_cpu(&f, &dg, c, h * w);
+        assert_close(&format!("{what} backward"), &df.read(g).unwrap(), &want, REDUCTION_TOL);
+
+        // accumulate mode adds onto what is there
+        let mut plan = Plan::new();
+        gram::backward(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, true);
+        plan.run(g).unwrap();
+        let twice: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
+        assert_close(&format!("{what} backward accumulate"), &df.read(g).unwrap(), &twice, REDUCTION_TOL);
+    }
+}
+
+#[test]
+fn reduction_is_accurate_on_millions_of_elements() {
+    let g = gpu();
+    let mut rng = Rng::new("reduce");
+    for n in [1usize, 7, 64, 4097, 1_000_003, 3 * 1920 * 1080] {
+        // A large positive offset makes naive float32 summation lose digits.
+        let x: Vec<f32> = rng.vec(n, 1.0).into_iter().map(|v| 100.0 + v).collect();
+        let y = rng.vec(n, 1.0);
+        let out = poisoned(&[3]);
+        let r = reduce::Reducer::new(g, n).unwrap();
+        let (xt, yt) = (upload(&[n], &x), upload(&[n], &y));
+        let mut plan = Plan::new();
+        r.record(g, &mut plan, reduce::Sum::Plain(&xt), 1.0, &out, 0, false);
+        r.record(g, &mut plan, reduce::Sum::SquaredDiff(&xt, &yt), 0.5, &out, 1, false);
+        r.record(g, &mut plan, reduce::Sum::Plain(&yt), 2.0, &out, 2, false);
+        r.record(g, &mut plan, reduce::Sum::Plain(&yt), 1.0, &out, 2, true);
+        plan.run(g).unwrap();
+        let got = out.read(g).unwrap();
+        let want = [reduce::sum_cpu(&x, None), 0.5 * reduce::sum_cpu(&x, Some(&y)), 3.0 * reduce::sum_cpu(&y, None)];
+        for k in 0..2 {
+            let e = (got[k] as f64 - want[k]).abs() / want[k].abs();
+            assert!(e < 1e-5, "sum {k} of {n}: got {} want {} (rel {e:e})", got[k], want[k]);
+        }
+        // a sum of zero-mean values: compare against the scale of the terms
+        let scale: f64 = y.iter().map(|v| v.abs() as f64).sum::<f64>() * 3.0;
+        assert!((got[2] as f64 - want[2]).abs() <= 1e-5 * scale, "signed sum of {n}: got {} want {}", got[2], want[2]);
+    }
+}
+
+#[test]
+fn mse_and_tv_losses_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("losses");
+    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (2, 1, 9), (3, 10, 1), (512, 12, 16), (3, 96, 128)] {
+        let n = c * h * w;
+        let a = rng.vec(n, 10.0);
+        let b = rng.vec(n, 10.0);
+        let losses = poisoned(&[4]);
+        let grad = poisoned(&[c, h, w]);
+        let tvgrad = upload(&[c, h, w], &b); // TV accumulates onto existing contents
+        let at = upload(&[c, h, w], &a);
+        let mse = loss::Mse::new(g, n).unwrap();
+        let tv = loss::TotalVariation::new(g, &[c, h, w]).unwrap();
+        let mut plan = Plan::new();
+        mse.record(g, &mut plan, 3.5, &at, &upload(&[c, h, w], &b), &grad, false, &losses, 0);
+        tv.record(g, &mut plan, 0.7, &at, &tvgrad, true, &losses, 1);
+        plan.run(g).unwrap();
+        let got = losses.read(g).unwrap();
+        let (mv, mg) = loss::mse_cpu(3.5, &a, &b);
+        let (tvv, tg) = loss::tv_cpu(0.7, &a, c, h, w);
+        let what = format!("{c}x{h}x{w}");
+        assert!((got[0] as f64 - mv).abs() <= REDUCTION_TOL * mv.abs(), "mse value {what}: {} vs {mv}", got[0]);
+        assert!((got[1] as f64 - tvv).abs() <= REDUCTION_TOL * tvv.abs().max(1e-12), "tv value {what}: {} vs {tvv}", got[1]);
+        assert_close(&format!("mse grad {what}"), &grad.read(g).unwrap(), &mg, ELEMENTWISE_TOL);
+        let tg_plus_b: Vec<f32> = tg.iter().zip(&b).map(|(x, y)| x + y).collect();
+        assert_close(&format!("tv grad {what}"), &tvgrad.read(g).unwrap(), &tg_plus_b, ELEMENTWISE_TOL);
+    }
+}
+
+#[test]
+fn adam_steps_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("adam");
+    for &(c, h, w) in &[(3usize, 7usize, 5usize), (1, 1, 1), (3, 1, 129), (3, 96, 128)] {
+        let n = c * h * w;
+        for clamp in [None, Some(([-10.0, -20.0, -5.0], [10.0, 5.0, 20.0]))] {
+            let cfg = adam::AdamConfig { lr: 2.0, beta1: 0.9, beta2: 0.999, eps: 1e-8, clamp };
+            let mut x = rng.vec(n, 15.0);
+            let xt = upload(&[c, h, w], &x);
+            let opt = adam::Adam::new(g, n, cfg).unwrap();
+            let (mut m, mut v) = (vec![0.0; n], vec![0.0; n]);
+            for t in 1..=3 {
+                let gr = rng.vec(n, 1.0 + t as f32);
+                let mut plan = Plan::new();
+                opt.record(g, &mut plan, &upload(&[c, h, w], &gr), &xt, h * w);
+                plan.run(g).unwrap();
+                adam::step_cpu(&cfg, t, &gr, &mut x, &mut m, &mut v, h * w);
+            }
+            assert_close(&format!("adam {c}x{h}x{w} clamp={}", clamp.is_some()), &xt.read(g).unwrap(), &x, ELEMENTWISE_TOL);
+        }
+    }
+}
+
+#[test]
+fn image_pre_and_post_processing_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("image");
+    for &(h, w) in &[(1usize, 1usize), (7, 9), (1, 300), (97, 1), (96, 128)] {
+        let rgb: Vec<u8> = (0..h * w * 3).map(|_| rng.below(256) as u8).collect();
+        let rgba = Tensor::zeros(g, &[h * w], "rgba").unwrap();
+        rgba.write_u32(g, &image::pack_rgb(&rgb)).unwrap();
+        let planar = poisoned(&[3, h, w]);
+        let mut plan = Plan::new();
+        image::preprocess(g, &mut plan, &rgba, &planar);
+        plan.run(g).unwrap();
+        let want = image::preprocess_cpu(&rgb);
+        assert_close(&format!("preprocess {h}x{w}"), &planar.read(g).unwrap(), &want, ELEMENTWISE_TOL);
+
+        // Post-processing rounds and clamps: push some values out of range.
+        let mut p = want.clone();
+        for v in p.iter_mut() {
+            *v += rng.uniform() * 300.0;
+        }
+        let pt = upload(&[3, h, w], &p);
+        let out = Tensor::zeros(g, &[h * w], "rgba out").unwrap();
+        out.write_u32(g, &vec![0xdeadbeef; h * w]).unwrap();
+        let mut plan = Plan::new();
+        image::postprocess(g, &mut plan, &pt, &out);
+        plan.run(g).unwrap();
+        let got = image::unpack_rgb(&out.read_u32(g).unwrap());
+        assert_eq!(got, image::postprocess_cpu(&p), "postprocess {h}x{w}");
+        assert!(out.read_u32(g).unwrap().iter().all(|px| px >> 24 == 255), "alpha must be opaque");
+    }
+}
