@@ -3,5 +3,8 @@
 pub mod error;
 pub mod gpu;
 pub mod ops;
+pub mod style;
+pub mod vgg;
+pub mod weights;
 
 pub use error::{Error, Result};

@@ -1,0 +1,340 @@
+//! Gatys et al. neural style transfer on the GPU: content loss on one VGG layer, Gram-matrix style
+//! losses on several, total variation, and Adam on the pixels. One iteration is one recorded plan
+//! (forward, losses, backward, Adam) replayed without allocation or readback.
+use crate::error::{Error, Result};
+use crate::gpu::{Gpu, Plan, Tensor};
+use crate::ops::adam::{Adam, AdamConfig};
+use crate::ops::gram::{self, GramForward};
+use crate::ops::loss::{Mse, TotalVariation};
+use crate::ops::{image as imgops, IMAGENET_MEAN};
+use crate::vgg::{layer_index, Vgg, VggPass};
+
+/// Loss weights and layers. Defaults follow the reference (golden) implementation:
+/// content 5 * mean((F - P)^2) on relu4_2, style 100 * sum_L mean((G_L - A_L)^2).
+#[derive(Clone, Debug)]
+pub struct LossConfig {
+    pub content_layer: usize,
+    pub content_weight: f32,
+    /// (layer index, relative weight) of each style layer.
+    pub style_layers: Vec<(usize, f32)>,
+    pub style_weight: f32,
+    pub tv_weight: f32,
+}
+
+impl Default for LossConfig {
+    fn default() -> Self {
+        let style = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"];
+        LossConfig {
+            content_layer: layer_index("relu4_2").unwrap(),
+            content_weight: 5.0,
+            style_layers: style.iter().map(|l| (layer_index(l).unwrap(), 1.0)).collect(),
+            style_weight: 100.0,
+            tv_weight: 0.0,
+        }
+    }
+}
+
+impl LossConfig {
+    /// The deepest layer any loss reads.
+    pub fn depth(&self) -> usize {
+        self.style_layers.iter().map(|l| l.0).chain([self.content_layer]).max().unwrap() + 1
+    }
+}
+
+/// Loss values of one iteration.
+#[derive(Clone, Debug, Default)]
+pub struct Losses {
+    pub content: f32,
+    /// Per style layer, in `LossConfig::style_layers` order (already weighted).
+    pub style_layers: Vec<f32>,
+    pub style: f32,
+    pub tv: f32,
+    pub total: f32,
+}
+
+/// An RGB image in host memory (8 bits per channel).
+pub type Rgb = image::RgbImage;
+
+/// Everything for optimising one image size: the VGG buffers, the loss targets and terms,
+/// Adam's state and the recorded iteration.
+pub struct Optimizer {
+    pub h: usize,
+    pub w: usize,
+    pub cfg: LossConfig,
+    pub pass: VggPass,
+    pixels: Tensor,
+    content_target: Tensor,
+    style_targets: Vec<Tensor>,
+    grams: Vec<Tensor>,
+    gram_grads: Vec<Tensor>,
+    losses: Tensor,
+    last_good: Tensor,
+    adam: Adam,
+    /// Extra gradient added to the image gradient each iteration (video's temporal term), if any.
+    iteration: Plan,
+    forward_only: Plan,
+}
+
+impl Optimizer {
+    /// Build for an h x w image. `extra` may record more loss terms onto (image, image gradient,
+    /// loss buffer slot 7) after the VGG backward and before the Adam step.
+    pub fn new(gpu: &Gpu, vgg: &Vgg, cfg: LossConfig, adam: AdamConfig, h: usize, w: usize) -> Result<Optimizer> {
+        Self::with_extra(gpu, vgg, cfg, adam, h, w, |_, _, _, _| {})
+    }
+
+    pub fn with_extra(
+        gpu: &Gpu,
+        vgg: &Vgg,
+        cfg: LossConfig,
+        adam: AdamConfig,
+        h: usize,
+        w: usize,
+        extra: impl FnOnce(&mut Plan, &Tensor, &Tensor, &Tensor),
+    ) -> Result<Optimizer> {
+        let depth = cfg.depth();
+        if depth > vgg.depth() {
+            return Err(Error::Invalid(format!("the losses need {depth} VGG layers but the network has {}", vgg.depth())));
+        }
+        let pass = VggPass::new(gpu, depth, h, w)?;
+        let act_shape = |i: usize| pass.acts[i].shape.clone();
+        let content_target = Tensor::zeros(gpu, &act_shape(cfg.content_layer), "content target")?;
+        let mut style_targets = Vec::new();
+        let mut grams = Vec::new();
+        let mut gram_grads = Vec::new();
+        let mut gram_fwd = Vec::new();
+        let mut gram_mse = Vec::new();
+        for &(l, _) in &cfg.style_layers {
+            let c = pass.acts[l].shape[0];
+            style_targets.push(Tensor::zeros(gpu, &[c, c], "style target")?);
+            grams.push(Tensor::zeros(gpu, &[c, c], "gram")?);
+            gram_grads.push(Tensor::zeros(gpu, &[c, c], "gram grad")?);
+            gram_fwd.push(GramForward::new(gpu, &act_shape(l))?);
+            gram_mse.push(Mse::new(gpu, c * c)?);
+        }
+        let content_mse = Mse::new(gpu, pass.acts[cfg.content_layer].len())?;
+        let tv = TotalVariation::new(gpu, &[3, h, w])?;
+        let losses = Tensor::zeros(gpu, &[8], "losses")?;
+        let pixels = Tensor::zeros(gpu, &[h * w], "rgba pixels")?;
+        let last_good = Tensor::zeros(gpu, &[3, h, w], "last good image")?;
+        let adam = Adam::new(gpu, 3 * h * w, adam)?;
+
+        let upto = depth - 1;
+        let mut forward_only = Plan::new();
+        pass.record_forward(gpu, &mut forward_only, vgg, upto);
+
+        let mut it = Plan::new();
+        pass.record_forward(gpu, &mut it, vgg, upto);
+        for (k, &(l, _)) in cfg.style_layers.iter().enumerate() {
+            gram_fwd[k].record(gpu, &mut it, &pass.acts[l], &grams[k]);
+        }
+        pass.record_backward(gpu, &mut it, vgg, upto, |i, plan, first| {
+            let mut wrote = false;
+            if i == cfg.content_layer {
+                content_mse.record(gpu, plan, cfg.content_weight, &pass.acts[i], &content_target, &pass.grads[i], !first, &losses, 0);
+                wrote = true;
+            }
+            for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
+                if l == i {
+                    gram_mse[k].record(gpu, plan, cfg.style_weight * lw, &grams[k], &style_targets[k], &gram_grads[k], false, &losses, 1 + k);
+                    gram::backward(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
+                    wrote = true;
+                }
+            }
+            wrote
+        });
+        tv.record(gpu, &mut it, cfg.tv_weight, &pass.input, &pass.input_grad, true, &losses, 6);
+        extra(&mut it, &pass.input, &pass.input_grad, &losses);
+        adam.record(gpu, &mut it, &pass.input_grad, &pass.input, h * w);
+
+        // Keep references alive inside the struct (plans hold bind groups, not ownership of
+        // the helper objects' scratch buffers beyond Arc clones, so dropping them is safe).
+        drop((gram_fwd, gram_mse, content_mse, tv));
+        Ok(Optimizer {
+            h,
+            w,
+            cfg,
+            pass,
+            pixels,
+            content_target,
+            style_targets,
+            grams,
+            gram_grads,
+            losses,
+            last_good,
+            adam,
+            iteration: it,
+            forward_only,
+        })
+    }
+
+    /// Upload an RGB image into the optimised variable (network space: RGB minus the mean).
+    pub fn set_image(&self, gpu: &Gpu, img: &Rgb) -> Result<()> {
+        self.check_size(img, "image")?;
+        self.pixels.write_u32(gpu, &imgops::pack_rgb(img.as_raw()))?;
+        let mut plan = Plan::new();
+        imgops::preprocess(gpu, &mut plan, &self.pixels, &self.pass.input);
+        plan.run(gpu)
+    }
+
+    /// Set the optimised variable from planar network-space values.
+    pub fn set_planar(&self, gpu: &Gpu, planar: &[f32]) -> Result<()> {
+        self.pass.input.write(gpu, planar)
+    }
+
+    fn check_size(&self, img: &Rgb, what: &str) -> Result<()> {
+        if (img.height() as usize, img.width() as usize) != (self.h, self.w) {
+            return Err(Error::Invalid(format!("{what} is {}x{}, expected {}x{}", img.width(), img.height(), self.w, self.h)));
+        }
+        Ok(())
+    }
+
+    /// Make `img` the content target (its activation at the content layer).
+    pub fn set_content(&self, gpu: &Gpu, img: &Rgb) -> Result<()> {
+        self.set_image(gpu, img)?;
+        self.content_from_current(gpu)
+    }
+
+    /// Make the current value of the optimised variable the content target (the variable
+    /// itself is then to be overwritten by the caller's initialisation).
+    pub fn content_from_current(&self, gpu: &Gpu) -> Result<()> {
+        self.forward_only.run(gpu)?;
+        let t = &self.pass.acts[self.cfg.content_layer];
+        let mut plan = Plan::new();
+        plan.copy(&t.buffer, &self.content_target.buffer, t.len() as u64 * 4);
+        plan.run(gpu)
+    }
+
+    /// Set the style targets directly (one Gram matrix per style layer).
+    pub fn set_style_grams(&self, gpu: &Gpu, grams: &[Vec<f32>]) -> Result<()> {
+        for (t, g) in self.style_targets.iter().zip(grams) {
+            t.write(gpu, g)?;
+        }
+        Ok(())
+    }
+
+    pub fn content_target(&self) -> &Tensor {
+        &self.content_target
+    }
+
+    pub fn grams(&self) -> &[Tensor] {
+        &self.grams
+    }
+
+    /// Restart Adam (step 0, zero moments).
+    pub fn reset_adam(&self, gpu: &Gpu) -> Result<()> {
+        self.adam.reset(gpu)
+    }
+
+    /// Submit one iteration (no wait, no readback).
+    pub fn step(&self, gpu: &Gpu) {
+        self.iteration.submit(gpu);
+    }
+
+    /// Read the loss values of the last iteration (waits for the GPU). NaN/Inf: an error, after
+    /// restoring the last image that had finite losses.
+    pub fn check_losses(&self, gpu: &Gpu) -> Result<Losses> {
+        let v = self.losses.read(gpu)?;
+        let n = self.cfg.style_layers.len();
+        let style_layers = v[1..1 + n].to_vec();
+        let style = style_layers.iter().sum();
+        let l = Losses { content: v[0], style_layers, style, tv: v[6], total: v[0] + style + v[6] + v[7] };
+        if !l.total.is_finite() {
+            let mut plan = Plan::new();
+            plan.copy(&self.last_good.buffer, &self.pass.input.buffer, self.pass.input.len() as u64 * 4);
+            plan.run(gpu)?;
+            return Err(Error::NonFinite(format!(
+                "the loss became {} (content {}, style {}, tv {}); the optimisation diverged. Keeping the last good image; try a lower --lr",
+                l.total, l.content, l.style, l.tv
+            )));
+        }
+        let mut plan = Plan::new();
+        plan.copy(&self.pass.input.buffer, &self.last_good.buffer, self.pass.input.len() as u64 * 4);
+        plan.submit(gpu);
+        Ok(l)
+    }
+
+    /// The current image as RGB bytes (post-processed on the GPU).
+    pub fn image(&self, gpu: &Gpu) -> Result<Rgb> {
+        let mut plan = Plan::new();
+        imgops::postprocess(gpu, &mut plan, &self.pass.input, &self.pixels);
+        plan.run(gpu)?;
+        let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
+        Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
+    }
+
+    /// The current image in network space (planar RGB minus the mean).
+    pub fn planar(&self, gpu: &Gpu) -> Result<Vec<f32>> {
+        self.pass.input.read(gpu)
+    }
+
+    /// Bytes of GPU memory held.
+    pub fn bytes(&self) -> u64 {
+        let t = |t: &Tensor| t.len() as u64 * 4;
+        self.pass.bytes()
+            + t(&self.content_target)
+            + self.style_targets.iter().chain(&self.grams).chain(&self.gram_grads).map(t).sum::<u64>()
+            + 4 * t(&self.last_good)
+    }
+}
+
+/// Gram matrices of `img` at the style layers of `cfg` (one VGG forward at the image's size).
+pub fn style_grams(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, img: &Rgb) -> Result<Vec<Vec<f32>>> {
+    style_grams_planar(gpu, vgg, cfg, &to_planar(img), img.height() as usize, img.width() as usize)
+}
+
+/// [`style_grams`] of a planar network-space image [3, h, w].
+pub fn style_grams_planar(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, planar: &[f32], h: usize, w: usize) -> Result<Vec<Vec<f32>>> {
+    let depth = cfg.style_layers.iter().map(|l| l.0).max().unwrap_or(0) + 1;
+    let pass = VggPass::new(gpu, depth, h, w)?;
+    pass.input.write(gpu, planar)?;
+    let mut plan = Plan::new();
+    pass.record_forward(gpu, &mut plan, vgg, depth - 1);
+    let mut outs = Vec::new();
+    for &(l, _) in &cfg.style_layers {
+        let c = pass.acts[l].shape[0];
+        let g = Tensor::zeros(gpu, &[c, c], "style gram")?;
+        GramForward::new(gpu, &pass.acts[l].shape)?.record(gpu, &mut plan, &pass.acts[l], &g);
+        outs.push(g);
+    }
+    plan.run(gpu)?;
+    outs.iter().map(|g| g.read(gpu)).collect()
+}
+
+/// Weighted sum of several styles' Gram matrices.
+pub fn blend_grams(styles: &[Vec<Vec<f32>>], weights: &[f32]) -> Vec<Vec<f32>> {
+    let total: f32 = weights.iter().sum();
+    let mut out: Vec<Vec<f32>> = styles[0].iter().map(|g| vec![0.0; g.len()]).collect();
+    for (s, &wk) in styles.iter().zip(weights) {
+        for (o, g) in out.iter_mut().zip(s) {
+            for (a, b) in o.iter_mut().zip(g) {
+                *a += wk / total * b;
+            }
+        }
+    }
+    out
+}
+
+/// Planar network-space values of an RGB image (CPU; for initialisation and tests).
+pub fn to_planar(img: &Rgb) -> Vec<f32> {
+    imgops::preprocess_cpu(img.as_raw())
+}
+
+/// Keep the content's colours: the stylised image's luminance with the content's chroma (YIQ).
+pub fn original_colors(stylized: &Rgb, content: &Rgb) -> Rgb {
+    let mut out = stylized.clone();
+    for (o, c) in out.pixels_mut().zip(content.pixels()) {
+        let s = o.0.map(|v| v as f32);
+        let cc = c.0.map(|v| v as f32);
+        let y = 0.299 * s[0] + 0.587 * s[1] + 0.114 * s[2];
+        let i = 0.596 * cc[0] - 0.274 * cc[1] - 0.322 * cc[2];
+        let q = 0.211 * cc[0] - 0.523 * cc[1] + 0.312 * cc[2];
+        let rgb = [y + 0.956 * i + 0.621 * q, y - 0.272 * i - 0.647 * q, y - 1.106 * i + 1.703 * q];
+        o.0 = rgb.map(|v| v.round().clamp(0.0, 255.0) as u8);
+    }
+    out
+}
+
+/// Pixel bounds in network space (0..255 minus the mean), for Adam's clamp.
+pub fn pixel_bounds() -> ([f32; 3], [f32; 3]) {
+    (IMAGENET_MEAN.map(|m| -m), IMAGENET_MEAN.map(|m| 255.0 - m))
+}

@@ -1,0 +1,211 @@
+//! VGG-19 (conv1_1 ... conv5_1) on the GPU: forward keeping the activations the backward pass
+//! needs, and backward to the input image from gradients injected at chosen layers.
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::gpu::{Gpu, Plan, Tensor};
+use crate::ops::conv::{self, ConvWeights};
+use crate::ops::elementwise;
+use crate::ops::pool::{self, Pool};
+use crate::weights::TensorFile;
+
+/// (name, input channels, output channels, pooled after) for every conv layer we use.
+pub const LAYERS: [(&str, usize, usize, bool); 13] = [
+    ("conv1_1", 3, 64, false),
+    ("conv1_2", 64, 64, true),
+    ("conv2_1", 64, 128, false),
+    ("conv2_2", 128, 128, true),
+    ("conv3_1", 128, 256, false),
+    ("conv3_2", 256, 256, false),
+    ("conv3_3", 256, 256, false),
+    ("conv3_4", 256, 256, true),
+    ("conv4_1", 256, 512, false),
+    ("conv4_2", 512, 512, false),
+    ("conv4_3", 512, 512, false),
+    ("conv4_4", 512, 512, true),
+    ("conv5_1", 512, 512, false),
+];
+
+/// Index in [`LAYERS`] of the ReLU output called `relu{X}_{Y}` (or `conv{X}_{Y}`).
+pub fn layer_index(name: &str) -> Result<usize> {
+    let conv = name.replacen("relu", "conv", 1);
+    LAYERS.iter().position(|l| l.0 == conv).ok_or_else(|| {
+        Error::Invalid(format!("unknown layer `{name}`; known: relu1_1 ... relu5_1 ({})", LAYERS.iter().map(|l| l.0.replace("conv", "relu")).collect::<Vec<_>>().join(", ")))
+    })
+}
+
+/// Where the bundled weights are looked for when no --weights is given.
+pub fn default_weights_candidates() -> Vec<PathBuf> {
+    const FILE: &str = "vgg19_conv1_1-conv5_1.safetensors";
+    let mut c = Vec::new();
+    if let Some(p) = std::env::var_os("PAINTFLOW_WEIGHTS") {
+        c.push(PathBuf::from(p));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for up in exe.ancestors().skip(1).take(4) {
+            c.push(up.join("weights").join(FILE));
+        }
+    }
+    c.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("weights").join(FILE));
+    c
+}
+
+pub fn default_weights_path() -> Result<PathBuf> {
+    let c = default_weights_candidates();
+    c.iter().find(|p| p.is_file()).cloned().ok_or_else(|| Error::Weights {
+        path: "(default)".into(),
+        msg: format!(
+            "VGG-19 weights not found; looked in: {}. Pass --weights FILE or set PAINTFLOW_WEIGHTS.",
+            c.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// Host copies of the conv weights (OIHW) and biases, validated against [`LAYERS`].
+pub struct VggWeights {
+    pub layers: Vec<(Vec<f32>, Vec<f32>)>,
+}
+
+impl VggWeights {
+    /// Load the first `count` layers from `path`, checking each tensor's presence, dtype and shape.
+    pub fn load(path: &Path, count: usize) -> Result<VggWeights> {
+        let file = TensorFile::open(path)?;
+        let mut layers = Vec::new();
+        for &(name, cin, cout, _) in &LAYERS[..count] {
+            let (_, w) = file.get(&format!("{name}.weight"), Some(&[cout, cin, 3, 3]))?;
+            let (_, b) = file.get(&format!("{name}.bias"), Some(&[cout]))?;
+            if w.iter().chain(&b).any(|v| !v.is_finite()) {
+                return Err(Error::Weights { path: path.display().to_string(), msg: format!("tensor `{name}` holds NaN or Inf") });
+            }
+            layers.push((w, b));
+        }
+        Ok(VggWeights { layers })
+    }
+}
+
+/// The network truncated after the deepest layer needed, on the GPU.
+pub struct Vgg {
+    pub convs: Vec<ConvWeights>,
+    pub pool: Pool,
+}
+
+impl Vgg {
+    pub fn new(gpu: &Gpu, weights: &VggWeights, pool: Pool) -> Result<Vgg> {
+        let convs = weights
+            .layers
+            .iter()
+            .zip(LAYERS.iter())
+            .map(|((w, b), &(name, cin, cout, _))| ConvWeights::new(gpu, cout, cin, w, b, name))
+            .collect::<Result<_>>()?;
+        Ok(Vgg { convs, pool })
+    }
+
+    pub fn depth(&self) -> usize {
+        self.convs.len()
+    }
+}
+
+/// Buffers for one input size: each layer's ReLU output, the pooled tensors, and the gradients.
+pub struct VggPass {
+    pub input: Tensor,
+    /// ReLU output of every layer.
+    pub acts: Vec<Tensor>,
+    /// Pooled output after the layers that pool (None elsewhere).
+    pub pooled: Vec<Option<Tensor>>,
+    /// d loss / d (ReLU output) of every layer (filled during backward).
+    pub grads: Vec<Tensor>,
+    /// d loss / d (pooled output), where there is one.
+    pooled_grads: Vec<Option<Tensor>>,
+    /// d loss / d input.
+    pub input_grad: Tensor,
+}
+
+impl VggPass {
+    /// Allocate for an input of `h` x `w`, keeping layers up to `depth`.
+    pub fn new(gpu: &Gpu, depth: usize, h: usize, w: usize) -> Result<VggPass> {
+        let (mut hh, mut ww) = (h, w);
+        let mut acts = Vec::new();
+        let mut pooled = Vec::new();
+        let mut grads = Vec::new();
+        let mut pooled_grads = Vec::new();
+        for &(name, _, cout, pools) in &LAYERS[..depth] {
+            if hh == 0 || ww == 0 {
+                return Err(Error::Invalid(format!("the image is too small for VGG-19 up to {name}: it needs at least 16 px on each side")));
+            }
+            acts.push(Tensor::zeros(gpu, &[cout, hh, ww], name)?);
+            grads.push(Tensor::zeros(gpu, &[cout, hh, ww], name)?);
+            if pools {
+                hh /= 2;
+                ww /= 2;
+                pooled.push(Some(Tensor::zeros(gpu, &[cout, hh, ww], name)?));
+                pooled_grads.push(Some(Tensor::zeros(gpu, &[cout, hh, ww], name)?));
+            } else {
+                pooled.push(None);
+                pooled_grads.push(None);
+            }
+        }
+        Ok(VggPass {
+            input: Tensor::zeros(gpu, &[3, h, w], "vgg input")?,
+            acts,
+            pooled,
+            grads,
+            pooled_grads,
+            input_grad: Tensor::zeros(gpu, &[3, h, w], "vgg input grad")?,
+        })
+    }
+
+    /// Bytes of GPU memory held by this pass.
+    pub fn bytes(&self) -> u64 {
+        let t = |t: &Tensor| t.len() as u64 * 4;
+        let opt = |v: &Vec<Option<Tensor>>| v.iter().flatten().map(t).sum::<u64>();
+        t(&self.input) + t(&self.input_grad) + self.acts.iter().chain(&self.grads).map(t).sum::<u64>() + opt(&self.pooled) + opt(&self.pooled_grads)
+    }
+
+    /// Record the forward pass of `vgg` over `self.input`, through `upto` (inclusive).
+    pub fn record_forward(&self, gpu: &Gpu, plan: &mut Plan, vgg: &Vgg, upto: usize) {
+        let mut x = &self.input;
+        for i in 0..=upto {
+            conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true);
+            x = &self.acts[i];
+            if let Some(p) = &self.pooled[i] {
+                if i < upto {
+                    pool::forward(gpu, plan, vgg.pool, x, p);
+                    x = p;
+                }
+            }
+        }
+    }
+
+    /// Record the backward pass from layer `upto` down to the input. Before each layer's part,
+    /// `inject(i, plan, first)` must add (or, if `first`, write) the loss gradient of layer i's
+    /// ReLU output into `grads[i]`; it returns whether it wrote anything.
+    pub fn record_backward(&self, gpu: &Gpu, plan: &mut Plan, vgg: &Vgg, upto: usize, mut inject: impl FnMut(usize, &mut Plan, bool) -> bool) {
+        // `have`: grads[i] already holds the gradient flowing down from above.
+        let mut have = false;
+        for i in (0..=upto).rev() {
+            let wrote = inject(i, plan, !have);
+            have |= wrote;
+            if !have {
+                continue;
+            }
+            elementwise::relu_backward(gpu, plan, &self.acts[i], &self.grads[i]);
+            let below = if i == 0 {
+                &self.input_grad
+            } else if let (Some(pg), Some(_)) = (&self.pooled_grads[i - 1], &self.pooled[i - 1]) {
+                pg
+            } else {
+                &self.grads[i - 1]
+            };
+            conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below);
+            if i > 0 {
+                if let Some(pg) = &self.pooled_grads[i - 1] {
+                    pool::backward(gpu, plan, vgg.pool, &self.acts[i - 1], pg, &self.grads[i - 1]);
+                }
+            }
+        }
+        if !have {
+            // No loss at all: the gradient is zero.
+            elementwise::axpby(gpu, plan, 0.0, &self.input, 0.0, &self.input_grad);
+        }
+    }
+}

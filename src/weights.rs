@@ -1,0 +1,39 @@
+//! Loading f32 tensors from safetensors files, with errors that name the file and the tensor.
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// All tensors of a safetensors file, read into host memory.
+pub struct TensorFile {
+    pub path: PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl TensorFile {
+    pub fn open(path: &Path) -> Result<TensorFile> {
+        let bytes = std::fs::read(path).map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("cannot read: {e}") })?;
+        safetensors::SafeTensors::deserialize(&bytes)
+            .map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("not a valid safetensors file: {e}") })?;
+        Ok(TensorFile { path: path.to_path_buf(), bytes })
+    }
+
+    fn err(&self, msg: String) -> Error {
+        Error::Weights { path: self.path.display().to_string(), msg }
+    }
+
+    /// The f32 tensor `name`, which must have exactly `shape` (None: any shape).
+    pub fn get(&self, name: &str, shape: Option<&[usize]>) -> Result<(Vec<usize>, Vec<f32>)> {
+        let st = safetensors::SafeTensors::deserialize(&self.bytes).expect("validated when opened");
+        let view = st.tensor(name).map_err(|_| self.err(format!("tensor `{name}` is missing")))?;
+        if view.dtype() != safetensors::Dtype::F32 {
+            return Err(self.err(format!("tensor `{name}` has dtype {:?}, expected F32", view.dtype())));
+        }
+        if let Some(want) = shape {
+            if view.shape() != want {
+                return Err(self.err(format!("tensor `{name}` has shape {:?}, expected {:?}", view.shape(), want)));
+            }
+        }
+        let data = view.data().chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+        Ok((view.shape().to_vec(), data))
+    }
+}
