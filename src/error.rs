@@ -20,6 +20,9 @@ the CPU Vulkan driver: `sudo apt-get install mesa-vulkan-drivers libvulkan1`.\n 
     TooLarge { what: String, needed: u64, limit: &'static str, max: u64, hint: String },
     #[error("{0}")]
     NonFinite(String),
+    /// The optimisation produced NaN/Inf; carries the last image whose losses were finite.
+    #[error("{msg}")]
+    Diverged { msg: String, last_good: Box<image::RgbImage> },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

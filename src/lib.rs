@@ -1,8 +1,11 @@
 //! paintflow: neural style transfer for images and video, every kernel a hand-written WGSL
 //! compute shader run through wgpu, each next to a plain-Rust CPU reference.
+pub mod bench;
 pub mod error;
 pub mod gpu;
+pub mod imageio;
 pub mod ops;
+pub mod rng;
 pub mod style;
 pub mod vgg;
 pub mod weights;

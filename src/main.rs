@@ -1,4 +1,11 @@
+use clap::Parser;
+
+mod cli;
+
 fn main() {
-    let gpu = paintflow::gpu::Gpu::new(None).unwrap();
-    println!("{}", gpu.summary().name);
+    let args = cli::Cli::parse();
+    if let Err(e) = cli::run(args) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
 }

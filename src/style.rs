@@ -338,3 +338,121 @@ pub fn original_colors(stylized: &Rgb, content: &Rgb) -> Rgb {
 pub fn pixel_bounds() -> ([f32; 3], [f32; 3]) {
     (IMAGENET_MEAN.map(|m| -m), IMAGENET_MEAN.map(|m| 255.0 - m))
 }
+
+/// How the optimised image starts.
+#[derive(Clone)]
+pub enum Init {
+    Content,
+    /// Uniform random pixels from the seed.
+    Noise,
+    Image(Rgb),
+}
+
+/// A still-image job: everything `paintflow image` controls.
+#[derive(Clone)]
+pub struct ImageJob {
+    /// Longest side of the output, pixels.
+    pub size: u32,
+    /// Iterations at each scale.
+    pub iters: usize,
+    pub loss: LossConfig,
+    pub adam: AdamConfig,
+    pub init: Init,
+    pub seed: u64,
+    /// Style images are resized to this fraction of the content's longest side.
+    pub style_scale: f32,
+    /// Coarse-to-fine: optimise at size / 2^(scales-1), ..., size.
+    pub scales: usize,
+    /// Read the losses back every this many iterations (and at the end of each scale).
+    pub log_every: usize,
+    pub original_colors: bool,
+}
+
+impl Default for ImageJob {
+    fn default() -> Self {
+        let (lo, hi) = pixel_bounds();
+        ImageJob {
+            size: 512,
+            iters: 300,
+            loss: LossConfig::default(),
+            adam: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..AdamConfig::default() },
+            init: Init::Content,
+            seed: 0,
+            style_scale: 1.0,
+            scales: 1,
+            log_every: 10,
+            original_colors: false,
+        }
+    }
+}
+
+/// What a running job reports.
+pub enum Event<'a> {
+    /// A new scale started: (scale index, number of scales, width, height).
+    Scale(usize, usize, u32, u32),
+    /// An iteration was submitted and finished: (1-based index within the scale).
+    Iteration(usize),
+    /// Loss values read back after iteration `.0`.
+    Losses(usize, &'a Losses),
+}
+
+/// Noise image from a seed (uniform pixels).
+pub fn noise_image(w: u32, h: u32, seed: u64) -> Rgb {
+    let mut rng = crate::rng::Rng::new(seed);
+    Rgb::from_fn(w, h, |_, _| image::Rgb([0, 0, 0].map(|_: u8| (rng.unit() * 256.0) as u8)))
+}
+
+/// Stylise `content` with the weighted `styles`. `snapshot(opt)` is offered the optimiser after
+/// each iteration (for --save-every); `on` receives progress events.
+pub fn stylize(
+    gpu: &Gpu,
+    vgg: &Vgg,
+    job: &ImageJob,
+    content: &Rgb,
+    styles: &[(Rgb, f32)],
+    mut on: impl FnMut(Event),
+    mut snapshot: impl FnMut(usize, &Optimizer) -> Result<()>,
+) -> Result<Rgb> {
+    if styles.is_empty() {
+        return Err(Error::Invalid("at least one style image is needed".into()));
+    }
+    let scales = job.scales.max(1);
+    let mut previous: Option<Rgb> = None;
+    for k in 0..scales {
+        let size = (job.size >> (scales - 1 - k)).max(16);
+        let c = crate::imageio::fit(content, size);
+        let (w, h) = c.dimensions();
+        on(Event::Scale(k, scales, w, h));
+        let style_size = ((w.max(h) as f32 * job.style_scale).round() as u32).max(16);
+        let grams: Vec<Vec<Vec<f32>>> =
+            styles.iter().map(|(s, _)| style_grams(gpu, vgg, &job.loss, &crate::imageio::fit(s, style_size))).collect::<Result<_>>()?;
+        let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
+        let opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.adam, h as usize, w as usize)?;
+        opt.set_content(gpu, &c)?;
+        opt.set_style_grams(gpu, &blend_grams(&grams, &blend))?;
+        let init = match (&previous, &job.init) {
+            (Some(p), _) => crate::imageio::resize(p, w, h),
+            (None, Init::Content) => c.clone(),
+            (None, Init::Noise) => noise_image(w, h, job.seed),
+            (None, Init::Image(img)) => crate::imageio::resize(img, w, h),
+        };
+        opt.set_image(gpu, &init)?;
+        for it in 1..=job.iters {
+            opt.step(gpu);
+            if it % job.log_every.max(1) == 0 || it == job.iters || it == 1 {
+                let l = match opt.check_losses(gpu) {
+                    Err(Error::NonFinite(msg)) => return Err(Error::Diverged { msg, last_good: Box::new(opt.image(gpu)?) }),
+                    r => r?,
+                };
+                on(Event::Losses(it, &l));
+            } else {
+                gpu.wait()?;
+            }
+            on(Event::Iteration(it));
+            snapshot(it, &opt)?;
+        }
+        previous = Some(opt.image(gpu)?);
+    }
+    let out = previous.expect("at least one scale");
+    Ok(if job.original_colors { original_colors(&out, &crate::imageio::fit(content, job.size)) } else { out })
+}

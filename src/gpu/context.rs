@@ -10,6 +10,7 @@ pub struct Gpu {
     pub info: wgpu::AdapterInfo,
     pub limits: wgpu::Limits,
     pipelines: Mutex<HashMap<(&'static str, &'static str), Arc<wgpu::ComputePipeline>>>,
+    checked_shaders: bool,
 }
 
 /// What `paintflow info` prints about an adapter.
@@ -87,7 +88,8 @@ impl Gpu {
             })
             .await
             .map_err(|source| Error::Device { adapter: info.name.clone(), source })?;
-        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::new(HashMap::new()) })
+        let checked_shaders = std::env::var("PAINTFLOW_CHECKED_SHADERS").is_ok_and(|v| v == "1");
+        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::new(HashMap::new()), checked_shaders })
     }
 
     pub fn summary(&self) -> AdapterSummary {
@@ -105,10 +107,17 @@ impl Gpu {
         cache
             .entry((module, entry))
             .or_insert_with(|| {
-                let shader = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                    label: Some(module),
-                    source: wgpu::ShaderSource::Wgsl(source.into()),
-                });
+                let desc = wgpu::ShaderModuleDescriptor { label: Some(module), source: wgpu::ShaderSource::Wgsl(source.into()) };
+                let shader = if self.checked_shaders {
+                    self.device.create_shader_module(desc)
+                } else {
+                    // SAFETY: every kernel guards its own indices against the sizes it is given
+                    // (tests run each one on awkward shapes with NaN-poisoned outputs), and all
+                    // loops are bounded by uniform parameters. Naga's injected bounds checks,
+                    // loop counters and division checks otherwise cost a factor of several on
+                    // CPU drivers. PAINTFLOW_CHECKED_SHADERS=1 turns them back on.
+                    unsafe { self.device.create_shader_module_trusted(desc, wgpu::ShaderRuntimeChecks::unchecked()) }
+                };
                 Arc::new(self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
                     label: Some(entry),
                     layout: None,

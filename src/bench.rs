@@ -1,0 +1,137 @@
+//! The benchmark harness behind `paintflow bench` and `cargo bench`: calibrates the device
+//! (peak FMA rate, copy bandwidth), then times each kernel family at VGG shapes and whole
+//! style-transfer iterations, reporting GFLOP/s, GB/s and % of the measured peak.
+use std::time::Instant;
+
+use crate::error::Result;
+use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::ops::adam::{Adam, AdamConfig};
+use crate::ops::conv::{self, ConvWeights};
+use crate::ops::gram::{self, GramForward};
+use crate::ops::pool::{self, Pool};
+
+const SRC: &str = include_str!("../shaders/bench.wgsl");
+
+/// One measured row.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub name: String,
+    pub shape: String,
+    pub ms: f64,
+    pub gflop: f64,
+    pub gbytes: f64,
+}
+
+impl Row {
+    pub fn gflops(&self) -> f64 {
+        self.gflop / (self.ms * 1e-3)
+    }
+    pub fn gbs(&self) -> f64 {
+        self.gbytes / (self.ms * 1e-3)
+    }
+}
+
+/// Median wall time (ms) of `plan`, after `warmup` untimed runs, over `reps` runs each waited on.
+pub fn time_plan(gpu: &Gpu, plan: &Plan, warmup: usize, reps: usize) -> Result<f64> {
+    for _ in 0..warmup {
+        plan.run(gpu)?;
+    }
+    let mut t = Vec::with_capacity(reps);
+    for _ in 0..reps.max(1) {
+        let s = Instant::now();
+        plan.run(gpu)?;
+        t.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    Ok(t[t.len() / 2])
+}
+
+/// Achievable FP32 rate: GFLOP/s of the 8-chain vec4 FMA kernel.
+pub fn peak_fma(gpu: &Gpu) -> Result<Row> {
+    let threads = if gpu.is_cpu() { 64 * 256 } else { 64 * 65535 };
+    let loops = if gpu.is_cpu() { 2048u32 } else { 4096 };
+    let src = Tensor::zeros(gpu, &[64 * 4], "peak src")?;
+    let dst = Tensor::zeros(gpu, &[threads * 4], "peak dst")?;
+    let mut plan = Plan::new();
+    plan.dispatch(gpu, "bench", SRC, "peak_fma", Params::new().u(loops).u(0u32).u(0u32).u(0u32), &[&src.buffer, &dst.buffer], [(threads / 64) as u32, 1, 1]);
+    let ms = time_plan(gpu, &plan, 1, 5)?;
+    Ok(Row { name: "peak FMA".into(), shape: format!("{threads} threads x {loops}"), ms, gflop: threads as f64 * loops as f64 * 64.0 / 1e9, gbytes: 0.0 })
+}
+
+/// Achievable bandwidth: a large vec4 copy (bytes read + written).
+pub fn copy_bandwidth(gpu: &Gpu) -> Result<Row> {
+    let n = (64usize << 20) / 16; // 64 MiB
+    let a = Tensor::zeros(gpu, &[n * 4], "copy src")?;
+    let b = Tensor::zeros(gpu, &[n * 4], "copy dst")?;
+    let mut plan = Plan::new();
+    plan.dispatch_1d(gpu, "bench", SRC, "copy", Params::new().u(n).u(0u32).u(0u32).u(0u32), &[&a.buffer, &b.buffer], n);
+    let ms = time_plan(gpu, &plan, 1, 5)?;
+    Ok(Row { name: "copy".into(), shape: "64 MiB".into(), ms, gflop: 0.0, gbytes: 2.0 * (n * 16) as f64 / 1e9 })
+}
+
+fn filled(gpu: &Gpu, shape: &[usize], label: &str) -> Result<Tensor> {
+    let n: usize = shape.iter().product();
+    let data: Vec<f32> = (0..n).map(|i| ((i * 7919) % 1000) as f32 / 1000.0 - 0.5).collect();
+    Tensor::from_slice(gpu, shape, &data, label)
+}
+
+/// Conv forward and input-gradient at one layer shape.
+pub fn conv_rows(gpu: &Gpu, name: &str, cin: usize, cout: usize, h: usize, w: usize, reps: usize) -> Result<Vec<Row>> {
+    let wt: Vec<f32> = (0..cout * cin * 9).map(|i| ((i * 31) % 97) as f32 / 97.0 - 0.5).collect();
+    let weights = ConvWeights::new(gpu, cout, cin, &wt, &vec![0.1; cout], name)?;
+    let x = filled(gpu, &[cin, h, w], "x")?;
+    let y = Tensor::zeros(gpu, &[cout, h, w], "y")?;
+    let shape = format!("{cin}->{cout} {w}x{h}");
+    let fl = conv::flops(cin, cout, h, w) / 1e9;
+    let bytes = ((cin + cout) * h * w + cin * cout * 9) as f64 * 4.0 / 1e9;
+    let mut f = Plan::new();
+    conv::forward(gpu, &mut f, &x, &weights, &y, true);
+    let mut b = Plan::new();
+    conv::backward_input(gpu, &mut b, &y, &weights, &x);
+    Ok(vec![
+        Row { name: format!("conv fwd {name}"), shape: shape.clone(), ms: time_plan(gpu, &f, 1, reps)?, gflop: fl, gbytes: bytes },
+        Row { name: format!("conv bwd {name}"), shape, ms: time_plan(gpu, &b, 1, reps)?, gflop: fl, gbytes: bytes },
+    ])
+}
+
+pub fn pool_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result<Vec<Row>> {
+    let x = filled(gpu, &[c, h, w], "x")?;
+    let y = Tensor::zeros(gpu, &pool::out_shape(c, h, w), "y")?;
+    let gx = Tensor::zeros(gpu, &[c, h, w], "gx")?;
+    let mut f = Plan::new();
+    pool::forward(gpu, &mut f, Pool::Max, &x, &y);
+    let mut b = Plan::new();
+    pool::backward(gpu, &mut b, Pool::Max, &x, &y, &gx);
+    let n = (c * h * w) as f64;
+    Ok(vec![
+        Row { name: "maxpool fwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &f, 1, reps)?, gflop: 0.75 * n / 1e9, gbytes: 1.25 * n * 4.0 / 1e9 },
+        Row { name: "maxpool bwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &b, 1, reps)?, gflop: 0.75 * n / 1e9, gbytes: 2.25 * n * 4.0 / 1e9 },
+    ])
+}
+
+pub fn gram_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result<Vec<Row>> {
+    let x = filled(gpu, &[c, h, w], "x")?;
+    let g = Tensor::zeros(gpu, &[c, c], "g")?;
+    let gx = Tensor::zeros(gpu, &[c, h, w], "gx")?;
+    let fwd = GramForward::new(gpu, &[c, h, w])?;
+    let mut f = Plan::new();
+    fwd.record(gpu, &mut f, &x, &g);
+    let mut b = Plan::new();
+    gram::backward(gpu, &mut b, &x, &g, &gx, false);
+    let fl = gram::flops(c, h * w) / 1e9;
+    let n = (c * h * w) as f64;
+    Ok(vec![
+        Row { name: "gram fwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &f, 1, reps)?, gflop: fl, gbytes: n * 4.0 / 1e9 },
+        Row { name: "gram bwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &b, 1, reps)?, gflop: fl, gbytes: 2.0 * n * 4.0 / 1e9 },
+    ])
+}
+
+pub fn adam_row(gpu: &Gpu, h: usize, w: usize, reps: usize) -> Result<Row> {
+    let n = 3 * h * w;
+    let x = filled(gpu, &[3, h, w], "x")?;
+    let g = filled(gpu, &[3, h, w], "g")?;
+    let adam = Adam::new(gpu, n, AdamConfig::default())?;
+    let mut p = Plan::new();
+    adam.record(gpu, &mut p, &g, &x, h * w);
+    Ok(Row { name: "adam".into(), shape: format!("3x{w}x{h}"), ms: time_plan(gpu, &p, 1, reps)?, gflop: 12.0 * n as f64 / 1e9, gbytes: 7.0 * n as f64 * 4.0 / 1e9 })
+}

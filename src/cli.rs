@@ -1,0 +1,287 @@
+//! The command line: `paintflow info | image | ...`.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use paintflow::gpu::Gpu;
+use paintflow::imageio;
+use paintflow::ops::pool::Pool;
+use paintflow::style::{self, ImageJob, Init};
+use paintflow::vgg::{self, Vgg, VggWeights};
+
+#[derive(Parser)]
+#[command(name = "paintflow", version, about = "Neural style transfer for images and video on any GPU (Vulkan, Metal, DX12)")]
+pub struct Cli {
+    /// Use the adapter whose name contains this text (also: WGPU_ADAPTER_NAME; WGPU_BACKEND picks backends)
+    #[arg(long, global = true)]
+    pub adapter: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the GPU adapter, backend, driver and the limits that matter
+    Info,
+    /// Paint a still image in the style of one or more paintings
+    Image(ImageArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PoolArg {
+    Max,
+    Avg,
+}
+
+/// Options shared by image and video stylisation.
+#[derive(Args, Clone)]
+pub struct StyleOpts {
+    /// Style image(s), PNG or JPEG; repeat for several (default: the bundled Starry Night)
+    #[arg(long = "style", short = 's')]
+    pub styles: Vec<PathBuf>,
+    /// Weights of the styles when several are given, e.g. 0.7,0.3
+    #[arg(long, value_delimiter = ',')]
+    pub style_blend: Vec<f32>,
+    /// Longest side of the output in pixels
+    #[arg(long, default_value_t = 512)]
+    pub size: u32,
+    /// Weight of the content loss (relu4_2)
+    #[arg(long, default_value_t = 5.0)]
+    pub content_weight: f32,
+    /// Weight of the style loss (relu1_1 ... relu5_1)
+    #[arg(long, default_value_t = 100.0)]
+    pub style_weight: f32,
+    /// Per-layer style weights for relu1_1,relu2_1,relu3_1,relu4_1,relu5_1
+    #[arg(long, value_delimiter = ',', default_value = "1,1,1,1,1")]
+    pub style_layer_weights: Vec<f32>,
+    /// Weight of the total-variation (smoothness) loss
+    #[arg(long, default_value_t = 0.0)]
+    pub tv_weight: f32,
+    /// Adam learning rate, in pixel units (0..255)
+    #[arg(long, default_value_t = 4.0)]
+    pub lr: f32,
+    /// Style images are resized to this fraction of the output's longest side
+    #[arg(long, default_value_t = 1.0)]
+    pub style_scale: f32,
+    /// Pooling in the network
+    #[arg(long, value_enum, default_value_t = PoolArg::Max)]
+    pub pool: PoolArg,
+    /// VGG-19 weights (safetensors; default: the bundled weights/ file)
+    #[arg(long)]
+    pub weights: Option<PathBuf>,
+    /// Read the losses back every N iterations (each read waits for the GPU)
+    #[arg(long, default_value_t = 10)]
+    pub log_every: usize,
+}
+
+#[derive(Args)]
+pub struct ImageArgs {
+    /// Content image, PNG or JPEG (default: the bundled photo of a cat)
+    #[arg(long, short = 'c')]
+    pub content: Option<PathBuf>,
+    /// Output image (.png or .jpg)
+    #[arg(long, short = 'o', default_value = "painting.png")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub style: StyleOpts,
+    /// Iterations (at each scale)
+    #[arg(long, default_value_t = 300)]
+    pub iters: usize,
+    /// Starting image: content, noise, or an image file
+    #[arg(long, default_value = "content")]
+    pub init: String,
+    /// Seed for --init noise
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Keep the content's colours (transfer luminance only)
+    #[arg(long)]
+    pub original_colors: bool,
+    /// Coarse to fine: optimise at size/2^(N-1), upsample, continue ... up to --size
+    #[arg(long, default_value_t = 1)]
+    pub scales: usize,
+    /// Also save the image every N iterations (OUTPUT with the iteration number appended)
+    #[arg(long)]
+    pub save_every: Option<usize>,
+    /// Write the losses to a CSV file: iteration, content, style, tv, total
+    #[arg(long)]
+    pub losses: Option<PathBuf>,
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Info => info(cli.adapter.as_deref()),
+        Command::Image(a) => image(cli.adapter.as_deref(), a),
+    }
+}
+
+fn info(adapter: Option<&str>) -> Result<()> {
+    let gpu = Gpu::new(adapter)?;
+    let s = gpu.summary();
+    let l = &gpu.limits;
+    println!("adapter:      {}", s.name);
+    println!("backend:      {}", s.backend);
+    println!("device type:  {}", s.device_type);
+    println!("driver:       {}", s.driver);
+    println!("limits:");
+    println!("  max_buffer_size                      {} MiB", l.max_buffer_size >> 20);
+    println!("  max_storage_buffer_binding_size      {} MiB", l.max_storage_buffer_binding_size >> 20);
+    println!("  max_storage_buffers_per_shader_stage {}", l.max_storage_buffers_per_shader_stage);
+    println!("  max_compute_workgroup_storage_size   {} B", l.max_compute_workgroup_storage_size);
+    println!("  max_compute_invocations_per_workgroup {}", l.max_compute_invocations_per_workgroup);
+    println!("  max_compute_workgroups_per_dimension {}", l.max_compute_workgroups_per_dimension);
+    println!("timestamp queries: {}", if gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY) { "yes" } else { "no" });
+    println!("kernel variants:   {}", if gpu.is_cpu() { "CPU driver (register-blocked, barrier-free)" } else { "GPU" });
+    Ok(())
+}
+
+/// Load the network with the layers the losses need.
+pub fn load_vgg(gpu: &Gpu, opts: &StyleOpts, depth: usize) -> Result<Vgg> {
+    let path = match &opts.weights {
+        Some(p) => p.clone(),
+        None => vgg::default_weights_path()?,
+    };
+    let w = VggWeights::load(&path, depth)?;
+    let pool = match opts.pool {
+        PoolArg::Max => Pool::Max,
+        PoolArg::Avg => Pool::Avg,
+    };
+    Ok(Vgg::new(gpu, &w, pool)?)
+}
+
+/// The style images with their blend weights.
+pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(style::Rgb, f32)>> {
+    let imgs: Vec<style::Rgb> = if opts.styles.is_empty() {
+        vec![imageio::decode(imageio::EXAMPLE_STYLE.0, imageio::EXAMPLE_STYLE.1)?]
+    } else {
+        opts.styles.iter().map(|p| imageio::load(p).with_context(|| "--style")).collect::<Result<_>>()?
+    };
+    let blend = if opts.style_blend.is_empty() { vec![1.0; imgs.len()] } else { opts.style_blend.clone() };
+    if blend.len() != imgs.len() {
+        bail!("--style-blend has {} weights but {} --style images were given", blend.len(), imgs.len());
+    }
+    if blend.iter().any(|w| !w.is_finite() || *w < 0.0) || blend.iter().sum::<f32>() <= 0.0 {
+        bail!("--style-blend weights must be non-negative with a positive sum, got {:?}", blend);
+    }
+    Ok(imgs.into_iter().zip(blend).collect())
+}
+
+pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
+    let mut cfg = style::LossConfig { content_weight: opts.content_weight, style_weight: opts.style_weight, tv_weight: opts.tv_weight, ..Default::default() };
+    if opts.style_layer_weights.len() != cfg.style_layers.len() {
+        bail!("--style-layer-weights needs {} values (relu1_1,relu2_1,relu3_1,relu4_1,relu5_1), got {}", cfg.style_layers.len(), opts.style_layer_weights.len());
+    }
+    for (l, w) in cfg.style_layers.iter_mut().zip(&opts.style_layer_weights) {
+        l.1 = *w;
+    }
+    for (flag, v) in [("--content-weight", opts.content_weight), ("--style-weight", opts.style_weight), ("--tv-weight", opts.tv_weight), ("--lr", opts.lr)] {
+        if !v.is_finite() || v < 0.0 {
+            bail!("{flag} must be a non-negative number, got {v}");
+        }
+    }
+    if opts.size < 16 {
+        bail!("--size must be at least 16 (VGG-19 pools 4 times), got {}", opts.size);
+    }
+    Ok(cfg)
+}
+
+pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template(&format!("{what} {{bar:30}} {{pos}}/{{len}} [{{elapsed_precise}} < {{eta_precise}}, {{per_sec}}] {{msg}}"))
+            .unwrap(),
+    );
+    pb
+}
+
+fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
+    let cfg = loss_config(&a.style)?;
+    let content = match &a.content {
+        Some(p) => imageio::load(p).context("--content")?,
+        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
+    };
+    let styles = load_styles(&a.style)?;
+    let init = match a.init.as_str() {
+        "content" => Init::Content,
+        "noise" => Init::Noise,
+        file => Init::Image(imageio::load(Path::new(file)).context("--init")?),
+    };
+    if a.iters == 0 {
+        bail!("--iters must be at least 1");
+    }
+    let gpu = Gpu::new(adapter)?;
+    let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
+    let (lo, hi) = style::pixel_bounds();
+    let job = ImageJob {
+        size: a.style.size,
+        iters: a.iters,
+        loss: cfg,
+        adam: paintflow::ops::adam::AdamConfig { lr: a.style.lr, clamp: Some((lo, hi)), ..Default::default() },
+        init,
+        seed: a.seed,
+        style_scale: a.style.style_scale,
+        scales: a.scales,
+        log_every: a.style.log_every,
+        original_colors: a.original_colors,
+    };
+    let mut csv = match &a.losses {
+        Some(p) => {
+            let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("--losses {}", p.display()))?);
+            writeln!(f, "scale,iteration,content,style,tv,total")?;
+            Some(f)
+        }
+        None => None,
+    };
+    let pb = progress_bar((a.iters * a.scales.max(1)) as u64, "painting");
+    let mut scale = 0;
+    let start = Instant::now();
+    let out_path = a.output.clone();
+    let result = style::stylize(
+        &gpu,
+        &vgg,
+        &job,
+        &content,
+        &styles,
+        |ev| match ev {
+            style::Event::Scale(k, n, w, h) => {
+                scale = k;
+                pb.println(format!("scale {}/{n}: {w}x{h}", k + 1));
+            }
+            style::Event::Iteration(_) => pb.inc(1),
+            style::Event::Losses(it, l) => {
+                pb.set_message(format!("style {:.3e} content {:.3e}", l.style, l.content));
+                if let Some(f) = csv.as_mut() {
+                    let _ = writeln!(f, "{scale},{it},{},{},{},{}", l.content, l.style, l.tv, l.total);
+                }
+            }
+        },
+        |it, opt| {
+            if let Some(n) = a.save_every.filter(|n| *n > 0 && it % n == 0) {
+                let stem = out_path.file_stem().and_then(|s| s.to_str()).unwrap_or("painting");
+                let ext = out_path.extension().and_then(|s| s.to_str()).unwrap_or("png");
+                let p = out_path.with_file_name(format!("{stem}_{it:05}.{ext}"));
+                imageio::save_atomic(&opt.image(&gpu)?, &p)?;
+                let _ = n;
+            }
+            Ok(())
+        },
+    );
+    pb.finish_and_clear();
+    if let Some(mut f) = csv {
+        f.flush()?;
+    }
+    let img = match result {
+        Ok(img) => img,
+        Err(paintflow::Error::Diverged { msg, last_good }) => {
+            imageio::save_atomic(&last_good, &a.output)?;
+            bail!("{msg}; the last good image is in {}", a.output.display());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    imageio::save_atomic(&img, &a.output)?;
+    eprintln!("wrote {} ({}x{}) in {:.1} s", a.output.display(), img.width(), img.height(), start.elapsed().as_secs_f64());
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! Reading and writing images with errors that name the file, atomic writes, and the bundled
+//! example images.
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::style::Rgb;
+
+/// Bundled examples (public domain; see assets/README.md): `paintflow image` works without flags.
+pub const EXAMPLE_CONTENT: (&str, &[u8]) = ("chelsea.png (bundled)", include_bytes!("../assets/content/chelsea.png"));
+pub const EXAMPLE_STYLE: (&str, &[u8]) = ("starry_night.jpg (bundled)", include_bytes!("../assets/style/starry_night.jpg"));
+
+pub fn decode(name: &str, bytes: &[u8]) -> Result<Rgb> {
+    let img = image::load_from_memory(bytes).map_err(|e| Error::file(name, format!("not a readable PNG/JPEG image: {e}")))?;
+    Ok(img.to_rgb8())
+}
+
+/// Load an image as 8-bit RGB; missing, unreadable or corrupt files get an error naming the file.
+pub fn load(path: &Path) -> Result<Rgb> {
+    if !path.exists() {
+        return Err(Error::file(path, "no such file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
+    let fmt = image::guess_format(&bytes).map_err(|_| Error::file(path, "unsupported or unrecognised image format (expected PNG or JPEG)"))?;
+    if !matches!(fmt, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
+        return Err(Error::file(path, format!("{fmt:?} images are not supported (expected PNG or JPEG)")));
+    }
+    let img = image::load_from_memory_with_format(&bytes, fmt).map_err(|e| Error::file(path, format!("corrupt or truncated {fmt:?} image: {e}")))?;
+    if img.width() == 0 || img.height() == 0 {
+        return Err(Error::file(path, "image has no pixels"));
+    }
+    Ok(img.to_rgb8())
+}
+
+/// Write `img` (PNG or JPEG by extension) through a temporary file and a rename, so a reader
+/// or an interrupted run never sees a half-written file.
+pub fn save_atomic(img: &Rgb, path: &Path) -> Result<()> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).unwrap_or_default();
+    let fmt = match ext.as_str() {
+        "png" => image::ImageFormat::Png,
+        "jpg" | "jpeg" => image::ImageFormat::Jpeg,
+        _ => return Err(Error::file(path, "output must end in .png, .jpg or .jpeg")),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create directory: {e}")))?;
+    }
+    let tmp = path.with_extension(format!("{ext}.tmp"));
+    img.save_with_format(&tmp, fmt).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
+}
+
+/// Resize so the longest side is `size` (aspect kept, at least 1 px).
+pub fn fit(img: &Rgb, size: u32) -> Rgb {
+    let (w, h) = img.dimensions();
+    let s = size as f64 / w.max(h) as f64;
+    let (nw, nh) = (((w as f64 * s).round() as u32).max(1), ((h as f64 * s).round() as u32).max(1));
+    resize(img, nw, nh)
+}
+
+pub fn resize(img: &Rgb, w: u32, h: u32) -> Rgb {
+    if img.dimensions() == (w, h) {
+        return img.clone();
+    }
+    image::imageops::resize(img, w, h, image::imageops::FilterType::CatmullRom)
+}
