@@ -19,17 +19,17 @@ fn conv_forward_matches_cpu() {
     let g = gpu();
     let mut rng = Rng::new("conv_forward");
     for &(cin, cout, h, w) in CONV_SHAPES {
-        for relu in [false, true] {
+        for (variant, relu) in VARIANTS.iter().flat_map(|v| [(*v, false), (*v, true)]) {
             let x = rng.vec(cin * h * w, 1.0);
             let wt = rng.vec(cout * cin * 9, 0.5);
             let b = rng.vec(cout, 0.5);
-            let weights = conv::ConvWeights::new(g, cout, cin, &wt, &b, "w").unwrap();
+            let weights = conv::ConvWeights::with_variant(g, variant, cout, cin, &wt, &b, "w").unwrap();
             let out = poisoned(&[cout, h, w]);
             let mut plan = Plan::new();
             conv::forward(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, relu);
             plan.run(g).unwrap();
             let want = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
-            assert_close(&format!("conv {cin}->{cout} {h}x{w} relu={relu}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
+            assert_close(&format!("{variant:?} conv {cin}->{cout} {h}x{w} relu={relu}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
         }
     }
 }
@@ -38,18 +38,21 @@ fn conv_forward_matches_cpu() {
 fn conv_backward_input_matches_cpu() {
     let g = gpu();
     let mut rng = Rng::new("conv_backward");
-    for &(cin, cout, h, w) in CONV_SHAPES {
+    for (&(cin, cout, h, w), variant) in CONV_SHAPES.iter().flat_map(|s| VARIANTS.iter().map(move |v| (s, *v))) {
         let gout = rng.vec(cout * h * w, 1.0);
         let wt = rng.vec(cout * cin * 9, 0.5);
-        let weights = conv::ConvWeights::new(g, cout, cin, &wt, &vec![0.0; cout], "w").unwrap();
+        let weights = conv::ConvWeights::with_variant(g, variant, cout, cin, &wt, &vec![0.0; cout], "w").unwrap();
         let gin = poisoned(&[cin, h, w]);
         let mut plan = Plan::new();
         conv::backward_input(g, &mut plan, &upload(&[cout, h, w], &gout), &weights, &gin);
         plan.run(g).unwrap();
         let want = conv::backward_input_cpu(&gout, cout, h, w, &wt, cin);
-        assert_close(&format!("conv backward {cin}->{cout} {h}x{w}"), &gin.read(g).unwrap(), &want, REDUCTION_TOL);
+        assert_close(&format!("{variant:?} conv backward {cin}->{cout} {h}x{w}"), &gin.read(g).unwrap(), &want, REDUCTION_TOL);
     }
 }
+
+/// Both kernel variants run on every adapter in the tests, whichever one the adapter uses.
+const VARIANTS: &[conv::ConvVariant] = &[conv::ConvVariant::Storage, conv::ConvVariant::Uniform];
 
 const POOL_SHAPES: &[(usize, usize, usize)] = &[(3, 9, 11), (1, 2, 2), (5, 1, 7), (7, 8, 1), (64, 17, 16), (512, 5, 4)];
 

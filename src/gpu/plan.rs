@@ -91,6 +91,22 @@ impl Plan {
         buffers: &[(u32, &wgpu::Buffer)],
         groups: [u32; 3],
     ) {
+        let bound: Vec<(u32, wgpu::BindingResource)> = buffers.iter().map(|(i, b)| (*i, b.as_entire_binding())).collect();
+        self.dispatch_resources(gpu, module, source, entry, params, bound, groups);
+    }
+
+    /// The general form: any binding resources (e.g. a range of a uniform buffer).
+    #[allow(clippy::too_many_arguments)]
+    pub fn dispatch_resources(
+        &mut self,
+        gpu: &Gpu,
+        module: &'static str,
+        source: &'static str,
+        entry: &'static str,
+        params: Params,
+        resources: Vec<(u32, wgpu::BindingResource)>,
+        groups: [u32; 3],
+    ) {
         let pipeline = gpu.pipeline(module, source, entry);
         let uniform = (!params.0.is_empty()).then(|| {
             let mut words = params.0.clone();
@@ -105,8 +121,8 @@ impl Plan {
         if let Some(u) = &uniform {
             entries.push(wgpu::BindGroupEntry { binding: 0, resource: u.as_entire_binding() });
         }
-        for (binding, b) in buffers {
-            entries.push(wgpu::BindGroupEntry { binding: *binding, resource: b.as_entire_binding() });
+        for (binding, resource) in resources {
+            entries.push(wgpu::BindGroupEntry { binding, resource });
         }
         let bind_group = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(entry),

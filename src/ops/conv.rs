@@ -5,16 +5,68 @@ use crate::Result;
 
 const SRC: &str = include_str!("../../shaders/conv.wgsl");
 
-/// One convolution layer's weights on the GPU, packed for the kernel: `forward` holds
-/// w[oc, ic, ky, kx] as [ic][ky][kx][oc] vec4s; `backward` the transposed, flipped weights that
-/// turn the input gradient into another forward convolution.
+/// Which convolution kernel runs: the choice depends on the adapter (see shaders/conv.wgsl).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvVariant {
+    /// `conv3x3`: weights from a storage buffer, 4 pixels x 4 channels per invocation (GPUs).
+    Storage,
+    /// `conv3x3_ubo`: weights of 32x32-channel blocks from uniform buffers, 4 pixels x 32
+    /// channels per invocation, one launch per block pair (CPU drivers).
+    Uniform,
+}
+
+impl ConvVariant {
+    pub fn for_gpu(gpu: &Gpu) -> ConvVariant {
+        match std::env::var("PAINTFLOW_CONV").as_deref() {
+            Ok("storage") => ConvVariant::Storage,
+            Ok("uniform") => ConvVariant::Uniform,
+            _ if gpu.is_cpu() => ConvVariant::Uniform,
+            _ => ConvVariant::Storage,
+        }
+    }
+}
+
+/// Channel block of the uniform-buffer variant (both input and output channels).
+const UBO_BLOCK: usize = 32;
+/// Bytes of one block's weights: 32 in x 9 taps x 32 out floats (a multiple of 256, the
+/// strictest uniform-offset alignment).
+const UBO_BLOCK_BYTES: u64 = (UBO_BLOCK * 9 * UBO_BLOCK * 4) as u64;
+
+/// A layer's weights in one kernel's layout.
+enum Packed {
+    /// [ic][ky][kx][oc padded to 4] (vec4 along oc).
+    Storage(Tensor),
+    /// Uniform buffer of [ocb][icb] blocks, each [icl 32][ky][kx][ocl 32].
+    Uniform(wgpu::Buffer),
+}
+
+/// One convolution layer's weights on the GPU, packed for the chosen kernel: `forward` holds
+/// w[oc, ic, ky, kx]; `backward` the transposed, flipped weights that turn the input gradient
+/// into another forward convolution.
 pub struct ConvWeights {
     pub cin: usize,
     pub cout: usize,
-    forward: Tensor,
+    pub variant: ConvVariant,
+    forward: Packed,
     bias: Tensor,
-    backward: Tensor,
+    backward: Packed,
     zero_bias: Tensor,
+}
+
+fn pack_blocks(gpu: &Gpu, w: &[f32], cout: usize, cin: usize, label: &str) -> wgpu::Buffer {
+    use wgpu::util::DeviceExt;
+    let (nob, nib) = (cout.div_ceil(UBO_BLOCK), cin.div_ceil(UBO_BLOCK));
+    let per = UBO_BLOCK * 9 * UBO_BLOCK;
+    let mut out = vec![0.0f32; nob * nib * per];
+    for o in 0..cout {
+        for i in 0..cin {
+            let block = ((o / UBO_BLOCK) * nib + i / UBO_BLOCK) * per;
+            for k in 0..9 {
+                out[block + ((i % UBO_BLOCK) * 9 + k) * UBO_BLOCK + o % UBO_BLOCK] = w[(o * cin + i) * 9 + k];
+            }
+        }
+    }
+    gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor { label: Some(label), contents: bytemuck::cast_slice(&out), usage: wgpu::BufferUsages::UNIFORM })
 }
 
 /// Pack OIHW weights `w` [cout, cin, 3, 3] into [cin][3][3][ceil(cout/4)*4].
@@ -44,39 +96,73 @@ pub fn transpose_flip(w: &[f32], cout: usize, cin: usize) -> Vec<f32> {
     out
 }
 
-fn padded(v: &[f32]) -> Vec<f32> {
-    let mut b = v.to_vec();
-    b.resize(v.len().div_ceil(4) * 4, 0.0);
-    b
-}
-
 impl ConvWeights {
-    /// `weight` is OIHW [cout, cin, 3, 3], `bias` [cout].
+    /// `weight` is OIHW [cout, cin, 3, 3], `bias` [cout]; the kernel variant suits `gpu`.
     pub fn new(gpu: &Gpu, cout: usize, cin: usize, weight: &[f32], bias: &[f32], label: &str) -> Result<ConvWeights> {
+        Self::with_variant(gpu, ConvVariant::for_gpu(gpu), cout, cin, weight, bias, label)
+    }
+
+    pub fn with_variant(gpu: &Gpu, variant: ConvVariant, cout: usize, cin: usize, weight: &[f32], bias: &[f32], label: &str) -> Result<ConvWeights> {
         assert_eq!(weight.len(), cout * cin * 9, "weight length");
         assert_eq!(bias.len(), cout, "bias length");
-        let op = cout.div_ceil(4) * 4;
-        let ip = cin.div_ceil(4) * 4;
+        let flipped = transpose_flip(weight, cout, cin);
+        let (forward, backward) = match variant {
+            ConvVariant::Storage => {
+                let (op, ip) = (cout.div_ceil(4) * 4, cin.div_ceil(4) * 4);
+                (
+                    Packed::Storage(Tensor::from_slice(gpu, &[cin * 9 * op], &pack(weight, cout, cin), label)?),
+                    Packed::Storage(Tensor::from_slice(gpu, &[cout * 9 * ip], &pack(&flipped, cin, cout), label)?),
+                )
+            }
+            ConvVariant::Uniform => (Packed::Uniform(pack_blocks(gpu, weight, cout, cin, label)), Packed::Uniform(pack_blocks(gpu, &flipped, cin, cout, label))),
+        };
+        let pad = |n: usize| n.div_ceil(UBO_BLOCK) * UBO_BLOCK;
+        let mut b = bias.to_vec();
+        b.resize(pad(cout), 0.0);
         Ok(ConvWeights {
             cin,
             cout,
-            forward: Tensor::from_slice(gpu, &[cin * 9 * op], &pack(weight, cout, cin), label)?,
-            bias: Tensor::from_slice(gpu, &[op], &padded(bias), label)?,
-            backward: Tensor::from_slice(gpu, &[cout * 9 * ip], &pack(&transpose_flip(weight, cout, cin), cin, cout), label)?,
-            zero_bias: Tensor::zeros(gpu, &[ip], label)?,
+            variant,
+            forward,
+            bias: Tensor::from_slice(gpu, &[pad(cout)], &b, label)?,
+            backward,
+            zero_bias: Tensor::zeros(gpu, &[pad(cin)], label)?,
         })
     }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Tensor, b: &Tensor, out: &Tensor, cin: usize, cout: usize, relu: bool) {
+fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, out: &Tensor, cin: usize, cout: usize, relu: bool) {
     let (c, h, wd) = dims3(&input.shape);
     assert_eq!(c, cin, "conv input channels");
     assert_eq!(dims3(&out.shape), (cout, h, wd), "conv output shape");
     let oc4 = cout.div_ceil(4);
     let wb = wd.div_ceil(4);
-    let params = Params::new().u(cin).u(h).u(wd).u(cout).u(oc4).u(wb).u(relu as u32).u(0u32);
-    plan.dispatch_1d(gpu, "conv", SRC, "conv3x3", params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
+    let base = Params::new().u(cin).u(h).u(wd).u(cout).u(oc4).u(wb);
+    match w {
+        Packed::Storage(w) => {
+            let params = base.u(relu as u32).u(0u32).u(0u32).u(0u32).u(0u32).u(0u32);
+            plan.dispatch_1d(gpu, "conv", SRC, "conv3x3", params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
+        }
+        Packed::Uniform(wbuf) => {
+            let nib = cin.div_ceil(UBO_BLOCK);
+            for ob in 0..cout.div_ceil(UBO_BLOCK) {
+                for ib in 0..nib {
+                    let last = ib + 1 == nib;
+                    let icn = (cin - ib * UBO_BLOCK).min(UBO_BLOCK);
+                    let params = base.clone().u((relu && last) as u32).u(0u32).u(ob * UBO_BLOCK).u(ib * UBO_BLOCK).u(icn).u((ib > 0) as u32);
+                    let block = wgpu::BufferBinding { buffer: wbuf, offset: (ob * nib + ib) as u64 * UBO_BLOCK_BYTES, size: wgpu::BufferSize::new(UBO_BLOCK_BYTES) };
+                    let res = vec![
+                        (1, input.buffer.as_entire_binding()),
+                        (3, b.buffer.as_entire_binding()),
+                        (4, out.buffer.as_entire_binding()),
+                        (5, wgpu::BindingResource::Buffer(block)),
+                    ];
+                    plan.dispatch_resources(gpu, "conv", SRC, "conv3x3_ubo", params, res, crate::gpu::groups_1d(wb * h));
+                }
+            }
+        }
+    }
 }
 
 /// out = conv3x3(input) + bias, then ReLU if `relu`. input [cin, H, W], out [cout, H, W].
