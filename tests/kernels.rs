@@ -12,7 +12,7 @@ const REDUCTION_TOL: f64 = 1e-4;
 /// (cin, cout, h, w): odd sizes, 1-pixel edges, channel counts that are not multiples of the
 /// 4x4 register tile, and 3 and 512 channels.
 const CONV_SHAPES: &[(usize, usize, usize, usize)] =
-    &[(3, 64, 9, 11), (1, 1, 1, 1), (5, 7, 1, 13), (6, 3, 11, 1), (13, 9, 17, 18), (512, 6, 5, 3), (3, 512, 3, 5), (64, 64, 12, 16)];
+    &[(3, 64, 9, 11), (1, 1, 1, 1), (5, 7, 1, 13), (6, 3, 11, 1), (13, 9, 17, 18), (512, 6, 5, 3), (3, 512, 3, 5), (64, 64, 12, 16), (35, 33, 13, 14)];
 
 #[test]
 fn conv_forward_matches_cpu() {
@@ -52,7 +52,7 @@ fn conv_backward_input_matches_cpu() {
 }
 
 /// Both kernel variants run on every adapter in the tests, whichever one the adapter uses.
-const VARIANTS: &[conv::ConvVariant] = &[conv::ConvVariant::Storage, conv::ConvVariant::Uniform];
+const VARIANTS: &[conv::ConvVariant] = &[conv::ConvVariant::Storage, conv::ConvVariant::Uniform, conv::ConvVariant::ByShape];
 
 const POOL_SHAPES: &[(usize, usize, usize)] = &[(3, 9, 11), (1, 2, 2), (5, 1, 7), (7, 8, 1), (64, 17, 16), (512, 5, 4)];
 
