@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use paintflow::flow::{self as of, flo, FlowConfig};
 use paintflow::gpu::Gpu;
 use paintflow::imageio;
 use paintflow::ops::pool::Pool;
@@ -29,6 +30,40 @@ pub enum Command {
     Info,
     /// Paint a still image in the style of one or more paintings
     Image(ImageArgs),
+    /// Dense optical flow from image A to image B (GPU pyramidal Lucas-Kanade)
+    Flow(FlowArgs),
+}
+
+#[derive(Args)]
+pub struct FlowArgs {
+    /// First image (PNG/JPEG)
+    pub a: PathBuf,
+    /// Second image, same size; the flow satisfies B(x + flow(x)) ~ A(x)
+    pub b: PathBuf,
+    /// Output flow A->B, Middlebury .flo
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    /// Also write the backward flow B->A (.flo)
+    #[arg(long)]
+    pub backward: Option<PathBuf>,
+    /// Colour-wheel picture of the flow (hue = direction, saturation = magnitude)
+    #[arg(long)]
+    pub viz: Option<PathBuf>,
+    /// Forward-backward consistency mask as a PNG (white = consistent, black = occluded)
+    #[arg(long)]
+    pub mask: Option<PathBuf>,
+    /// Pyramid levels (default: coarsest level about 32 px)
+    #[arg(long)]
+    pub levels: Option<usize>,
+    /// Gaussian window size in pixels (odd)
+    #[arg(long, default_value_t = FlowConfig::default().window)]
+    pub window: usize,
+    /// Gauss-Newton iterations per level
+    #[arg(long, default_value_t = FlowConfig::default().iters)]
+    pub iters: usize,
+    /// Ground-truth .flo: print the average endpoint error of the result
+    #[arg(long)]
+    pub gt: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -115,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Info => info(cli.adapter.as_deref()),
         Command::Image(a) => image(cli.adapter.as_deref(), a),
+        Command::Flow(a) => flow(cli.adapter.as_deref(), a),
     }
 }
 
@@ -283,5 +319,49 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     };
     imageio::save_atomic(&img, &a.output)?;
     eprintln!("wrote {} ({}x{}) in {:.1} s", a.output.display(), img.width(), img.height(), start.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
+    let ia = imageio::load(&a.a)?;
+    let ib = imageio::load(&a.b)?;
+    if ia.dimensions() != ib.dimensions() {
+        bail!("{} is {}x{} but {} is {}x{}: the two images must have the same size", a.a.display(), ia.width(), ia.height(), a.b.display(), ib.width(), ib.height());
+    }
+    if a.window < 3 || a.window % 2 == 0 {
+        bail!("--window must be an odd number >= 3, got {}", a.window);
+    }
+    if a.levels == Some(0) || a.iters == 0 {
+        bail!("--levels and --iters must be at least 1");
+    }
+    let cfg = FlowConfig { levels: a.levels, window: a.window, iters: a.iters, ..Default::default() };
+    let gpu = Gpu::new(adapter)?;
+    let (w, h) = (ia.width() as usize, ia.height() as usize);
+    let start = Instant::now();
+    let (fwd, bwd) = of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
+    let secs = start.elapsed().as_secs_f64();
+    flo::write(&a.output, &flo::FlowField { width: w, height: h, data: fwd.clone() })?;
+    if let (Some(p), Some(b)) = (&a.backward, &bwd) {
+        flo::write(p, &flo::FlowField { width: w, height: h, data: b.clone() })?;
+    }
+    if let Some(p) = &a.viz {
+        imageio::save_atomic(&of::viz::colorize(&fwd, w, h, None), p)?;
+    }
+    if let (Some(p), Some(b)) = (&a.mask, &bwd) {
+        let m = of::cpu::consistency(&fwd, b, w, h);
+        let img = style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+            let v = (m[y as usize * w + x as usize] * 255.0) as u8;
+            image::Rgb([v, v, v])
+        });
+        imageio::save_atomic(&img, p)?;
+    }
+    eprintln!("flow {}x{} in {:.2} s -> {}", w, h, secs, a.output.display());
+    if let Some(gt) = &a.gt {
+        let g = flo::read(gt)?;
+        if (g.width, g.height) != (w, h) {
+            bail!("{}: ground truth is {}x{}, the images {}x{}", gt.display(), g.width, g.height, w, h);
+        }
+        println!("EPE {:.4} px", of::epe(&fwd, &g.data));
+    }
     Ok(())
 }

@@ -1,0 +1,307 @@
+// Dense pyramidal Lucas-Kanade optical flow and its helpers. Images are single-channel planes
+// [H, W] (gray, 0..1); flows are [2, H, W] (u then v, pixels). Borders replicate (clamp).
+//
+// The LK step is the dense form: the window sums of the structure tensor and of the mismatch
+// vector are separable Gaussian blurs of per-pixel products, with the second image warped by
+// each pixel's own current flow. That costs a few dozen loads per pixel per iteration instead of
+// a full window of bilinear samples, and agrees with classic LK where the flow is smooth.
+
+struct Params {
+    w: u32,
+    h: u32,
+    k: u32,        // channels (blur, warp)
+    radius: u32,   // blur radius
+    sigma: f32,    // blur sigma
+    lambda: f32,   // Tikhonov term added to the structure tensor's diagonal
+    sw: u32,       // source width  (pyr_down, upsample)
+    sh: u32,       // source height
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read_write> o: array<f32>;
+@group(0) @binding(3) var<storage, read> b: array<f32>;
+@group(0) @binding(4) var<storage, read> c: array<f32>;
+@group(0) @binding(5) var<storage, read> rgba: array<u32>;
+@group(0) @binding(6) var<storage, read> i1: array<f32>;
+
+fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
+    return (wid.y * nwg.x + wid.x) * 64u + lid;
+}
+
+fn at(buf_off: u32, x: i32, y: i32, w: u32, h: u32) -> u32 {
+    return buf_off + u32(clamp(y, 0, i32(h) - 1)) * w + u32(clamp(x, 0, i32(w) - 1));
+}
+
+// Bilinear sample of plane `off` of `a` (size p.w x p.h) at (x, y), clamped to the border.
+fn bilinear_a(off: u32, x: f32, y: f32) -> f32 {
+    let xc = clamp(x, 0.0, f32(p.w - 1u));
+    let yc = clamp(y, 0.0, f32(p.h - 1u));
+    let x0 = floor(xc);
+    let y0 = floor(yc);
+    let fx = xc - x0;
+    let fy = yc - y0;
+    let ix = i32(x0);
+    let iy = i32(y0);
+    let v00 = a[at(off, ix, iy, p.w, p.h)];
+    let v10 = a[at(off, ix + 1, iy, p.w, p.h)];
+    let v01 = a[at(off, ix, iy + 1, p.w, p.h)];
+    let v11 = a[at(off, ix + 1, iy + 1, p.w, p.h)];
+    return mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
+}
+
+// o = 0 over p.k planes (the coarsest level starts from zero flow).
+@compute @workgroup_size(64)
+fn fill_zero(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    if i >= p.w * p.h * p.k { return; }
+    o[i] = 0.0;
+}
+
+// Gray level in 0..1 of packed RGBA8 (Rec. 601 luma).
+@compute @workgroup_size(64)
+fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    if i >= p.w * p.h { return; }
+    let v = rgba[i];
+    let r = f32(v & 255u);
+    let g = f32((v >> 8u) & 255u);
+    let bl = f32((v >> 16u) & 255u);
+    o[i] = (0.299 * r + 0.587 * g + 0.114 * bl) / 255.0;
+}
+
+// Next pyramid level: 5x5 binomial blur ([1 4 6 4 1]/16 each way) sampled at even pixels.
+// Source p.sw x p.sh, destination p.w x p.h.
+@compute @workgroup_size(64)
+fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    if i >= p.w * p.h { return; }
+    let x = i32(i % p.w) * 2;
+    let y = i32(i / p.w) * 2;
+    let k = array<f32, 5>(1.0, 4.0, 6.0, 4.0, 1.0);
+    var s = 0.0;
+    for (var dy = 0; dy < 5; dy++) {
+        var row = 0.0;
+        for (var dx = 0; dx < 5; dx++) {
+            row += k[dx] * a[at(0u, x + dx - 2, y + dy - 2, p.sw, p.sh)];
+        }
+        s += k[dy] * row;
+    }
+    o[i] = s / 256.0;
+}
+
+// Scharr gradients of plane a: o = [Ix, Iy].
+@compute @workgroup_size(64)
+fn gradient(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = i32(i % p.w);
+    let y = i32(i / p.w);
+    let tl = a[at(0u, x - 1, y - 1, p.w, p.h)];
+    let tc = a[at(0u, x, y - 1, p.w, p.h)];
+    let tr = a[at(0u, x + 1, y - 1, p.w, p.h)];
+    let ml = a[at(0u, x - 1, y, p.w, p.h)];
+    let mr = a[at(0u, x + 1, y, p.w, p.h)];
+    let bl = a[at(0u, x - 1, y + 1, p.w, p.h)];
+    let bc = a[at(0u, x, y + 1, p.w, p.h)];
+    let br = a[at(0u, x + 1, y + 1, p.w, p.h)];
+    o[i] = (3.0 * (tr - tl) + 10.0 * (mr - ml) + 3.0 * (br - bl)) / 32.0;
+    o[n + i] = (3.0 * (bl - tl) + 10.0 * (bc - tc) + 3.0 * (br - tr)) / 32.0;
+}
+
+fn gauss_weight(d: i32) -> f32 {
+    return exp(-f32(d * d) / (2.0 * p.sigma * p.sigma));
+}
+
+// Separable Gaussian blur of p.k planes, horizontal pass (normalised weights, clamped borders).
+@compute @workgroup_size(64)
+fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n * p.k { return; }
+    let plane = i / n;
+    let x = i32(i % p.w);
+    let y = i32((i % n) / p.w);
+    let r = i32(p.radius);
+    var s = 0.0;
+    var ws = 0.0;
+    for (var d = -r; d <= r; d++) {
+        let wgt = gauss_weight(d);
+        s += wgt * a[at(plane * n, x + d, y, p.w, p.h)];
+        ws += wgt;
+    }
+    o[i] = s / ws;
+}
+
+@compute @workgroup_size(64)
+fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n * p.k { return; }
+    let plane = i / n;
+    let x = i32(i % p.w);
+    let y = i32((i % n) / p.w);
+    let r = i32(p.radius);
+    var s = 0.0;
+    var ws = 0.0;
+    for (var d = -r; d <= r; d++) {
+        let wgt = gauss_weight(d);
+        s += wgt * a[at(plane * n, x, y + d, p.w, p.h)];
+        ws += wgt;
+    }
+    o[i] = s / ws;
+}
+
+// Per-pixel LK products: with a = I2, b = [Ix, Iy] of I1, c = flow [u, v], i1 = I1 and
+// It = I2(x + u) - I1(x): o = [Ix It, Iy It, Ix^2, Ix Iy, Iy^2]. A pixel whose displaced position
+// falls outside I2 has no data there, so all five products are zero for it: the window sums
+// then rest on the pixels that do see I2, and border regions follow their neighbours instead of
+// matching against clamped border values.
+@compute @workgroup_size(64)
+fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = f32(i % p.w) + c[i];
+    let y = f32(i / p.w) + c[n + i];
+    let inside = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    let valid = select(0.0, 1.0, inside);
+    let it = bilinear_a(0u, x, y) - i1[i];
+    let ix = b[i] * valid;
+    let iy = b[n + i] * valid;
+    o[i] = ix * it;
+    o[n + i] = iy * it;
+    o[2u * n + i] = ix * ix;
+    o[3u * n + i] = ix * iy;
+    o[4u * n + i] = iy * iy;
+}
+
+// Gauss-Newton update of the flow o = [u, v] from a = window sums of the five products of
+// `mismatch`: (S + lambda I) d = -[Sxt, Syt]. The Tikhonov term keeps flat or edge-only
+// (aperture) regions near the coarser estimate instead of letting them explode.
+@compute @workgroup_size(64)
+fn solve(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let bx = a[i];
+    let by = a[n + i];
+    let sxx = a[2u * n + i] + p.lambda;
+    let sxy = a[3u * n + i];
+    let syy = a[4u * n + i] + p.lambda;
+    let det = sxx * syy - sxy * sxy;
+    if det > 1e-12 {
+        o[i] += -(syy * bx - sxy * by) / det;
+        o[n + i] += -(sxx * by - sxy * bx) / det;
+    }
+}
+
+fn sort2(a: ptr<function, array<f32, 9>>, i: i32, j: i32) {
+    let x = (*a)[i];
+    let y = (*a)[j];
+    (*a)[i] = min(x, y);
+    (*a)[j] = max(x, y);
+}
+
+// 3x3 median of each of p.k planes (a -> o): removes isolated outliers of the LK solution.
+@compute @workgroup_size(64)
+fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n * p.k { return; }
+    let plane = i / n;
+    let x = i32(i % p.w);
+    let y = i32((i % n) / p.w);
+    var v: array<f32, 9>;
+    for (var dy = -1; dy <= 1; dy++) {
+        for (var dx = -1; dx <= 1; dx++) {
+            v[(dy + 1) * 3 + dx + 1] = a[at(plane * n, x + dx, y + dy, p.w, p.h)];
+        }
+    }
+    // Optimal 19-comparator median-of-9 network (Paeth).
+    sort2(&v, 1, 2); sort2(&v, 4, 5); sort2(&v, 7, 8);
+    sort2(&v, 0, 1); sort2(&v, 3, 4); sort2(&v, 6, 7);
+    sort2(&v, 1, 2); sort2(&v, 4, 5); sort2(&v, 7, 8);
+    sort2(&v, 0, 3); sort2(&v, 5, 8); sort2(&v, 4, 7);
+    sort2(&v, 3, 6); sort2(&v, 1, 4); sort2(&v, 2, 5);
+    sort2(&v, 4, 7); sort2(&v, 4, 2); sort2(&v, 6, 4);
+    sort2(&v, 4, 2);
+    o[i] = v[4];
+}
+
+// Flow of the next finer level: bilinear upsampling of a (p.sw x p.sh) to p.w x p.h, scaled by
+// the size ratio.
+@compute @workgroup_size(64)
+fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let sx = f32(p.sw) / f32(p.w);
+    let sy = f32(p.sh) / f32(p.h);
+    let x = (f32(i % p.w) + 0.5) * sx - 0.5;
+    let y = (f32(i / p.w) + 0.5) * sy - 0.5;
+    let xc = clamp(x, 0.0, f32(p.sw - 1u));
+    let yc = clamp(y, 0.0, f32(p.sh - 1u));
+    let x0 = floor(xc);
+    let y0 = floor(yc);
+    let fx = xc - x0;
+    let fy = yc - y0;
+    let ix = i32(x0);
+    let iy = i32(y0);
+    let sn = p.sw * p.sh;
+    for (var c = 0u; c < 2u; c++) {
+        let v00 = a[at(c * sn, ix, iy, p.sw, p.sh)];
+        let v10 = a[at(c * sn, ix + 1, iy, p.sw, p.sh)];
+        let v01 = a[at(c * sn, ix, iy + 1, p.sw, p.sh)];
+        let v11 = a[at(c * sn, ix + 1, iy + 1, p.sw, p.sh)];
+        let s = select(1.0 / sy, 1.0 / sx, c == 0u);
+        o[c * n + i] = s * mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
+    }
+}
+
+// Warp p.k planes of a along the flow b = [u, v]: o(x) = a(x + flow(x)), bilinear, clamped.
+@compute @workgroup_size(64)
+fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = f32(i % p.w) + b[i];
+    let y = f32(i / p.w) + b[n + i];
+    for (var c = 0u; c < p.k; c++) {
+        o[c * n + i] = bilinear_a(c * n, x, y);
+    }
+}
+
+// Forward-backward consistency (Ruder et al. 2016): a = forward flow A->B, b = backward flow
+// B->A. o = 1 where consistent, 0 where occluded/unreliable or the target leaves the image.
+@compute @workgroup_size(64)
+fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let wf = vec2(a[i], a[n + i]);
+    let x = f32(i % p.w) + wf.x;
+    let y = f32(i / p.w) + wf.y;
+    var ok = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    // bilinear sample of b at (x, y)
+    let xc = clamp(x, 0.0, f32(p.w - 1u));
+    let yc = clamp(y, 0.0, f32(p.h - 1u));
+    let x0 = floor(xc);
+    let y0 = floor(yc);
+    let fx = xc - x0;
+    let fy = yc - y0;
+    let ix = i32(x0);
+    let iy = i32(y0);
+    var wb = vec2(0.0);
+    for (var c = 0u; c < 2u; c++) {
+        let v00 = b[at(c * n, ix, iy, p.w, p.h)];
+        let v10 = b[at(c * n, ix + 1, iy, p.w, p.h)];
+        let v01 = b[at(c * n, ix, iy + 1, p.w, p.h)];
+        let v11 = b[at(c * n, ix + 1, iy + 1, p.w, p.h)];
+        wb[c] = mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
+    }
+    let s = wf + wb;
+    if dot(s, s) > 0.01 * (dot(wf, wf) + dot(wb, wb)) + 0.5 { ok = false; }
+    o[i] = select(0.0, 1.0, ok);
+}
