@@ -1,0 +1,157 @@
+//! Optical-flow kernels against their CPU references, end-to-end flow on synthetic pairs with
+//! known motion, and .flo files.
+mod common;
+
+use common::*;
+use paintflow::flow::{self, cpu, flo, FlowConfig};
+use paintflow::gpu::{Plan, Tensor};
+
+const TOL: f64 = 1e-5;
+
+fn run1(entry: &'static str, params: paintflow::gpu::Params, bufs: &[(u32, &Tensor)], threads: usize) {
+    let g = gpu();
+    let mut plan = Plan::new();
+    let b: Vec<(u32, &wgpu::Buffer)> = bufs.iter().map(|(i, t)| (*i, &*t.buffer)).collect();
+    plan.dispatch_at(g, "flow", flow::SRC, entry, params, &b, paintflow::gpu::groups_1d(threads));
+    plan.run(g).unwrap();
+}
+
+#[test]
+fn flow_kernels_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("flow_kernels");
+    for &(w, h) in &[(1usize, 1usize), (7, 5), (1, 9), (13, 1), (33, 20)] {
+        let n = w * h;
+        let what = format!("{w}x{h}");
+        let rgb: Vec<u8> = (0..3 * n).map(|_| rng.below(256) as u8).collect();
+        let rgba = Tensor::zeros(g, &[n], "rgba").unwrap();
+        rgba.write_u32(g, &paintflow::ops::image::pack_rgb(&rgb)).unwrap();
+        let gray = poisoned(&[h, w]);
+        run1("gray", flow::params(w, h), &[(2, &gray), (5, &rgba)], n);
+        assert_close(&format!("gray {what}"), &gray.read(g).unwrap(), &cpu::gray(&rgb), TOL);
+
+        let img = rng.vec(n, 1.0);
+        let it = upload(&[h, w], &img);
+        let (down, dw, dh) = cpu::pyr_down(&img, w, h);
+        let dt = poisoned(&[dh, dw]);
+        run1("pyr_down", flow::params_full(dw, dh, 1, 0, 0.0, 0.0, w, h), &[(1, &it), (2, &dt)], dw * dh);
+        assert_close(&format!("pyr_down {what}"), &dt.read(g).unwrap(), &down, TOL);
+
+        let grad = poisoned(&[2, h, w]);
+        run1("gradient", flow::params(w, h), &[(1, &it), (2, &grad)], n);
+        let want_grad = cpu::gradient(&img, w, h);
+        if want_grad.iter().any(|v| *v != 0.0) {
+            assert_close(&format!("gradient {what}"), &grad.read(g).unwrap(), &want_grad, TOL);
+        }
+
+        for window in [3usize, 9, 21] {
+            let src = rng.vec(3 * n, 1.0);
+            let (st, tmp, out) = (upload(&[3, h, w], &src), poisoned(&[3, h, w]), poisoned(&[3, h, w]));
+            let mut plan = Plan::new();
+            flow::record_blur(g, &mut plan, &st, &tmp, &out, w, h, 3, window);
+            plan.run(g).unwrap();
+            assert_close(&format!("blur {window} {what}"), &out.read(g).unwrap(), &cpu::blur(&src, w, h, 3, window), TOL);
+        }
+
+        let i2 = rng.vec(n, 1.0);
+        let fl: Vec<f32> = rng.vec(2 * n, 3.0);
+        let gr = rng.vec(2 * n, 1.0);
+        let m = poisoned(&[5, h, w]);
+        let (i2t, grt, flt, i1t) = (upload(&[h, w], &i2), upload(&[2, h, w], &gr), upload(&[2, h, w], &fl), upload(&[h, w], &img));
+        run1("mismatch", flow::params(w, h), &[(1, &i2t), (2, &m), (3, &grt), (4, &flt), (6, &i1t)], n);
+        let want_m = cpu::mismatch(&i2, &gr, &fl, &img, w, h);
+        assert_close(&format!("mismatch {what}"), &m.read(g).unwrap(), &want_m, TOL);
+
+        // solve on positive-definite window sums
+        let mut sums = rng.vec(5 * n, 1.0);
+        for i in 0..n {
+            sums[2 * n + i] = sums[2 * n + i].abs() + 1.0;
+            sums[4 * n + i] = sums[4 * n + i].abs() + 1.0;
+            sums[3 * n + i] *= 0.5;
+        }
+        let ft = upload(&[2, h, w], &fl);
+        run1("solve", flow::params_full(w, h, 1, 0, 0.0, 1e-3, w, h), &[(1, &upload(&[5, h, w], &sums)), (2, &ft)], n);
+        let mut want_f = fl.clone();
+        cpu::solve(&sums, &mut want_f, n, 1e-3);
+        assert_close(&format!("solve {what}"), &ft.read(g).unwrap(), &want_f, TOL);
+
+        let med = poisoned(&[2, h, w]);
+        run1("median3", flow::params_full(w, h, 2, 0, 0.0, 0.0, w, h), &[(1, &flt), (2, &med)], 2 * n);
+        assert_close(&format!("median3 {what}"), &med.read(g).unwrap(), &cpu::median3(&fl, w, h, 2), TOL);
+
+        let (uw, uh) = (2 * w, 2 * h - 1);
+        let up = poisoned(&[2, uh, uw]);
+        run1("upsample", flow::params_full(uw, uh, 2, 0, 0.0, 0.0, w, h), &[(1, &flt), (2, &up)], uw * uh);
+        assert_close(&format!("upsample {what}"), &up.read(g).unwrap(), &cpu::upsample(&fl, w, h, uw, uh), TOL);
+
+        let src3 = rng.vec(3 * n, 1.0);
+        let warped = poisoned(&[3, h, w]);
+        let mut plan = Plan::new();
+        flow::record_warp(g, &mut plan, &upload(&[3, h, w], &src3), &flt, &warped);
+        let bwd = rng.vec(2 * n, 3.0);
+        let mask = poisoned(&[h, w]);
+        flow::record_consistency(g, &mut plan, &flt, &upload(&[2, h, w], &bwd), &mask);
+        plan.run(g).unwrap();
+        assert_close(&format!("warp {what}"), &warped.read(g).unwrap(), &cpu::warp(&src3, &fl, w, h, 3), TOL);
+        assert_eq!(mask.read(g).unwrap(), cpu::consistency(&fl, &bwd, w, h), "consistency {what}");
+    }
+}
+
+/// A smooth random texture, sampled at (x - dx, y - dy): frame2(x + d) = frame1(x).
+fn texture(w: u32, h: u32, dx: f32, dy: f32, seed: u64) -> image::RgbImage {
+    let mut r = paintflow::rng::Rng::new(seed);
+    let waves: Vec<(f32, f32, f32, f32)> = (0..12).map(|_| (r.unit() * 0.25 + 0.04, r.unit() * 0.25 + 0.04, r.unit() * 6.3, r.unit() * 6.3)).collect();
+    image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 - dx, y as f32 - dy);
+        let v: f32 = waves.iter().map(|(a, b, p, q)| (a * fx + p).sin() * (b * fy + q).cos()).sum::<f32>() / 12.0;
+        let c = (127.5 + 120.0 * v).clamp(0.0, 255.0) as u8;
+        image::Rgb([c, c / 2 + 60, 255 - c])
+    })
+}
+
+#[test]
+fn flow_recovers_known_translations() {
+    let g = gpu();
+    for &(dx, dy) in &[(0.0f32, 0.0f32), (1.5, -0.75), (-6.0, 4.0)] {
+        let (w, h) = (96u32, 72u32);
+        let a = texture(w, h, 0.0, 0.0, 7);
+        let b = texture(w, h, dx, dy, 7);
+        let (f, bw) = flow::estimate(g, &a, &b, &FlowConfig::default(), true).unwrap();
+        let n = (w * h) as usize;
+        // EPE over the interior (pixels whose match stays inside the frame)
+        let mut err = 0.0;
+        let mut cnt = 0;
+        for y in 12..h as usize - 12 {
+            for x in 12..w as usize - 12 {
+                let i = y * w as usize + x;
+                err += ((f[i] - dx).powi(2) + (f[n + i] - dy).powi(2)).sqrt() as f64;
+                cnt += 1;
+            }
+        }
+        let epe = err / cnt as f64;
+        assert!(epe < 0.15, "translation ({dx}, {dy}): EPE {epe:.3} px");
+        let bw = bw.unwrap();
+        let mean_b: f32 = bw[..n].iter().sum::<f32>() / n as f32;
+        assert!((mean_b + dx).abs() < 0.3, "backward flow mean u {mean_b} for dx {dx}");
+    }
+}
+
+#[test]
+fn flo_round_trip_and_bad_files() {
+    let dir = std::env::temp_dir().join(format!("paintflow-flo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = flo::FlowField { width: 5, height: 3, data: (0..30).map(|i| i as f32 * 0.25 - 3.0).collect() };
+    let p = dir.join("a.flo");
+    flo::write(&p, &f).unwrap();
+    assert_eq!(flo::read(&p).unwrap(), f);
+    let bytes = std::fs::read(&p).unwrap();
+    let mut bad = bytes.clone();
+    bad[0] ^= 0xff;
+    let e = flo::decode(&p, &bad).unwrap_err().to_string();
+    assert!(e.contains("magic"), "{e}");
+    let e = flo::decode(&p, &bytes[..bytes.len() - 4]).unwrap_err().to_string();
+    assert!(e.contains("truncated"), "{e}");
+    let e = flo::decode(&p, &bytes[..6]).unwrap_err().to_string();
+    assert!(e.contains("too short"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
