@@ -12,7 +12,7 @@ pub const SRC: &str = include_str!("../../shaders/flow.wgsl");
 /// Lucas-Kanade settings.
 #[derive(Clone, Copy, Debug)]
 pub struct FlowConfig {
-    /// Pyramid levels (None: coarsest level about 32 px on its short side).
+    /// Pyramid levels (None: halve until the short side is at most 32 px).
     pub levels: Option<usize>,
     /// Gaussian window size in pixels (odd; sigma = window / 4).
     pub window: usize,
@@ -30,11 +30,11 @@ impl Default for FlowConfig {
     }
 }
 
-/// Number of levels so the coarsest is about 32 px on its short side.
+/// Number of levels: halve until the short side is at most 32 px (so about 16-32 px).
 pub fn auto_levels(w: usize, h: usize) -> usize {
     let mut n = 1;
     let (mut a, mut b) = (w, h);
-    while a.min(b) >= 64 {
+    while a.min(b) > 32 {
         a = a.div_ceil(2);
         b = b.div_ceil(2);
         n += 1;
