@@ -32,6 +32,46 @@ pub enum Command {
     Image(ImageArgs),
     /// Dense optical flow from image A to image B (GPU pyramidal Lucas-Kanade)
     Flow(FlowArgs),
+    /// Paint a video steadily: flow-guided warp-and-blend stylisation, frame by frame
+    Video(VideoArgs),
+}
+
+#[derive(Args)]
+pub struct VideoArgs {
+    /// Input: a folder of PNG/JPEG frames (sorted by name), a .y4m file, or - for Y4M on stdin
+    pub input: String,
+    /// Output: a folder (numbered PNGs, written atomically) or - for Y4M on stdout
+    #[arg(long, short = 'o')]
+    pub output: String,
+    #[command(flatten)]
+    pub style: StyleOpts,
+    /// Iterations for the first frame (and every frame with --no-flow)
+    #[arg(long, default_value_t = 200)]
+    pub iters_first: usize,
+    /// Iterations for each later frame
+    #[arg(long, default_value_t = 60)]
+    pub iters: usize,
+    /// Weight of the warped previous result in each frame's starting image (0..1)
+    #[arg(long, default_value_t = 0.9)]
+    pub blend: f32,
+    /// Weight of the temporal loss (deviation from the warped previous result on consistent pixels)
+    #[arg(long, default_value_t = 0.0)]
+    pub temporal_weight: f32,
+    /// Baseline: stylise every frame on its own
+    #[arg(long, conflicts_with = "blend_only")]
+    pub no_flow: bool,
+    /// Kogan's blend of the previous result without warping
+    #[arg(long)]
+    pub blend_only: bool,
+    /// Continue after the last finished frame in the output folder
+    #[arg(long)]
+    pub resume: bool,
+    /// Write per-frame warping errors (the flicker measure) and timings as JSON
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Process at most this many frames
+    #[arg(long)]
+    pub frames: Option<usize>,
 }
 
 #[derive(Args)]
@@ -151,6 +191,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Info => info(cli.adapter.as_deref()),
         Command::Image(a) => image(cli.adapter.as_deref(), a),
         Command::Flow(a) => flow(cli.adapter.as_deref(), a),
+        Command::Video(a) => video(cli.adapter.as_deref(), a),
     }
 }
 
@@ -363,5 +404,159 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
         }
         println!("EPE {:.4} px", of::epe(&fwd, &g.data));
     }
+    Ok(())
+}
+
+fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
+    use paintflow::video::{self, Mode, Sink, Source, VideoJob, VideoStylizer};
+    let cfg = loss_config(&a.style)?;
+    if !(0.0..=1.0).contains(&a.blend) {
+        bail!("--blend must be between 0 and 1, got {}", a.blend);
+    }
+    if a.iters == 0 || a.iters_first == 0 {
+        bail!("--iters and --iters-first must be at least 1");
+    }
+    if !a.temporal_weight.is_finite() || a.temporal_weight < 0.0 {
+        bail!("--temporal-weight must be a non-negative number");
+    }
+    let to_stdout = a.output == "-";
+    if a.resume && to_stdout {
+        bail!("--resume needs an output folder (-o DIR), not a stream");
+    }
+    let out_dir = PathBuf::from(&a.output);
+    if !to_stdout && out_dir.exists() && !out_dir.is_dir() {
+        bail!("-o {}: exists and is not a folder", out_dir.display());
+    }
+    let mut source = Source::open(&a.input)?;
+    let total = match (source.len(), a.frames) {
+        (Some(n), Some(m)) => Some(n.min(m)),
+        (n, m) => n.or(m),
+    };
+    let mode = if a.no_flow { Mode::NoFlow } else if a.blend_only { Mode::BlendOnly } else { Mode::Flow };
+    let styles = load_styles(&a.style)?;
+    let gpu = Gpu::new(adapter)?;
+    let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
+
+    // The first frame fixes the processing size.
+    let Some((name0, frame0)) = source.next_frame()? else { bail!("{}: no frames", a.input) };
+    let (w0, h0) = frame0.dimensions();
+    let first = imageio::fit(&frame0, a.style.size);
+    let (w, h) = first.dimensions();
+    let style_size = ((w.max(h) as f32 * a.style.style_scale).round() as u32).max(16);
+    let grams: Vec<Vec<Vec<f32>>> = styles.iter().map(|(s, _)| style::style_grams(&gpu, &vgg, &cfg, &imageio::fit(s, style_size))).collect::<paintflow::Result<_>>()?;
+    let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
+    let (lo, hi) = style::pixel_bounds();
+    let job = VideoJob {
+        size: a.style.size,
+        iters_first: a.iters_first,
+        iters: a.iters,
+        blend: a.blend,
+        temporal_weight: a.temporal_weight,
+        mode,
+        loss: cfg,
+        adam: paintflow::ops::adam::AdamConfig { lr: a.style.lr, clamp: Some((lo, hi)), ..Default::default() },
+        flow: FlowConfig::default(),
+        log_every: a.style.log_every,
+        report: a.report.is_some(),
+    };
+    let mut styl = VideoStylizer::new(&gpu, &vgg, job, w as usize, h as usize, &style::blend_grams(&grams, &blend))?;
+
+    let rate = source.rate();
+    let mut start_index = 0;
+    let mut pending = Some((name0, frame0));
+    if a.resume {
+        let done = video::finished_frames(&out_dir);
+        if let Some(t) = total {
+            if done >= t {
+                eprintln!("all {t} frames are already in {}", out_dir.display());
+                return Ok(());
+            }
+        }
+        if done > 0 {
+            // skip to input frame done-1, which becomes the previous frame
+            let mut prev = pending.take().unwrap();
+            for _ in 1..done {
+                prev = source.next_frame()?.ok_or_else(|| anyhow::anyhow!("--resume: the output has {done} frames but the input fewer"))?;
+            }
+            let prev_in = imageio::fit(&prev.1, a.style.size);
+            let prev_out = imageio::load(&video::frame_path(&out_dir, done - 1))?;
+            styl.resume_from(done, &prev_in, &prev_out)?;
+            start_index = done;
+            eprintln!("resuming after frame {} of {}", done - 1, out_dir.display());
+        }
+    }
+    let frames = video::read_ahead(source, 2);
+    let sink = if to_stdout { Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout()))) } else { Sink::Dir(out_dir.clone()) };
+    let (tx, writer) = video::write_behind(sink, rate);
+    let pb = match total {
+        Some(n) => {
+            let pb = ProgressBar::new(n as u64);
+            pb.set_style(ProgressStyle::with_template("frame {pos}/{len} {bar:30} [{elapsed_precise} < {eta_precise}] {msg}").unwrap());
+            pb.set_position(start_index as u64);
+            pb
+        }
+        None => {
+            let pb = ProgressBar::new_spinner();
+            pb.set_style(ProgressStyle::with_template("frame {pos} [{elapsed_precise}] {msg}").unwrap());
+            pb
+        }
+    };
+    let mut stats = Vec::new();
+    let mut index = start_index;
+    let mut iter_frames = pending.into_iter().map(Ok).chain(frames);
+    let result: Result<()> = (|| {
+        while a.frames.is_none_or(|m| index < m) {
+            let Some(next) = iter_frames.next() else { break };
+            let (name, img) = next?;
+            if img.dimensions() != (w0, h0) {
+                bail!("{name} is {}x{} but the first frame is {w0}x{h0}: all frames must have the same size", img.width(), img.height());
+            }
+            let f = imageio::fit(&img, a.style.size);
+            let (out, st) = styl.process(&f, |it, n| pb.set_message(format!("iteration {it}/{n}")))?;
+            pb.set_message(format!("{:.1} s/frame", st.seconds));
+            pb.inc(1);
+            tx.send((index, out)).map_err(|_| anyhow::anyhow!("the frame writer stopped"))?;
+            stats.push(st);
+            index += 1;
+        }
+        Ok(())
+    })();
+    drop(tx);
+    pb.finish_and_clear();
+    let wrote = writer.join().map_err(|_| anyhow::anyhow!("the frame writer panicked"))?;
+    result?;
+    wrote?;
+    if let Some(p) = &a.report {
+        write_report(p, mode, &stats)?;
+    }
+    let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
+    if !errs.is_empty() {
+        eprintln!("mean warping error {:.6} over {} frame pairs", errs.iter().sum::<f64>() / errs.len() as f64, errs.len());
+    }
+    eprintln!("wrote {} frames ({}x{}) to {}", index - start_index, w, h, if to_stdout { "stdout" } else { &a.output });
+    Ok(())
+}
+
+fn write_report(p: &Path, mode: paintflow::video::Mode, stats: &[paintflow::video::FrameStats]) -> Result<()> {
+    let num = |v: Option<f64>| v.map(|x| format!("{x:.8}")).unwrap_or_else(|| "null".into());
+    let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
+    let mean = if errs.is_empty() { None } else { Some(errs.iter().sum::<f64>() / errs.len() as f64) };
+    let mut s = format!("{{\n  \"mode\": \"{mode:?}\",\n  \"mean_warping_error\": {},\n  \"frames\": [\n", num(mean));
+    for (k, st) in stats.iter().enumerate() {
+        s += &format!(
+            "    {{\"frame\": {}, \"seconds\": {:.3}, \"warping_error\": {}, \"consistent_fraction\": {}, \"style_loss\": {}, \"content_loss\": {}}}{}\n",
+            st.index,
+            st.seconds,
+            num(st.warping_error),
+            num(st.consistent_fraction),
+            num(st.losses.as_ref().map(|l| l.style as f64)),
+            num(st.losses.as_ref().map(|l| l.content as f64)),
+            if k + 1 < stats.len() { "," } else { "" }
+        );
+    }
+    s += "  ]\n}\n";
+    let tmp = p.with_extension("json.tmp");
+    std::fs::write(&tmp, s).with_context(|| format!("--report {}", tmp.display()))?;
+    std::fs::rename(&tmp, p).with_context(|| format!("--report {}", p.display()))?;
     Ok(())
 }

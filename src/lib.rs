@@ -9,6 +9,8 @@ pub mod ops;
 pub mod rng;
 pub mod style;
 pub mod vgg;
+pub mod video;
 pub mod weights;
+pub mod y4m;
 
 pub use error::{Error, Result};

@@ -262,6 +262,22 @@ impl Optimizer {
         Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
     }
 
+    /// The current image as 8-bit RGB, and `requantized` set to exactly that image in network
+    /// space (what reloading the written file gives), in one submission.
+    pub fn image_requantized(&self, gpu: &Gpu, requantized: &Tensor) -> Result<Rgb> {
+        let mut plan = Plan::new();
+        imgops::postprocess(gpu, &mut plan, &self.pass.input, &self.pixels);
+        imgops::preprocess(gpu, &mut plan, &self.pixels, requantized);
+        plan.run(gpu)?;
+        let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
+        Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
+    }
+
+    /// The optimised variable [3, H, W] (network space).
+    pub fn input(&self) -> &Tensor {
+        &self.pass.input
+    }
+
     /// The current image in network space (planar RGB minus the mean).
     pub fn planar(&self, gpu: &Gpu) -> Result<Vec<f32>> {
         self.pass.input.read(gpu)

@@ -157,6 +157,16 @@ impl Plan {
         self.steps.extend(other.steps);
     }
 
+    /// Append clones of another plan's steps (the bind groups are shared, not rebuilt).
+    pub fn encode_into(&self, other: &mut Plan) {
+        for s in &self.steps {
+            other.steps.push(match s {
+                Step::Dispatch { pipeline, bind_group, groups } => Step::Dispatch { pipeline: pipeline.clone(), bind_group: bind_group.clone(), groups: *groups },
+                Step::Copy { src, dst, bytes } => Step::Copy { src: src.clone(), dst: dst.clone(), bytes: *bytes },
+            });
+        }
+    }
+
     /// Record every step into `encoder`, consecutive launches sharing one compute pass.
     pub fn encode(&self, encoder: &mut wgpu::CommandEncoder) {
         let mut i = 0;

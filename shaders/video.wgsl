@@ -1,0 +1,42 @@
+// Per-frame video kernels on planar [3, H, W] network-space images and a [H, W] mask.
+
+struct Params {
+    n: u32,        // pixels per plane
+    blend: f32,    // weight of the warped previous result in the initialisation
+    k: f32,        // temporal loss: 2 * weight / (3 * n)
+    _p: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> content: array<f32>;
+@group(0) @binding(2) var<storage, read_write> x: array<f32>;
+@group(0) @binding(3) var<storage, read> warped: array<f32>;
+@group(0) @binding(4) var<storage, read> mask: array<f32>;
+@group(0) @binding(5) var<storage, read_write> scratch: array<f32>;
+
+fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
+    return (wid.y * nwg.x + wid.x) * 64u + lid;
+}
+
+// x = content + mask * blend * (warped - content): the warped previous stylised frame where the
+// flow is reliable, the new content frame where it is occluded.
+@compute @workgroup_size(64)
+fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    if i >= 3u * p.n { return; }
+    let c = content[i];
+    x[i] = c + mask[i % p.n] * p.blend * (warped[i] - c);
+}
+
+// Temporal loss (Ruder et al. 2016): weight * mean(mask * (x - warped)^2). Adds its gradient to
+// the image gradient (bound as `x` here) and writes the per-element terms to scratch for the
+// reduction. `content` is bound to the optimised image.
+@compute @workgroup_size(64)
+fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let i = index(wid, nwg, lid);
+    if i >= 3u * p.n { return; }
+    let m = mask[i % p.n];
+    let d = content[i] - warped[i];
+    x[i] += p.k * m * d;
+    scratch[i] = m * d * d;
+}

@@ -1,0 +1,369 @@
+//! Video stylisation: per frame, GPU optical flow from the previous frame, the previous stylised
+//! frame warped along it and blended into the initialisation (content where the forward-backward
+//! check says occluded), an optional temporal loss, then the Gatys optimisation. Frames are read
+//! ahead and written behind on their own threads; each output frame is written atomically and a
+//! run can resume after its last finished frame with the same result.
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use crate::error::{Error, Result};
+use crate::flow::{self, FlowConfig, FlowSolver, Pyramid};
+use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::ops::image::pack_rgb;
+use crate::ops::reduce::{Reducer, Sum};
+use crate::ops::IMAGENET_MEAN;
+use crate::style::{LossConfig, Optimizer, Rgb};
+use crate::vgg::Vgg;
+use crate::y4m;
+
+const SRC: &str = include_str!("../shaders/video.wgsl");
+
+/// How each frame's optimisation starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Warp the previous result along the optical flow, blend, mask occlusions (default).
+    Flow,
+    /// Kogan's blend: previous result and new frame, no warping.
+    BlendOnly,
+    /// Every frame on its own from its content (the flickering baseline).
+    NoFlow,
+}
+
+#[derive(Clone)]
+pub struct VideoJob {
+    /// Longest side of the processed frames.
+    pub size: u32,
+    pub iters_first: usize,
+    pub iters: usize,
+    /// Weight of the warped previous result in the initialisation (0..1).
+    pub blend: f32,
+    pub temporal_weight: f32,
+    pub mode: Mode,
+    pub loss: LossConfig,
+    pub adam: crate::ops::adam::AdamConfig,
+    pub flow: FlowConfig,
+    pub log_every: usize,
+    /// Compute the warping-error report.
+    pub report: bool,
+}
+
+/// Frames in: a folder of PNG/JPEG files sorted by name, a .y4m file, or "-" for Y4M on stdin.
+pub enum Source {
+    Dir { files: Vec<PathBuf>, next: usize },
+    Y4m { name: String, reader: Box<dyn BufRead + Send>, header: y4m::Header, next: usize },
+}
+
+impl Source {
+    pub fn open(spec: &str) -> Result<Source> {
+        if spec == "-" {
+            let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(std::io::stdin()));
+            let header = y4m::read_header("<stdin>", &mut reader)?;
+            return Ok(Source::Y4m { name: "<stdin>".into(), reader, header, next: 0 });
+        }
+        let path = Path::new(spec);
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| Error::file(path, format!("cannot list: {e}")))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg")))
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(Error::file(path, "no PNG or JPEG frames in this folder"));
+            }
+            return Ok(Source::Dir { files, next: 0 });
+        }
+        if !path.exists() {
+            return Err(Error::file(path, "no such file or folder (expected a folder of frames, a .y4m file, or - for stdin)"));
+        }
+        let f = std::fs::File::open(path).map_err(|e| Error::file(path, format!("cannot open: {e}")))?;
+        let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(f));
+        let header = y4m::read_header(spec, &mut reader)?;
+        Ok(Source::Y4m { name: spec.into(), reader, header, next: 0 })
+    }
+
+    /// Number of frames when known in advance.
+    pub fn len(&self) -> Option<usize> {
+        match self {
+            Source::Dir { files, .. } => Some(files.len()),
+            Source::Y4m { .. } => None,
+        }
+    }
+
+    pub fn rate(&self) -> (u32, u32) {
+        match self {
+            Source::Y4m { header, .. } => header.rate,
+            Source::Dir { .. } => (25, 1),
+        }
+    }
+
+    /// The next frame with a name for messages, or None at the end.
+    pub fn next_frame(&mut self) -> Result<Option<(String, Rgb)>> {
+        match self {
+            Source::Dir { files, next } => {
+                let Some(p) = files.get(*next) else { return Ok(None) };
+                *next += 1;
+                Ok(Some((p.display().to_string(), crate::imageio::load(p)?)))
+            }
+            Source::Y4m { name, reader, header, next } => {
+                let i = *next;
+                *next += 1;
+                Ok(y4m::read_frame(name, i, header, reader)?.map(|f| (format!("{name} frame {i}"), f)))
+            }
+        }
+    }
+}
+
+/// Where frames go: numbered PNGs in a folder (atomic writes) or a Y4M stream.
+pub enum Sink {
+    Dir(PathBuf),
+    Y4m(Box<dyn Write + Send>),
+}
+
+/// Name of output frame `i` in a folder.
+pub fn frame_path(dir: &Path, i: usize) -> PathBuf {
+    dir.join(format!("frame_{i:06}.png"))
+}
+
+/// Frames already finished in `dir` (consecutive from frame 0).
+pub fn finished_frames(dir: &Path) -> usize {
+    (0..).take_while(|&i| frame_path(dir, i).is_file()).count()
+}
+
+/// Per-frame report entry.
+#[derive(Clone, Debug)]
+pub struct FrameStats {
+    pub index: usize,
+    pub seconds: f64,
+    /// Mean over consistent pixels of |S_t(x) - S_{t-1}(x + flow_{t->t-1}(x))|^2, RGB in 0..1
+    /// (squared norm over the three channels); None for the first frame.
+    pub warping_error: Option<f64>,
+    pub consistent_fraction: Option<f64>,
+    pub losses: Option<crate::style::Losses>,
+}
+
+/// GPU state for stylising a sequence of frames of one size.
+pub struct VideoStylizer<'a> {
+    gpu: &'a Gpu,
+    job: VideoJob,
+    w: usize,
+    h: usize,
+    opt: Optimizer,
+    pyramids: [Pyramid; 2],
+    /// solvers[c]: flow from pyramid c to pyramid 1-c.
+    solvers: [FlowSolver; 2],
+    content: Tensor,
+    prev: Tensor,
+    warped: Tensor,
+    mask: Tensor,
+    ones: Tensor,
+    tmask: Tensor,
+    /// Per current-pyramid index: consistency mask and warp of `prev` along the flow t -> t-1.
+    align: [Plan; 2],
+    frame: usize,
+}
+
+impl<'a> VideoStylizer<'a> {
+    pub fn new(gpu: &'a Gpu, vgg: &Vgg, job: VideoJob, w: usize, h: usize, style_grams: &[Vec<f32>]) -> Result<Self> {
+        let n = w * h;
+        let content = Tensor::zeros(gpu, &[3, h, w], "content planar")?;
+        let prev = Tensor::zeros(gpu, &[3, h, w], "previous stylised")?;
+        let warped = Tensor::zeros(gpu, &[3, h, w], "warped previous")?;
+        let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; n], "ones")?;
+        let tmask = Tensor::zeros(gpu, &[h, w], "temporal mask")?;
+        let scratch = Tensor::zeros(gpu, &[3, h, w], "temporal terms")?;
+        let reducer = Reducer::new(gpu, 3 * n)?;
+        let temporal_target = if job.mode == Mode::BlendOnly { prev.clone() } else { warped.clone() };
+        let tw = if job.mode == Mode::NoFlow { 0.0 } else { job.temporal_weight };
+        let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses| {
+            if tw > 0.0 {
+                let p = Params::new().u(n).f(0.0).f(2.0 * tw / (3 * n) as f32).u(0u32);
+                let b: [&wgpu::Buffer; 5] = [&x.buffer, &grad.buffer, &temporal_target.buffer, &tmask.buffer, &scratch.buffer];
+                plan.dispatch_1d(gpu, "video", SRC, "temporal", p, &b, 3 * n);
+                reducer.record(gpu, plan, Sum::Plain(&scratch), tw / (3 * n) as f32, losses, 7, false);
+            }
+        })?;
+        opt.set_style_grams(gpu, style_grams)?;
+        let pyramids = [Pyramid::new(gpu, w, h, &job.flow)?, Pyramid::new(gpu, w, h, &job.flow)?];
+        let solvers = [FlowSolver::new(gpu, &pyramids[0], &pyramids[1], &job.flow)?, FlowSolver::new(gpu, &pyramids[1], &pyramids[0], &job.flow)?];
+        let align = [0, 1].map(|c| {
+            let mut p = Plan::new();
+            // frame t on pyramid c: flow t->t-1 is solvers[c], t-1->t is solvers[1-c]
+            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
+            flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
+            p
+        });
+        Ok(VideoStylizer { gpu, job, w, h, opt, pyramids, solvers, content, prev, warped, mask, ones, tmask, align, frame: 0 })
+    }
+
+    fn needs_flow(&self) -> bool {
+        self.job.mode == Mode::Flow || self.job.report
+    }
+
+    /// Continue a run after `frame` finished frames: `prev_original` is input frame frame-1 and
+    /// `prev_stylized` its (written) result.
+    pub fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
+        self.check(prev_original, "resumed input frame")?;
+        self.check(prev_stylized, "resumed output frame")?;
+        self.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
+        self.prev.write(self.gpu, &crate::style::to_planar(prev_stylized))?;
+        self.frame = frame;
+        Ok(())
+    }
+
+    fn check(&self, img: &Rgb, what: &str) -> Result<()> {
+        if (img.width() as usize, img.height() as usize) != (self.w, self.h) {
+            return Err(Error::Invalid(format!("{what} is {}x{}, expected {}x{}", img.width(), img.height(), self.w, self.h)));
+        }
+        Ok(())
+    }
+
+    /// Stylise the next frame (already resized to the processing size).
+    pub fn process(&mut self, frame: &Rgb, mut on_iter: impl FnMut(usize, usize)) -> Result<(Rgb, FrameStats)> {
+        let start = std::time::Instant::now();
+        self.check(frame, "frame")?;
+        let gpu = self.gpu;
+        let t = self.frame;
+        let c = t % 2;
+        let n = self.w * self.h;
+        let first = t == 0;
+        if self.needs_flow() {
+            self.pyramids[c].set_frame(gpu, &pack_rgb(frame.as_raw()))?;
+        }
+        // content target; afterwards the optimised variable holds the content frame
+        self.opt.set_content(gpu, frame)?;
+        let mut plan = Plan::new();
+        plan.copy(&self.opt.input().buffer, &self.content.buffer, (3 * n * 4) as u64);
+        if !first && self.needs_flow() {
+            plan.run(gpu)?;
+            self.solvers[c].submit(gpu);
+            self.solvers[1 - c].submit(gpu);
+            plan = Plan::new();
+            self.align[c].encode_into(&mut plan);
+        }
+        let init = match (first, self.job.mode) {
+            (true, _) | (_, Mode::NoFlow) => None,
+            (false, Mode::Flow) => Some((&self.warped, &self.mask)),
+            (false, Mode::BlendOnly) => Some((&self.prev, &self.ones)),
+        };
+        if let Some((src, m)) = init {
+            let p = Params::new().u(n).f(self.job.blend).f(0.0).u(0u32);
+            let b: [&wgpu::Buffer; 4] = [&self.content.buffer, &self.opt.input().buffer, &src.buffer, &m.buffer];
+            plan.dispatch_1d(gpu, "video", SRC, "blend_init", p, &b, 3 * n);
+            plan.copy(&m.buffer, &self.tmask.buffer, (n * 4) as u64);
+        } else {
+            crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);
+        }
+        plan.run(gpu)?;
+        self.opt.reset_adam(gpu)?;
+        let iters = if first || self.job.mode == Mode::NoFlow { self.job.iters_first } else { self.job.iters };
+        let mut losses = None;
+        for it in 1..=iters {
+            self.opt.step(gpu);
+            if it % self.job.log_every.max(1) == 0 || it == iters {
+                losses = Some(match self.opt.check_losses(gpu) {
+                    Err(Error::NonFinite(m)) => return Err(Error::NonFinite(format!("frame {t}: {m}"))),
+                    r => r?,
+                });
+            } else {
+                gpu.wait()?;
+            }
+            on_iter(it, iters);
+        }
+        let out = self.opt.image_requantized(gpu, &self.prev_next())?;
+        let (mut werr, mut frac) = (None, None);
+        if self.job.report && !first {
+            let (we, fr) = self.warping_error(&out)?;
+            werr = Some(we);
+            frac = Some(fr);
+        }
+        // the requantized result becomes the previous frame for the next one
+        let mut plan = Plan::new();
+        plan.copy(&self.prev_scratch().buffer, &self.prev.buffer, (3 * n * 4) as u64);
+        plan.run(gpu)?;
+        self.frame += 1;
+        Ok((out, FrameStats { index: t, seconds: start.elapsed().as_secs_f64(), warping_error: werr, consistent_fraction: frac, losses }))
+    }
+
+    // The requantized output is staged in `content` (no longer needed by then) before it
+    // replaces `prev`, because the warping error still needs the old `prev` warped.
+    fn prev_next(&self) -> Tensor {
+        self.content.clone()
+    }
+    fn prev_scratch(&self) -> &Tensor {
+        &self.content
+    }
+
+    fn warping_error(&self, out: &Rgb) -> Result<(f64, f64)> {
+        let n = self.w * self.h;
+        let mask = self.mask.read(self.gpu)?;
+        let warped = self.warped.read(self.gpu)?;
+        let cur = out.as_raw();
+        let (mut sum, mut cnt) = (0.0f64, 0usize);
+        for i in 0..n {
+            if mask[i] > 0.5 {
+                let mut d2 = 0.0;
+                for c in 0..3 {
+                    let a = cur[i * 3 + c] as f64 / 255.0;
+                    let b = (warped[c * n + i] + IMAGENET_MEAN[c]) as f64 / 255.0;
+                    d2 += (a - b).powi(2);
+                }
+                sum += d2;
+                cnt += 1;
+            }
+        }
+        Ok((if cnt > 0 { sum / cnt as f64 } else { 0.0 }, cnt as f64 / n as f64))
+    }
+}
+
+/// Read frames on a thread, `ahead` frames in advance.
+pub fn read_ahead(mut src: Source, ahead: usize) -> mpsc::Receiver<Result<(String, Rgb)>> {
+    let (tx, rx) = mpsc::sync_channel(ahead);
+    std::thread::spawn(move || loop {
+        match src.next_frame() {
+            Ok(Some(f)) => {
+                if tx.send(Ok(f)).is_err() {
+                    return;
+                }
+            }
+            Ok(None) => return,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// Write frames on a thread; the returned handle yields the first error, if any.
+pub fn write_behind(sink: Sink, rate: (u32, u32)) -> (mpsc::SyncSender<(usize, Rgb)>, std::thread::JoinHandle<Result<()>>) {
+    let (tx, rx) = mpsc::sync_channel::<(usize, Rgb)>(2);
+    let handle = std::thread::spawn(move || -> Result<()> {
+        match sink {
+            Sink::Dir(dir) => {
+                std::fs::create_dir_all(&dir).map_err(|e| Error::file(&dir, format!("cannot create: {e}")))?;
+                for (i, img) in rx {
+                    crate::imageio::save_atomic(&img, &frame_path(&dir, i))?;
+                }
+            }
+            Sink::Y4m(mut w) => {
+                let mut header = None;
+                for (_, img) in rx {
+                    if header.is_none() {
+                        let h = y4m::Header { width: img.width() as usize, height: img.height() as usize, rate, chroma444: false, full_range: false };
+                        y4m::write_header(&mut w, &h).map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
+                        header = Some(h);
+                    }
+                    let h = header.as_ref().unwrap();
+                    y4m::write_frame(&mut w, h, &img).map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
+                }
+                w.flush().map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
+            }
+        }
+        Ok(())
+    });
+    (tx, handle)
+}
