@@ -135,3 +135,124 @@ pub fn adam_row(gpu: &Gpu, h: usize, w: usize, reps: usize) -> Result<Row> {
     adam.record(gpu, &mut p, &g, &x, h * w);
     Ok(Row { name: "adam".into(), shape: format!("3x{w}x{h}"), ms: time_plan(gpu, &p, 1, reps)?, gflop: 12.0 * n as f64 / 1e9, gbytes: 7.0 * n as f64 * 4.0 / 1e9 })
 }
+
+/// One style-transfer iteration (forward, losses, backward, Adam) at `size` x `size`.
+pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize) -> Result<(Row, u64)> {
+    use crate::style::{LossConfig, Optimizer};
+    let cfg = LossConfig::default();
+    let opt = Optimizer::new(gpu, vgg, cfg, AdamConfig::default(), size, size)?;
+    let img = crate::style::Rgb::from_fn(size as u32, size as u32, |x, y| image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8]));
+    opt.set_content(gpu, &img)?;
+    let mut times = Vec::new();
+    opt.step(gpu);
+    gpu.wait()?;
+    for _ in 0..reps.max(1) {
+        let s = Instant::now();
+        opt.step(gpu);
+        gpu.wait()?;
+        times.push(s.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let fl = iteration_flops(size, size) / 1e9;
+    Ok((Row { name: "style iteration".into(), shape: format!("{size}x{size}"), ms: times[times.len() / 2], gflop: fl, gbytes: 0.0 }, opt.bytes()))
+}
+
+/// Convolution FLOPs of one iteration: forward through conv5_1 and the input gradient of each layer.
+pub fn iteration_flops(h: usize, w: usize) -> f64 {
+    let (mut hh, mut ww) = (h, w);
+    let mut total = 0.0;
+    for &(_, cin, cout, pools) in &crate::vgg::LAYERS {
+        total += 2.0 * conv::flops(cin, cout, hh, ww);
+        if pools {
+            hh /= 2;
+            ww /= 2;
+        }
+    }
+    total
+}
+
+/// Flow both ways between two synthetic w x h frames (pyramids, LK, consistency).
+pub fn flow_row(gpu: &Gpu, w: usize, h: usize, reps: usize) -> Result<Row> {
+    use crate::flow::{FlowConfig, FlowSolver, Pyramid};
+    let cfg = FlowConfig::default();
+    let a = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x as f32 * 0.3).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2).cos() * 100.0 + 128.0) as u8, 90]));
+    let b = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8, 90]));
+    let pa = Pyramid::new(gpu, w, h, &cfg)?;
+    let pb = Pyramid::new(gpu, w, h, &cfg)?;
+    let s = FlowSolver::new(gpu, &pa, &pb, &cfg)?;
+    let mut times = Vec::new();
+    for r in 0..reps.max(1) + 1 {
+        let t = Instant::now();
+        pa.set_frame(gpu, &crate::ops::image::pack_rgb(a.as_raw()))?;
+        pb.set_frame(gpu, &crate::ops::image::pack_rgb(b.as_raw()))?;
+        s.submit(gpu);
+        gpu.wait()?;
+        if r > 0 {
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    Ok(Row { name: "LK flow (one way)".into(), shape: format!("{w}x{h}"), ms: times[times.len() / 2], gflop: 0.0, gbytes: 0.0 })
+}
+
+/// Render rows as a Markdown table with % of the measured peak.
+pub fn table(rows: &[Row], peak_gflops: f64) -> String {
+    let mut s = String::from("| kernel | shape | ms (median) | GFLOP/s | GB/s | % of peak FMA |\n|---|---|---:|---:|---:|---:|\n");
+    for r in rows {
+        let pct = if r.gflop > 0.0 { format!("{:.1}", 100.0 * r.gflops() / peak_gflops) } else { "-".into() };
+        let gf = if r.gflop > 0.0 { format!("{:.2}", r.gflops()) } else { "-".into() };
+        let gb = if r.gbytes > 0.0 { format!("{:.2}", r.gbs()) } else { "-".into() };
+        s += &format!("| {} | {} | {:.2} | {} | {} | {} |\n", r.name, r.shape, r.ms, gf, gb, pct);
+    }
+    s
+}
+
+/// JSON lines of rows (for --json).
+pub fn json(rows: &[Row], peak_gflops: f64, adapter: &str) -> String {
+    let mut s = format!("{{\n  \"adapter\": {adapter:?},\n  \"peak_gflops\": {peak_gflops:.2},\n  \"rows\": [\n");
+    for (i, r) in rows.iter().enumerate() {
+        s += &format!(
+            "    {{\"name\": {:?}, \"shape\": {:?}, \"ms\": {:.4}, \"gflops\": {:.3}, \"gbs\": {:.3}}}{}\n",
+            r.name,
+            r.shape,
+            r.ms,
+            r.gflops(),
+            r.gbs(),
+            if i + 1 < rows.len() { "," } else { "" }
+        );
+    }
+    s + "  ]\n}\n"
+}
+
+/// The whole suite at image size `size`: calibration, kernels at VGG shapes, end to end.
+pub fn run_suite(gpu: &Gpu, vgg: Option<&crate::vgg::Vgg>, size: usize, reps: usize, mut progress: impl FnMut(&str)) -> Result<(Vec<Row>, f64, Vec<String>)> {
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    progress("peak FMA");
+    let peak = peak_fma(gpu)?;
+    let peak_gflops = peak.gflops();
+    rows.push(peak);
+    progress("copy");
+    rows.push(copy_bandwidth(gpu)?);
+    let s = size;
+    for (name, cin, cout, div) in [("conv1_2", 64, 64, 1), ("conv2_2", 128, 128, 2), ("conv3_2", 256, 256, 4), ("conv4_2", 512, 512, 8), ("conv5_1", 512, 512, 16)] {
+        progress(name);
+        rows.extend(conv_rows(gpu, name, cin, cout, s / div, s / div, reps)?);
+    }
+    progress("pooling");
+    rows.extend(pool_rows(gpu, 64, s, s, reps)?);
+    progress("gram");
+    rows.extend(gram_rows(gpu, 64, s, s, reps)?);
+    rows.extend(gram_rows(gpu, 512, s / 8, s / 8, reps)?);
+    progress("adam");
+    rows.push(adam_row(gpu, s, s, reps)?);
+    progress("flow");
+    rows.push(flow_row(gpu, 512, 384, reps.min(3))?);
+    if let Some(vgg) = vgg {
+        progress("iteration");
+        let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
+        notes.push(format!("GPU memory held by one {s}x{s} optimisation: {:.1} MiB ({:.1} MiB per megapixel)", bytes as f64 / 1048576.0, bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6));
+        rows.push(row);
+    }
+    Ok((rows, peak_gflops, notes))
+}

@@ -34,6 +34,24 @@ pub enum Command {
     Flow(FlowArgs),
     /// Paint a video steadily: flow-guided warp-and-blend stylisation, frame by frame
     Video(VideoArgs),
+    /// Measure the device's peak rates and every kernel's speed; print a Markdown table
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Image size for the kernel shapes and the style iteration (VGG layers scale from it)
+    #[arg(long, default_value_t = 256)]
+    pub size: usize,
+    /// Timed repetitions per kernel (the median is reported)
+    #[arg(long, default_value_t = 5)]
+    pub reps: usize,
+    /// Also write the rows as JSON
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Skip the whole style-transfer iteration
+    #[arg(long)]
+    pub no_iteration: bool,
 }
 
 #[derive(Args)]
@@ -192,6 +210,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Image(a) => image(cli.adapter.as_deref(), a),
         Command::Flow(a) => flow(cli.adapter.as_deref(), a),
         Command::Video(a) => video(cli.adapter.as_deref(), a),
+        Command::Bench(a) => bench(cli.adapter.as_deref(), a),
     }
 }
 
@@ -558,5 +577,30 @@ fn write_report(p: &Path, mode: paintflow::video::Mode, stats: &[paintflow::vide
     let tmp = p.with_extension("json.tmp");
     std::fs::write(&tmp, s).with_context(|| format!("--report {}", tmp.display()))?;
     std::fs::rename(&tmp, p).with_context(|| format!("--report {}", p.display()))?;
+    Ok(())
+}
+
+fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
+    if a.size < 16 {
+        bail!("--size must be at least 16");
+    }
+    let gpu = Gpu::new(adapter)?;
+    let vgg = if a.no_iteration {
+        None
+    } else {
+        let w = VggWeights::load(&vgg::default_weights_path()?, vgg::LAYERS.len())?;
+        Some(Vgg::new(&gpu, &w, Pool::Max)?)
+    };
+    let s = gpu.summary();
+    eprintln!("benchmarking on {} ({}, {})", s.name, s.backend, s.driver);
+    let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, a.reps, |what| eprintln!("  {what} ..."))?;
+    println!("adapter: {} ({}, {}), timing: host wall clock after a full wait, median of {} runs after a warm-up\n", s.name, s.backend, s.driver, a.reps);
+    println!("{}", paintflow::bench::table(&rows, peak));
+    for n in notes {
+        println!("{n}");
+    }
+    if let Some(p) = &a.json {
+        std::fs::write(p, paintflow::bench::json(&rows, peak, &s.name)).with_context(|| format!("--json {}", p.display()))?;
+    }
     Ok(())
 }

@@ -1,0 +1,53 @@
+//! Image style transfer end to end on a tiny image: the style loss falls, the content stays.
+mod common;
+
+use common::gpu;
+use paintflow::ops::pool::Pool;
+use paintflow::style::{self, Event, ImageJob};
+use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
+
+fn gray(img: &style::Rgb) -> Vec<f64> {
+    img.pixels().map(|p| 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64).collect()
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+#[test]
+fn style_loss_falls_and_content_structure_stays() {
+    let g = gpu();
+    let w = VggWeights::load(&default_weights_path().unwrap(), LAYERS.len()).unwrap();
+    let vgg = Vgg::new(g, &w, Pool::Max).unwrap();
+    let content = paintflow::imageio::decode("content", paintflow::imageio::EXAMPLE_CONTENT.1).unwrap();
+    let style_img = paintflow::imageio::decode("style", paintflow::imageio::EXAMPLE_STYLE.1).unwrap();
+    let job = ImageJob { size: 48, iters: 24, log_every: 1, ..Default::default() };
+    let mut styles = Vec::new();
+    let out = style::stylize(
+        g,
+        &vgg,
+        &job,
+        &content,
+        &[(style_img, 1.0)],
+        |e| {
+            if let Event::Losses(_, l) = e {
+                styles.push(l.style);
+            }
+        },
+        |_, _| Ok(()),
+    )
+    .unwrap();
+    let (first, last) = (styles[0], *styles.last().unwrap());
+    eprintln!("style loss {first} -> {last}");
+    assert!(last < first / 4.0, "style loss fell only from {first} to {last}");
+    let c = paintflow::imageio::fit(&content, 48);
+    let r = correlation(&gray(&out), &gray(&c));
+    eprintln!("content correlation {r}");
+    assert!(r > 0.5, "the output lost the content's structure (correlation {r})");
+    assert_ne!(out.as_raw(), c.as_raw());
+}

@@ -1,0 +1,137 @@
+//! Video: a short synthetic sequence end to end, resume equivalence, Y4M round trip and bad headers.
+mod common;
+
+use common::gpu;
+use paintflow::flow::FlowConfig;
+use paintflow::ops::adam::AdamConfig;
+use paintflow::ops::pool::Pool;
+use paintflow::style::{self, LossConfig, Rgb};
+use paintflow::video::{Mode, VideoJob, VideoStylizer};
+use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
+use paintflow::y4m;
+
+fn frame(t: usize, w: u32, h: u32) -> Rgb {
+    // a smooth pattern panning right by 1 px per frame
+    Rgb::from_fn(w, h, |x, y| {
+        let fx = x as f32 - t as f32;
+        let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
+        image::Rgb([v, 255 - v, (v / 2).wrapping_add(40)])
+    })
+}
+
+fn job(mode: Mode) -> VideoJob {
+    let (lo, hi) = style::pixel_bounds();
+    VideoJob {
+        size: 32,
+        iters_first: 3,
+        iters: 2,
+        blend: 0.9,
+        temporal_weight: 10.0,
+        mode,
+        loss: LossConfig::default(),
+        adam: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() },
+        flow: FlowConfig::default(),
+        log_every: 1,
+        report: true,
+    }
+}
+
+fn setup() -> (Vgg, Vec<Vec<f32>>) {
+    let g = gpu();
+    let w = VggWeights::load(&default_weights_path().unwrap(), LAYERS.len()).unwrap();
+    let vgg = Vgg::new(g, &w, Pool::Max).unwrap();
+    let style_img = paintflow::imageio::decode("style", paintflow::imageio::EXAMPLE_STYLE.1).unwrap();
+    let grams = style::style_grams(g, &vgg, &LossConfig::default(), &paintflow::imageio::fit(&style_img, 32)).unwrap();
+    (vgg, grams)
+}
+
+#[test]
+fn sequence_end_to_end_and_resume_gives_the_same_frames() {
+    let g = gpu();
+    let (vgg, grams) = setup();
+    let (w, h) = (32u32, 24u32);
+    let frames: Vec<Rgb> = (0..3).map(|t| frame(t, w, h)).collect();
+
+    let mut full = VideoStylizer::new(g, &vgg, job(Mode::Flow), w as usize, h as usize, &grams).unwrap();
+    let mut outs = Vec::new();
+    let mut stats = Vec::new();
+    for f in &frames {
+        let (o, s) = full.process(f, |_, _| {}).unwrap();
+        outs.push(o);
+        stats.push(s);
+    }
+    assert!(stats[0].warping_error.is_none());
+    for s in &stats[1..] {
+        let e = s.warping_error.unwrap();
+        assert!(e.is_finite() && e >= 0.0, "warping error {e}");
+        assert!(s.consistent_fraction.unwrap() > 0.5, "a 1 px pan should be mostly consistent: {:?}", s.consistent_fraction);
+        assert!(s.losses.as_ref().unwrap().total.is_finite());
+    }
+    // the stylisation changed the frames
+    assert_ne!(outs[0].as_raw(), frames[0].as_raw());
+
+    // interrupted after frame 1, resumed from the written frame: frame 2 must be identical
+    let mut resumed = VideoStylizer::new(g, &vgg, job(Mode::Flow), w as usize, h as usize, &grams).unwrap();
+    let dir = std::env::temp_dir().join(format!("paintflow-video-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = paintflow::video::frame_path(&dir, 1);
+    paintflow::imageio::save_atomic(&outs[1], &p).unwrap();
+    let reloaded = paintflow::imageio::load(&p).unwrap();
+    resumed.resume_from(2, &frames[1], &reloaded).unwrap();
+    let (o2, _) = resumed.process(&frames[2], |_, _| {}).unwrap();
+    assert_eq!(o2.as_raw(), outs[2].as_raw(), "resumed frame 2 differs from the uninterrupted run");
+    assert_eq!(paintflow::video::finished_frames(&dir), 0, "frame 0 is missing, so none count as finished");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn frames_of_another_size_are_rejected() {
+    let g = gpu();
+    let (vgg, grams) = setup();
+    let mut s = VideoStylizer::new(g, &vgg, job(Mode::NoFlow), 32, 24, &grams).unwrap();
+    let e = s.process(&frame(0, 30, 24), |_, _| {}).unwrap_err().to_string();
+    assert!(e.contains("30x24") && e.contains("32x24"), "{e}");
+}
+
+#[test]
+fn y4m_round_trip_and_bad_headers() {
+    for (c444, full) in [(false, false), (true, true), (false, true)] {
+        let (w, h) = (7usize, 5usize);
+        let hdr = y4m::Header { width: w, height: h, rate: (30000, 1001), chroma444: c444, full_range: full };
+        let imgs: Vec<Rgb> = (0..3).map(|t| frame(t, w as u32, h as u32)).collect();
+        let mut buf = Vec::new();
+        y4m::write_header(&mut buf, &hdr).unwrap();
+        for i in &imgs {
+            y4m::write_frame(&mut buf, &hdr, i).unwrap();
+        }
+        let mut r = std::io::Cursor::new(buf);
+        let got = y4m::read_header("t.y4m", &mut r).unwrap();
+        assert_eq!(got, hdr);
+        for (k, want) in imgs.iter().enumerate() {
+            let f = y4m::read_frame("t.y4m", k, &got, &mut r).unwrap().unwrap();
+            // chroma subsampling and 8-bit YUV lose a little; a smooth image comes back close
+            let err: f64 = f.as_raw().iter().zip(want.as_raw()).map(|(a, b)| (*a as f64 - *b as f64).abs()).sum::<f64>() / f.as_raw().len() as f64;
+            let limit = if c444 { 2.0 } else { 20.0 };
+            assert!(err < limit, "frame {k} (444={c444}, full={full}): mean abs error {err}");
+        }
+        assert!(y4m::read_frame("t.y4m", 3, &got, &mut r).unwrap().is_none());
+    }
+    for (bad, what) in [
+        (&b""[..], "empty"),
+        (b"YUV4MPEG W10 H10\n", "signature"),
+        (b"YUV4MPEG2 H10 C420jpeg\n", "W"),
+        (b"YUV4MPEG2 W10 H10 C422\n", "C422"),
+        (b"YUV4MPEG2 W10 H0\n", "size"),
+        (b"YUV4MPEG2 W10 Habc\n", "height"),
+    ] {
+        let e = y4m::read_header("bad.y4m", &mut std::io::Cursor::new(bad.to_vec())).unwrap_err().to_string();
+        assert!(e.contains("bad.y4m") && e.contains(what), "{what}: {e}");
+    }
+    // truncated frame
+    let mut buf = b"YUV4MPEG2 W4 H4 C420jpeg\nFRAME\n".to_vec();
+    buf.extend_from_slice(&[0u8; 10]);
+    let mut r = std::io::Cursor::new(buf);
+    let hdr = y4m::read_header("t.y4m", &mut r).unwrap();
+    let e = y4m::read_frame("t.y4m", 0, &hdr, &mut r).unwrap_err().to_string();
+    assert!(e.contains("truncated"), "{e}");
+}
