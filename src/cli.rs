@@ -295,6 +295,7 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
 
 fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     let cfg = loss_config(&a.style)?;
+    imageio::output_format(&a.output).context("-o")?;
     let content = match &a.content {
         Some(p) => imageio::load(p).context("--content")?,
         None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
@@ -459,6 +460,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     // The first frame fixes the processing size.
     let Some((name0, frame0)) = source.next_frame()? else { bail!("{}: no frames", a.input) };
     let (w0, h0) = frame0.dimensions();
+    let (fw, fh) = imageio::fit_dims(w0, h0, a.style.size);
+    style::check_fits(&gpu, fw, fh)?;
     let first = imageio::fit(&frame0, a.style.size);
     let (w, h) = first.dimensions();
     let style_size = ((w.max(h) as f32 * a.style.style_scale).round() as u32).max(16);

@@ -34,12 +34,7 @@ pub fn load(path: &Path) -> Result<Rgb> {
 /// Write `img` (PNG or JPEG by extension) through a temporary file and a rename, so a reader
 /// or an interrupted run never sees a half-written file.
 pub fn save_atomic(img: &Rgb, path: &Path) -> Result<()> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).unwrap_or_default();
-    let fmt = match ext.as_str() {
-        "png" => image::ImageFormat::Png,
-        "jpg" | "jpeg" => image::ImageFormat::Jpeg,
-        _ => return Err(Error::file(path, "output must end in .png, .jpg or .jpeg")),
-    };
+    let (ext, fmt) = output_format(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create directory: {e}")))?;
     }
@@ -48,11 +43,26 @@ pub fn save_atomic(img: &Rgb, path: &Path) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
 }
 
-/// Resize so the longest side is `size` (aspect kept, at least 1 px).
-pub fn fit(img: &Rgb, size: u32) -> Rgb {
-    let (w, h) = img.dimensions();
+/// The size of `w` x `h` scaled so its longest side is `size` (aspect kept, at least 1 px).
+pub fn fit_dims(w: u32, h: u32, size: u32) -> (u32, u32) {
     let s = size as f64 / w.max(h) as f64;
-    let (nw, nh) = (((w as f64 * s).round() as u32).max(1), ((h as f64 * s).round() as u32).max(1));
+    (((w as f64 * s).round() as u32).max(1), ((h as f64 * s).round() as u32).max(1))
+}
+
+/// The image format an output path asks for (by extension), checked before any work starts.
+pub fn output_format(path: &Path) -> Result<(String, image::ImageFormat)> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).unwrap_or_default();
+    let fmt = match ext.as_str() {
+        "png" => image::ImageFormat::Png,
+        "jpg" | "jpeg" => image::ImageFormat::Jpeg,
+        _ => return Err(Error::file(path, "output must end in .png, .jpg or .jpeg")),
+    };
+    Ok((ext, fmt))
+}
+
+/// Resize so the longest side is `size`.
+pub fn fit(img: &Rgb, size: u32) -> Rgb {
+    let (nw, nh) = fit_dims(img.width(), img.height(), size);
     resize(img, nw, nh)
 }
 

@@ -418,6 +418,20 @@ pub fn noise_image(w: u32, h: u32, seed: u64) -> Rgb {
     Rgb::from_fn(w, h, |_, _| image::Rgb([0, 0, 0].map(|_: u8| (rng.unit() * 256.0) as u8)))
 }
 
+/// Fail early, with the limit named and a size suggested, when a w x h optimisation cannot fit
+/// the device's buffer limits (the largest buffer is conv1's 64-channel activation).
+pub fn check_fits(gpu: &Gpu, w: u32, h: u32) -> Result<()> {
+    let bytes = 64 * w as u64 * h as u64 * 4;
+    gpu.check_buffer_size(&format!("a {w}x{h} image (VGG conv1 activations)"), bytes).map_err(|e| match e {
+        Error::TooLarge { what, needed, limit, max, .. } => {
+            let scale = (max as f64 / needed as f64).sqrt();
+            let size = ((w.max(h) as f64) * scale * 0.98).floor() as u32;
+            Error::TooLarge { what, needed, limit, max, hint: format!("use --size {size} or less") }
+        }
+        e => e,
+    })
+}
+
 /// Stylise `content` with the weighted `styles`. `snapshot(opt)` is offered the optimiser after
 /// each iteration (for --save-every); `on` receives progress events.
 pub fn stylize(
@@ -433,6 +447,8 @@ pub fn stylize(
         return Err(Error::Invalid("at least one style image is needed".into()));
     }
     let scales = job.scales.max(1);
+    let (fw, fh) = crate::imageio::fit_dims(content.width(), content.height(), job.size);
+    check_fits(gpu, fw, fh)?;
     let mut previous: Option<Rgb> = None;
     for k in 0..scales {
         let size = (job.size >> (scales - 1 - k)).max(16);

@@ -1,0 +1,137 @@
+//! The command line as a user meets it: --help everywhere, and bad input that must give a clear
+//! error naming the file, flag or tensor, with a non-zero exit and no panic.
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn paintflow(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args).output().expect("run paintflow");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("paintflow-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[track_caller]
+fn fails_with(args: &[&str], needles: &[&str]) {
+    let (ok, _, err) = paintflow(args);
+    assert!(!ok, "{args:?} should fail");
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    for n in needles {
+        assert!(err.contains(n), "{args:?}: error should mention {n:?}, got: {err}");
+    }
+}
+
+fn write_png(p: &Path, w: u32, h: u32) {
+    image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 5) as u8, 77])).save(p).unwrap();
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for sub in [&["--help"][..], &["info", "--help"], &["image", "--help"], &["flow", "--help"], &["video", "--help"], &["bench", "--help"]] {
+        let (ok, out, _) = paintflow(sub);
+        assert!(ok && out.contains("Usage"), "{sub:?}: {out}");
+    }
+}
+
+#[test]
+fn info_names_the_adapter() {
+    let (ok, out, err) = paintflow(&["info"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("adapter:") && out.contains("max_storage_buffer_binding_size"), "{out}");
+}
+
+#[test]
+fn bad_images_are_named() {
+    let d = tmpdir("images");
+    let missing = d.join("missing.png");
+    fails_with(&["image", "-c", missing.to_str().unwrap(), "-o", "x.png"], &["missing.png", "no such file", "--content"]);
+    let corrupt = d.join("corrupt.png");
+    let mut bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/content/chelsea.png")).unwrap();
+    bytes.truncate(2000);
+    std::fs::write(&corrupt, &bytes).unwrap();
+    fails_with(&["image", "-c", corrupt.to_str().unwrap(), "-o", "x.png"], &["corrupt.png", "corrupt"]);
+    let gif = d.join("anim.gif");
+    std::fs::write(&gif, b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").unwrap();
+    fails_with(&["image", "-s", gif.to_str().unwrap(), "-o", "x.png"], &["anim.gif", "not supported"]);
+    let txt = d.join("notes.png");
+    std::fs::write(&txt, b"hello").unwrap();
+    fails_with(&["image", "-c", txt.to_str().unwrap(), "-o", "x.png"], &["notes.png", "unrecognised"]);
+    fails_with(&["image", "--size", "8", "-o", "x.png"], &["--size"]);
+    fails_with(&["image", "--style-blend", "1,2", "-o", "x.png"], &["--style-blend"]);
+    fails_with(&["image", "-o", "x.gif", "--iters", "1", "--size", "32"], &["x.gif", ".png"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn too_large_an_image_names_the_limit_and_a_size() {
+    fails_with(&["image", "--size", "60000", "-o", "x.png"], &["max_", "--size"]);
+}
+
+#[test]
+fn bad_weights_name_the_tensor() {
+    use safetensors::tensor::TensorView;
+    let d = tmpdir("weights");
+    let w = vec![0u8; 64 * 3 * 3 * 2 * 4];
+    let b = vec![0u8; 64 * 4];
+    let tensors = vec![
+        ("conv1_1.weight", TensorView::new(safetensors::Dtype::F32, vec![64, 3, 3, 2], &w).unwrap()),
+        ("conv1_1.bias", TensorView::new(safetensors::Dtype::F32, vec![64], &b).unwrap()),
+    ];
+    let p = d.join("bad.safetensors");
+    std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
+    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["bad.safetensors", "conv1_1.weight", "[64, 3, 3, 2]", "[64, 3, 3, 3]"]);
+    let w = vec![0u8; 64 * 3 * 9 * 4];
+    let tensors = vec![("conv1_1.weight", TensorView::new(safetensors::Dtype::F32, vec![64, 3, 3, 3], &w).unwrap())];
+    std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
+    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["conv1_1.bias", "missing"]);
+    std::fs::write(&p, b"not a safetensors file").unwrap();
+    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["bad.safetensors", "safetensors"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn flow_command_writes_files_and_rejects_mismatched_sizes() {
+    let d = tmpdir("flow");
+    let (a, b, c) = (d.join("a.png"), d.join("b.png"), d.join("c.png"));
+    write_png(&a, 40, 30);
+    write_png(&b, 40, 30);
+    write_png(&c, 41, 30);
+    let o = d.join("f.flo");
+    let (ok, _, err) = paintflow(&["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--viz", d.join("v.png").to_str().unwrap(), "--mask", d.join("m.png").to_str().unwrap(), "--backward", d.join("b.flo").to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let f = paintflow::flow::flo::read(&o).unwrap();
+    assert_eq!((f.width, f.height), (40, 30));
+    assert!(f.data.iter().all(|v| v.abs() < 0.05), "identical images must give ~zero flow");
+    assert!(d.join("v.png").is_file() && d.join("m.png").is_file() && d.join("b.flo").is_file());
+    fails_with(&["flow", a.to_str().unwrap(), c.to_str().unwrap(), "-o", o.to_str().unwrap()], &["c.png", "41x30", "same size"]);
+    let bad = d.join("bad.flo");
+    std::fs::write(&bad, b"PIEH\x01\x00\x00\x00").unwrap();
+    fails_with(&["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", bad.to_str().unwrap()], &["bad.flo"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn video_rejects_frames_of_different_sizes_and_bad_streams() {
+    let d = tmpdir("video");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    write_png(&frames.join("0001.png"), 32, 24);
+    write_png(&frames.join("0002.png"), 30, 24);
+    let out = d.join("out");
+    fails_with(
+        &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "32", "--iters-first", "1", "--iters", "1"],
+        &["0002.png", "30x24", "32x24"],
+    );
+    // the first frame was finished and written before the error
+    assert!(out.join("frame_000000.png").is_file());
+    let y = d.join("bad.y4m");
+    std::fs::write(&y, b"YUV4MPEG2 W32 H24 C422\n").unwrap();
+    fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "C422"]);
+    fails_with(&["video", d.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap()], &["nothing", "no such file"]);
+    fails_with(&["video", frames.to_str().unwrap(), "-o", "-", "--resume"], &["--resume"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
