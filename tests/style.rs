@@ -51,3 +51,26 @@ fn style_loss_falls_and_content_structure_stays() {
     assert!(r > 0.5, "the output lost the content's structure (correlation {r})");
     assert_ne!(out.as_raw(), c.as_raw());
 }
+
+#[test]
+fn non_finite_loss_stops_and_restores_the_last_good_image() {
+    use paintflow::ops::adam::AdamConfig;
+    let g = gpu();
+    let w = VggWeights::load(&default_weights_path().unwrap(), LAYERS.len()).unwrap();
+    let vgg = Vgg::new(g, &w, Pool::Max).unwrap();
+    let cfg = style::LossConfig::default();
+    let opt = style::Optimizer::new(g, &vgg, cfg, AdamConfig::default(), 16, 16).unwrap();
+    let img = style::Rgb::from_fn(16, 16, |x, y| image::Rgb([(x * 16) as u8, (y * 16) as u8, 100]));
+    opt.set_content(g, &img).unwrap();
+    opt.set_image(g, &img).unwrap();
+    opt.step(g);
+    opt.check_losses(g).unwrap();
+    let good = opt.planar(g).unwrap();
+    let mut bad = good.clone();
+    bad[5] = f32::NAN;
+    opt.set_planar(g, &bad).unwrap();
+    opt.step(g);
+    let e = opt.check_losses(g).unwrap_err().to_string();
+    assert!(e.contains("--lr") && e.contains("NaN"), "{e}");
+    assert_eq!(opt.planar(g).unwrap(), good, "the last good image must be restored");
+}
