@@ -72,8 +72,9 @@ pub struct VideoArgs {
     /// Weight of the warped previous result in each frame's starting image (0..1)
     #[arg(long, default_value_t = 0.9)]
     pub blend: f32,
-    /// Weight of the temporal loss (deviation from the warped previous result on consistent pixels)
-    #[arg(long, default_value_t = 0.0)]
+    /// Weight of the temporal loss: mean squared deviation (pixels 0..255) from the warped previous
+    /// result over flow-consistent pixels (flow mode only; 0 turns it off)
+    #[arg(long, default_value_t = 1e5)]
     pub temporal_weight: f32,
     /// Baseline: stylise every frame on its own
     #[arg(long, conflicts_with = "blend_only")]

@@ -38,6 +38,7 @@ pub struct VideoJob {
     pub iters: usize,
     /// Weight of the warped previous result in the initialisation (0..1).
     pub blend: f32,
+    /// Weight of the temporal loss (Mode::Flow only).
     pub temporal_weight: f32,
     pub mode: Mode,
     pub loss: LossConfig,
@@ -175,8 +176,9 @@ impl<'a> VideoStylizer<'a> {
         let tmask = Tensor::zeros(gpu, &[h, w], "temporal mask")?;
         let scratch = Tensor::zeros(gpu, &[3, h, w], "temporal terms")?;
         let reducer = Reducer::new(gpu, 3 * n)?;
-        let temporal_target = if job.mode == Mode::BlendOnly { prev.clone() } else { warped.clone() };
-        let tw = if job.mode == Mode::NoFlow { 0.0 } else { job.temporal_weight };
+        // The temporal loss belongs to the flow method; the baselines stay plain.
+        let temporal_target = warped.clone();
+        let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
         let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses| {
             if tw > 0.0 {
                 let p = Params::new().u(n).f(0.0).f(2.0 * tw / (3 * n) as f32).u(0u32);
