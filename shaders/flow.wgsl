@@ -114,10 +114,8 @@ fn gauss_weight(d: i32) -> f32 {
     return exp(-f32(d * d) / (2.0 * p.sigma * p.sigma));
 }
 
-// Separable Gaussian blur of p.k planes, horizontal pass (normalised weights, clamped borders).
-@compute @workgroup_size(64)
-fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+// Separable Gaussian blur of p.k planes, one axis per pass (normalised weights, clamped borders).
+fn blur_along(i: u32, dx: i32, dy: i32) {
     let n = p.w * p.h;
     if i >= n * p.k { return; }
     let plane = i / n;
@@ -128,29 +126,20 @@ fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
     var ws = 0.0;
     for (var d = -r; d <= r; d++) {
         let wgt = gauss_weight(d);
-        s += wgt * a[at(plane * n, x + d, y, p.w, p.h)];
+        s += wgt * a[at(plane * n, x + d * dx, y + d * dy, p.w, p.h)];
         ws += wgt;
     }
     o[i] = s / ws;
 }
 
 @compute @workgroup_size(64)
+fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    blur_along(index(wid, nwg, lid), 1, 0);
+}
+
+@compute @workgroup_size(64)
 fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
-    let n = p.w * p.h;
-    if i >= n * p.k { return; }
-    let plane = i / n;
-    let x = i32(i % p.w);
-    let y = i32((i % n) / p.w);
-    let r = i32(p.radius);
-    var s = 0.0;
-    var ws = 0.0;
-    for (var d = -r; d <= r; d++) {
-        let wgt = gauss_weight(d);
-        s += wgt * a[at(plane * n, x, y + d, p.w, p.h)];
-        ws += wgt;
-    }
-    o[i] = s / ws;
+    blur_along(index(wid, nwg, lid), 0, 1);
 }
 
 // Per-pixel LK products: with a = I2, b = [Ix, Iy] of I1, c = flow [u, v], i1 = I1 and

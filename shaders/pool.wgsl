@@ -22,15 +22,20 @@ fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
     return (wid.y * nwg.x + wid.x) * 64u + lid;
 }
 
+// Index in the input of the top-left pixel of output pixel i's window.
+fn window_base(i: u32) -> u32 {
+    let ox = i % p.wo;
+    let oy = (i / p.wo) % p.ho;
+    let c = i / (p.wo * p.ho);
+    return (c * p.h + oy * 2u) * p.w + ox * 2u;
+}
+
 @compute @workgroup_size(64)
 fn max_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
     let i = index(wid, nwg, lid);
     if i >= p.c * p.ho * p.wo { return; }
-    let ox = i % p.wo;
-    let oy = (i / p.wo) % p.ho;
-    let c = i / (p.wo * p.ho);
-    let b = (c * p.h + oy * 2u) * p.w + ox * 2u;
+    let b = window_base(i);
     dst[i] = max(max(src[b], src[b + 1u]), max(src[b + p.w], src[b + p.w + 1u]));
 }
 
@@ -39,10 +44,7 @@ fn avg_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
                @builtin(local_invocation_index) lid: u32) {
     let i = index(wid, nwg, lid);
     if i >= p.c * p.ho * p.wo { return; }
-    let ox = i % p.wo;
-    let oy = (i / p.wo) % p.ho;
-    let c = i / (p.wo * p.ho);
-    let b = (c * p.h + oy * 2u) * p.w + ox * 2u;
+    let b = window_base(i);
     dst[i] = 0.25 * (src[b] + src[b + 1u] + src[b + p.w] + src[b + p.w + 1u]);
 }
 

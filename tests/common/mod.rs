@@ -14,30 +14,23 @@ pub fn gpu() -> &'static Gpu {
     })
 }
 
-/// xorshift64*: small, deterministic given its seed.
-pub struct Rng(u64);
+/// The library's seeded generator, with a fresh seed per run (printed) unless
+/// PAINTFLOW_TEST_SEED is set.
+pub struct Rng(paintflow::rng::Rng);
 
 impl Rng {
-    /// A generator for one test; the seed is fresh each run unless PAINTFLOW_TEST_SEED is set.
     pub fn new(test: &str) -> Rng {
         let seed = std::env::var("PAINTFLOW_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
             std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
         });
-        let mixed = seed ^ test.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
         eprintln!("{test}: PAINTFLOW_TEST_SEED={seed}");
-        Rng(mixed | 1)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
+        let mixed = seed ^ test.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
+        Rng(paintflow::rng::Rng::new(mixed))
     }
 
     /// Uniform in [-1, 1).
     pub fn uniform(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+        self.0.unit() * 2.0 - 1.0
     }
 
     pub fn vec(&mut self, n: usize, scale: f32) -> Vec<f32> {
@@ -45,7 +38,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
+        (self.0.next_u64() % n as u64) as usize
     }
 }
 
