@@ -140,9 +140,10 @@ pub struct StyleOpts {
     /// Weights of the styles when several are given, e.g. 0.7,0.3
     #[arg(long, value_delimiter = ',')]
     pub style_blend: Vec<f32>,
-    /// Longest side of the output in pixels
-    #[arg(long, default_value_t = 512)]
-    pub size: u32,
+    /// Longest side of the output in pixels [default: 512; 128 on a CPU driver, where each
+    /// iteration at 512 px takes minutes]
+    #[arg(long)]
+    pub size: Option<u32>,
     /// Weight of the content loss (relu4_2)
     #[arg(long, default_value_t = 5.0)]
     pub content_weight: f32,
@@ -182,9 +183,9 @@ pub struct ImageArgs {
     pub output: PathBuf,
     #[command(flatten)]
     pub style: StyleOpts,
-    /// Iterations (at each scale)
-    #[arg(long, default_value_t = 300)]
-    pub iters: usize,
+    /// Iterations (at each scale) [default: 300; 150 on a CPU driver]
+    #[arg(long)]
+    pub iters: Option<usize>,
     /// Starting image: content, noise, or an image file
     #[arg(long, default_value = "content")]
     pub init: String,
@@ -249,6 +250,18 @@ pub fn load_vgg(gpu: &Gpu, opts: &StyleOpts, depth: usize) -> Result<Vgg> {
     Ok(Vgg::new(gpu, &w, pool)?)
 }
 
+/// --size, or the default for this adapter (smaller on CPU drivers so a run takes minutes).
+fn resolve_size(gpu: &Gpu, opts: &StyleOpts) -> u32 {
+    opts.size.unwrap_or_else(|| {
+        if gpu.is_cpu() {
+            eprintln!("note: {} is a CPU driver; using --size 128 (pass --size to choose)", gpu.info.name);
+            128
+        } else {
+            512
+        }
+    })
+}
+
 /// The style images with their blend weights.
 pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(style::Rgb, f32)>> {
     let imgs: Vec<style::Rgb> = if opts.styles.is_empty() {
@@ -279,8 +292,8 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
             bail!("{flag} must be a non-negative number, got {v}");
         }
     }
-    if opts.size < 16 {
-        bail!("--size must be at least 16 (VGG-19 pools 4 times), got {}", opts.size);
+    if opts.size.is_some_and(|s| s < 16) {
+        bail!("--size must be at least 16 (VGG-19 pools 4 times), got {}", opts.size.unwrap());
     }
     Ok(cfg)
 }
@@ -307,15 +320,17 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         "noise" => Init::Noise,
         file => Init::Image(imageio::load(Path::new(file)).context("--init")?),
     };
-    if a.iters == 0 {
+    if a.iters == Some(0) {
         bail!("--iters must be at least 1");
     }
     let gpu = Gpu::new(adapter)?;
+    let size = resolve_size(&gpu, &a.style);
+    let iters = a.iters.unwrap_or(if gpu.is_cpu() { 150 } else { 300 });
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
     let (lo, hi) = style::pixel_bounds();
     let job = ImageJob {
-        size: a.style.size,
-        iters: a.iters,
+        size,
+        iters,
         loss: cfg,
         adam: paintflow::ops::adam::AdamConfig { lr: a.style.lr, clamp: Some((lo, hi)), ..Default::default() },
         init,
@@ -333,7 +348,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         }
         None => None,
     };
-    let pb = progress_bar((a.iters * a.scales.max(1)) as u64, "painting");
+    let pb = progress_bar((iters * a.scales.max(1)) as u64, "painting");
     let mut scale = 0;
     let start = Instant::now();
     let out_path = a.output.clone();
@@ -357,12 +372,11 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
             }
         },
         |it, opt| {
-            if let Some(n) = a.save_every.filter(|n| *n > 0 && it % n == 0) {
+            if a.save_every.is_some_and(|n| n > 0 && it % n == 0) {
                 let stem = out_path.file_stem().and_then(|s| s.to_str()).unwrap_or("painting");
                 let ext = out_path.extension().and_then(|s| s.to_str()).unwrap_or("png");
                 let p = out_path.with_file_name(format!("{stem}_{it:05}.{ext}"));
                 imageio::save_atomic(&opt.image(&gpu)?, &p)?;
-                let _ = n;
             }
             Ok(())
         },
@@ -456,21 +470,22 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let mode = if a.no_flow { Mode::NoFlow } else if a.blend_only { Mode::BlendOnly } else { Mode::Flow };
     let styles = load_styles(&a.style)?;
     let gpu = Gpu::new(adapter)?;
+    let size = resolve_size(&gpu, &a.style);
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
 
     // The first frame fixes the processing size.
     let Some((name0, frame0)) = source.next_frame()? else { bail!("{}: no frames", a.input) };
     let (w0, h0) = frame0.dimensions();
-    let (fw, fh) = imageio::fit_dims(w0, h0, a.style.size);
+    let (fw, fh) = imageio::fit_dims(w0, h0, size);
     style::check_fits(&gpu, fw, fh)?;
-    let first = imageio::fit(&frame0, a.style.size);
+    let first = imageio::fit(&frame0, size);
     let (w, h) = first.dimensions();
     let style_size = ((w.max(h) as f32 * a.style.style_scale).round() as u32).max(16);
     let grams: Vec<Vec<Vec<f32>>> = styles.iter().map(|(s, _)| style::style_grams(&gpu, &vgg, &cfg, &imageio::fit(s, style_size))).collect::<paintflow::Result<_>>()?;
     let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
     let (lo, hi) = style::pixel_bounds();
     let job = VideoJob {
-        size: a.style.size,
+        size,
         iters_first: a.iters_first,
         iters: a.iters,
         blend: a.blend,
@@ -501,7 +516,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             for _ in 1..done {
                 prev = source.next_frame()?.ok_or_else(|| anyhow::anyhow!("--resume: the output has {done} frames but the input fewer"))?;
             }
-            let prev_in = imageio::fit(&prev.1, a.style.size);
+            let prev_in = imageio::fit(&prev.1, size);
             let prev_out = imageio::load(&video::frame_path(&out_dir, done - 1))?;
             styl.resume_from(done, &prev_in, &prev_out)?;
             start_index = done;
@@ -534,7 +549,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             if img.dimensions() != (w0, h0) {
                 bail!("{name} is {}x{} but the first frame is {w0}x{h0}: all frames must have the same size", img.width(), img.height());
             }
-            let f = imageio::fit(&img, a.style.size);
+            let f = imageio::fit(&img, size);
             let (out, st) = styl.process(&f, |it, n| pb.set_message(format!("iteration {it}/{n}")))?;
             pb.set_message(format!("{:.1} s/frame", st.seconds));
             pb.inc(1);
