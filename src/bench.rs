@@ -117,7 +117,7 @@ pub fn gram_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result
     let mut f = Plan::new();
     fwd.record(gpu, &mut f, &x, &g);
     let mut b = Plan::new();
-    gram::backward(gpu, &mut b, &x, &g, &gx, false);
+    gram::GramBackward::new(gpu, c)?.record(gpu, &mut b, &x, &g, &gx, false);
     let fl = gram::flops(c, h * w) / 1e9;
     let n = (c * h * w) as f64;
     Ok(vec![

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::adam::{Adam, AdamConfig};
-use crate::ops::gram::{self, GramForward};
+use crate::ops::gram::{GramBackward, GramForward};
 use crate::ops::loss::{Mse, TotalVariation};
 use crate::ops::{image as imgops, IMAGENET_MEAN};
 use crate::vgg::{layer_index, Vgg, VggPass};
@@ -102,6 +102,7 @@ impl Optimizer {
         let mut grams = Vec::new();
         let mut gram_grads = Vec::new();
         let mut gram_fwd = Vec::new();
+        let mut gram_bwd = Vec::new();
         let mut gram_mse = Vec::new();
         for &(l, _) in &cfg.style_layers {
             let c = pass.acts[l].shape[0];
@@ -109,6 +110,7 @@ impl Optimizer {
             grams.push(Tensor::zeros(gpu, &[c, c], "gram")?);
             gram_grads.push(Tensor::zeros(gpu, &[c, c], "gram grad")?);
             gram_fwd.push(GramForward::new(gpu, &act_shape(l))?);
+            gram_bwd.push(GramBackward::new(gpu, c)?);
             gram_mse.push(Mse::new(gpu, c * c)?);
         }
         let content_mse = Mse::new(gpu, pass.acts[cfg.content_layer].len())?;
@@ -136,7 +138,7 @@ impl Optimizer {
             for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
                 if l == i {
                     gram_mse[k].record(gpu, plan, cfg.style_weight * lw, &grams[k], &style_targets[k], &gram_grads[k], false, &losses, 1 + k);
-                    gram::backward(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
+                    gram_bwd[k].record(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
                     wrote = true;
                 }
             }
@@ -148,7 +150,7 @@ impl Optimizer {
 
         // Keep references alive inside the struct (plans hold bind groups, not ownership of
         // the helper objects' scratch buffers beyond Arc clones, so dropping them is safe).
-        drop((gram_fwd, gram_mse, content_mse, tv));
+        drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
         Ok(Optimizer {
             h,
             w,

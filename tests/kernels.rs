@@ -111,7 +111,7 @@ fn relu_backward_and_axpby_match_cpu() {
 fn gram_forward_and_backward_match_cpu() {
     let g = gpu();
     let mut rng = Rng::new("gram");
-    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (5, 1, 7), (13, 17, 3), (64, 33, 31), (512, 3, 5), (6, 128, 96)] {
+    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (5, 1, 7), (13, 17, 3), (17, 9, 9), (64, 33, 31), (512, 3, 5), (6, 128, 96)] {
         let f = rng.vec(c * h * w, 1.0);
         let ft = upload(&[c, h, w], &f);
         let gram = poisoned(&[c, c]);
@@ -120,7 +120,8 @@ fn gram_forward_and_backward_match_cpu() {
         let df = poisoned(&[c, h, w]);
         let mut plan = Plan::new();
         fwd.record(g, &mut plan, &ft, &gram);
-        gram::backward(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, false);
+        let bwd = gram::GramBackward::new(g, c).unwrap();
+        bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, false);
         plan.run(g).unwrap();
         let what = format!("gram {c}x{h}x{w}");
         assert_close(&what, &gram.read(g).unwrap(), &gram::forward_cpu(&f, c, h * w), REDUCTION_TOL);
@@ -129,7 +130,7 @@ fn gram_forward_and_backward_match_cpu() {
 
         // accumulate mode adds onto what is there
         let mut plan = Plan::new();
-        gram::backward(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, true);
+        bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, true);
         plan.run(g).unwrap();
         let twice: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
         assert_close(&format!("{what} backward accumulate"), &df.read(g).unwrap(), &twice, REDUCTION_TOL);

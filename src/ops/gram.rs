@@ -7,7 +7,7 @@ const SRC: &str = include_str!("../../shaders/gram.wgsl");
 
 /// Number of slices of the H*W axis: enough invocations to fill a device, slices of >= 256.
 fn splits(c: usize, np: usize) -> usize {
-    let blocks = c.div_ceil(4).pow(2);
+    let blocks = c.div_ceil(8).pow(2);
     let want = 8192usize.div_ceil(blocks);
     want.clamp(1, np.div_ceil(256).max(1))
 }
@@ -32,21 +32,34 @@ impl GramForward {
         let np = h * w;
         let chunk = np.div_ceil(self.splits);
         let scale = 1.0 / (c * np) as f32;
-        let params = |acc: u32| Params::new().u(c).u(np).u(self.splits).u(chunk).u(c.div_ceil(4)).f(scale).u(acc).u(0u32);
-        plan.dispatch_1d(gpu, "gram", SRC, "gram_partial", params(0), &[&features.buffer, &self.partials.buffer], self.splits * c.div_ceil(4).pow(2));
+        let params = |acc: u32| Params::new().u(c).u(np).u(self.splits).u(chunk).u(c.div_ceil(8)).f(scale).u(acc).u(0u32);
+        plan.dispatch_1d(gpu, "gram", SRC, "gram_partial", params(0), &[&features.buffer, &self.partials.buffer], self.splits * c.div_ceil(8).pow(2));
         plan.dispatch_1d(gpu, "gram", SRC, "gram_reduce", params(0), &[&self.partials.buffer, &gram.buffer], c * c);
     }
 }
 
-/// grad_f [C, H, W] (+)= (dG + dG^T) F / (C*H*W), the gradient through G = F F^T / (C*H*W).
-pub fn backward(gpu: &Gpu, plan: &mut Plan, features: &Tensor, grad_gram: &Tensor, grad_f: &Tensor, accumulate: bool) {
-    let (c, h, w) = dims3(&features.shape);
-    assert_eq!(grad_gram.len(), c * c, "gram gradient shape");
-    assert_eq!(grad_f.len(), features.len(), "feature gradient shape");
-    let np = h * w;
-    let scale = 1.0 / (c * np) as f32;
-    let params = Params::new().u(c).u(np).u(1u32).u(np).u(c.div_ceil(4)).f(scale).u(accumulate as u32).u(0u32);
-    plan.dispatch_1d(gpu, "gram", SRC, "gram_backward", params, &[&features.buffer, &grad_f.buffer, &grad_gram.buffer], c.div_ceil(4) * np.div_ceil(4));
+/// Recorded Gram backward for one channel count; owns the symmetrised-gradient scratch.
+pub struct GramBackward {
+    sym: Tensor,
+}
+
+impl GramBackward {
+    pub fn new(gpu: &Gpu, c: usize) -> Result<Self> {
+        Ok(GramBackward { sym: Tensor::zeros(gpu, &[c, c], "gram grad sym")? })
+    }
+
+    /// grad_f [C, H, W] (+)= (dG + dG^T) F / (C*H*W), the gradient through G = F F^T / (C*H*W).
+    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, features: &Tensor, grad_gram: &Tensor, grad_f: &Tensor, accumulate: bool) {
+        let (c, h, w) = dims3(&features.shape);
+        assert_eq!(grad_gram.len(), c * c, "gram gradient shape");
+        assert_eq!(self.sym.len(), c * c, "gram backward built for another channel count");
+        assert_eq!(grad_f.len(), features.len(), "feature gradient shape");
+        let np = h * w;
+        let scale = 1.0 / (c * np) as f32;
+        let params = Params::new().u(c).u(np).u(1u32).u(np).u(c.div_ceil(8)).f(scale).u(accumulate as u32).u(0u32);
+        plan.dispatch_at(gpu, "gram", SRC, "gram_symmetrize", params.clone(), &[(2, &self.sym.buffer), (3, &grad_gram.buffer)], crate::gpu::groups_1d(c * c));
+        plan.dispatch_1d(gpu, "gram", SRC, "gram_backward", params, &[&features.buffer, &grad_f.buffer, &self.sym.buffer], c.div_ceil(8) * np.div_ceil(8));
+    }
 }
 
 pub fn flops(c: usize, np: usize) -> f64 {
