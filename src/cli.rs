@@ -367,7 +367,8 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
             style::Event::Losses(it, l) => {
                 pb.set_message(format!("style {:.3e} content {:.3e}", l.style, l.content));
                 if let Some(f) = csv.as_mut() {
-                    let _ = writeln!(f, "{scale},{it},{},{},{},{}", l.content, l.style, l.tv, l.total);
+                    // flushed per line so the file can be watched during a long run
+                    let _ = writeln!(f, "{scale},{it},{},{},{},{}", l.content, l.style, l.tv, l.total).and_then(|_| f.flush());
                 }
             }
         },
