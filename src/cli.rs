@@ -405,7 +405,7 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     if ia.dimensions() != ib.dimensions() {
         bail!("{} is {}x{} but {} is {}x{}: the two images must have the same size", a.a.display(), ia.width(), ia.height(), a.b.display(), ib.width(), ib.height());
     }
-    if a.window < 3 || a.window % 2 == 0 {
+    if a.window < 3 || a.window.is_multiple_of(2) {
         bail!("--window must be an odd number >= 3, got {}", a.window);
     }
     if a.levels == Some(0) || a.iters == 0 {
@@ -464,7 +464,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         bail!("-o {}: exists and is not a folder", out_dir.display());
     }
     let mut source = Source::open(&a.input)?;
-    let total = match (source.len(), a.frames) {
+    let total = match (source.known_len(), a.frames) {
         (Some(n), Some(m)) => Some(n.min(m)),
         (n, m) => n.or(m),
     };

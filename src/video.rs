@@ -85,7 +85,7 @@ impl Source {
     }
 
     /// Number of frames when known in advance.
-    pub fn len(&self) -> Option<usize> {
+    pub fn known_len(&self) -> Option<usize> {
         match self {
             Source::Dir { files, .. } => Some(files.len()),
             Source::Y4m { .. } => None,

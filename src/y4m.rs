@@ -53,11 +53,7 @@ pub fn read_header(name: &str, r: &mut impl BufRead) -> Result<Header> {
                 }
             }
             "X" => full |= val == "COLORRANGE=FULL",
-            "I" => {
-                if val != "p" && val != "?" {
-                    return Err(bad(name, format!("interlacing I{val} is not supported")));
-                }
-            }
+            "I" if val != "p" && val != "?" => return Err(bad(name, format!("interlacing I{val} is not supported"))),
             _ => {}
         }
     }

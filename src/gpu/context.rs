@@ -132,8 +132,8 @@ impl Gpu {
 
     /// Fail with a clear message when a buffer of `bytes` would exceed the device's limits.
     pub fn check_buffer_size(&self, what: &str, bytes: u64) -> Result<()> {
-        let (limit, max) = if bytes > self.limits.max_storage_buffer_binding_size as u64 {
-            ("max_storage_buffer_binding_size", self.limits.max_storage_buffer_binding_size as u64)
+        let (limit, max) = if bytes > self.limits.max_storage_buffer_binding_size {
+            ("max_storage_buffer_binding_size", self.limits.max_storage_buffer_binding_size)
         } else if bytes > self.limits.max_buffer_size {
             ("max_buffer_size", self.limits.max_buffer_size)
         } else {

@@ -64,6 +64,7 @@ impl Plan {
 
     /// Add a launch of `entry` from WGSL `source`. Binding 0 is a uniform holding `params`
     /// (left out when `params` is empty); bindings 1.. are `buffers` in order.
+    #[allow(clippy::too_many_arguments)]
     pub fn dispatch(
         &mut self,
         gpu: &Gpu,

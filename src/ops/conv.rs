@@ -205,6 +205,7 @@ pub fn flops(cin: usize, cout: usize, h: usize, w: usize) -> f64 {
 }
 
 /// CPU reference: direct convolution, f64 accumulation.
+#[allow(clippy::too_many_arguments)]
 pub fn forward_cpu(input: &[f32], cin: usize, h: usize, w: usize, weight: &[f32], bias: &[f32], cout: usize, relu: bool) -> Vec<f32> {
     let mut out = vec![0.0f32; cout * h * w];
     for o in 0..cout {

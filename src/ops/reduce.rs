@@ -28,6 +28,7 @@ impl Reducer {
     }
 
     /// out[slot] = scale * sum (or out[slot] += ... when `accumulate`).
+    #[allow(clippy::too_many_arguments)]
     pub fn record(&self, gpu: &Gpu, plan: &mut Plan, what: Sum, scale: f32, out: &Tensor, slot: usize, accumulate: bool) {
         assert!(slot < out.len(), "reduce slot {slot} outside an output of {}", out.len());
         let (x, y, mode) = match what {
