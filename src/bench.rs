@@ -104,8 +104,20 @@ pub fn pool_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result
     pool::backward(gpu, &mut b, Pool::Max, &x, &y, &gx);
     let n = (c * h * w) as f64;
     Ok(vec![
-        Row { name: "maxpool fwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &f, 1, reps)?, gflop: 0.75 * n / 1e9, gbytes: 1.25 * n * 4.0 / 1e9 },
-        Row { name: "maxpool bwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &b, 1, reps)?, gflop: 0.75 * n / 1e9, gbytes: 2.25 * n * 4.0 / 1e9 },
+        Row {
+            name: "maxpool fwd".into(),
+            shape: format!("{c}x{w}x{h}"),
+            ms: time_plan(gpu, &f, 1, reps)?,
+            gflop: 0.75 * n / 1e9,
+            gbytes: 1.25 * n * 4.0 / 1e9,
+        },
+        Row {
+            name: "maxpool bwd".into(),
+            shape: format!("{c}x{w}x{h}"),
+            ms: time_plan(gpu, &b, 1, reps)?,
+            gflop: 0.75 * n / 1e9,
+            gbytes: 2.25 * n * 4.0 / 1e9,
+        },
     ])
 }
 
@@ -133,7 +145,13 @@ pub fn adam_row(gpu: &Gpu, h: usize, w: usize, reps: usize) -> Result<Row> {
     let adam = Adam::new(gpu, n, AdamConfig::default())?;
     let mut p = Plan::new();
     adam.record(gpu, &mut p, &g, &x, h * w);
-    Ok(Row { name: "adam".into(), shape: format!("3x{w}x{h}"), ms: time_plan(gpu, &p, 1, reps)?, gflop: 12.0 * n as f64 / 1e9, gbytes: 7.0 * n as f64 * 4.0 / 1e9 })
+    Ok(Row {
+        name: "adam".into(),
+        shape: format!("3x{w}x{h}"),
+        ms: time_plan(gpu, &p, 1, reps)?,
+        gflop: 12.0 * n as f64 / 1e9,
+        gbytes: 7.0 * n as f64 * 4.0 / 1e9,
+    })
 }
 
 /// One style-transfer iteration (forward, losses, backward, Adam) at `size` x `size`.
@@ -175,8 +193,12 @@ pub fn iteration_flops(h: usize, w: usize) -> f64 {
 pub fn flow_row(gpu: &Gpu, w: usize, h: usize, reps: usize) -> Result<Row> {
     use crate::flow::{FlowConfig, FlowSolver, Pyramid};
     let cfg = FlowConfig::default();
-    let a = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x as f32 * 0.3).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2).cos() * 100.0 + 128.0) as u8, 90]));
-    let b = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8, 90]));
+    let a = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+        image::Rgb([((x as f32 * 0.3).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2).cos() * 100.0 + 128.0) as u8, 90])
+    });
+    let b = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+        image::Rgb([((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8, 90])
+    });
     let pa = Pyramid::new(gpu, w, h, &cfg)?;
     let pb = Pyramid::new(gpu, w, h, &cfg)?;
     let s = FlowSolver::new(gpu, &pa, &pb, &cfg)?;
@@ -235,7 +257,9 @@ pub fn run_suite(gpu: &Gpu, vgg: Option<&crate::vgg::Vgg>, size: usize, reps: us
     progress("copy");
     rows.push(copy_bandwidth(gpu)?);
     let s = size;
-    for (name, cin, cout, div) in [("conv1_2", 64, 64, 1), ("conv2_2", 128, 128, 2), ("conv3_2", 256, 256, 4), ("conv4_2", 512, 512, 8), ("conv5_1", 512, 512, 16)] {
+    for (name, cin, cout, div) in
+        [("conv1_2", 64, 64, 1), ("conv2_2", 128, 128, 2), ("conv3_2", 256, 256, 4), ("conv4_2", 512, 512, 8), ("conv5_1", 512, 512, 16)]
+    {
         progress(name);
         rows.extend(conv_rows(gpu, name, cin, cout, s / div, s / div, reps)?);
     }
@@ -251,7 +275,11 @@ pub fn run_suite(gpu: &Gpu, vgg: Option<&crate::vgg::Vgg>, size: usize, reps: us
     if let Some(vgg) = vgg {
         progress("iteration");
         let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
-        notes.push(format!("GPU memory held by one {s}x{s} optimisation: {:.1} MiB ({:.1} MiB per megapixel)", bytes as f64 / 1048576.0, bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6));
+        notes.push(format!(
+            "GPU memory held by one {s}x{s} optimisation: {:.1} MiB ({:.1} MiB per megapixel)",
+            bytes as f64 / 1048576.0,
+            bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
+        ));
         rows.push(row);
     }
     Ok((rows, peak_gflops, notes))

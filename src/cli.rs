@@ -282,7 +282,11 @@ pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(style::Rgb, f32)>> {
 pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
     let mut cfg = style::LossConfig { content_weight: opts.content_weight, style_weight: opts.style_weight, tv_weight: opts.tv_weight, ..Default::default() };
     if opts.style_layer_weights.len() != cfg.style_layers.len() {
-        bail!("--style-layer-weights needs {} values (relu1_1,relu2_1,relu3_1,relu4_1,relu5_1), got {}", cfg.style_layers.len(), opts.style_layer_weights.len());
+        bail!(
+            "--style-layer-weights needs {} values (relu1_1,relu2_1,relu3_1,relu4_1,relu5_1), got {}",
+            cfg.style_layers.len(),
+            opts.style_layer_weights.len()
+        );
     }
     for (l, w) in cfg.style_layers.iter_mut().zip(&opts.style_layer_weights) {
         l.1 = *w;
@@ -301,8 +305,7 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
 pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template(&format!("{what} {{bar:30}} {{pos}}/{{len}} [{{elapsed_precise}} < {{eta_precise}}, {{per_sec}}] {{msg}}"))
-            .unwrap(),
+        ProgressStyle::with_template(&format!("{what} {{bar:30}} {{pos}}/{{len}} [{{elapsed_precise}} < {{eta_precise}}, {{per_sec}}] {{msg}}")).unwrap(),
     );
     pb
 }
@@ -403,7 +406,15 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     let ia = imageio::load(&a.a)?;
     let ib = imageio::load(&a.b)?;
     if ia.dimensions() != ib.dimensions() {
-        bail!("{} is {}x{} but {} is {}x{}: the two images must have the same size", a.a.display(), ia.width(), ia.height(), a.b.display(), ib.width(), ib.height());
+        bail!(
+            "{} is {}x{} but {} is {}x{}: the two images must have the same size",
+            a.a.display(),
+            ia.width(),
+            ia.height(),
+            a.b.display(),
+            ib.width(),
+            ib.height()
+        );
     }
     if a.window < 3 || a.window.is_multiple_of(2) {
         bail!("--window must be an odd number >= 3, got {}", a.window);
@@ -468,7 +479,13 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         (Some(n), Some(m)) => Some(n.min(m)),
         (n, m) => n.or(m),
     };
-    let mode = if a.no_flow { Mode::NoFlow } else if a.blend_only { Mode::BlendOnly } else { Mode::Flow };
+    let mode = if a.no_flow {
+        Mode::NoFlow
+    } else if a.blend_only {
+        Mode::BlendOnly
+    } else {
+        Mode::Flow
+    };
     let styles = load_styles(&a.style)?;
     let gpu = Gpu::new(adapter)?;
     let size = resolve_size(&gpu, &a.style);
@@ -482,7 +499,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let first = imageio::fit(&frame0, size);
     let (w, h) = first.dimensions();
     let style_size = ((w.max(h) as f32 * a.style.style_scale).round() as u32).max(16);
-    let grams: Vec<Vec<Vec<f32>>> = styles.iter().map(|(s, _)| style::style_grams(&gpu, &vgg, &cfg, &imageio::fit(s, style_size))).collect::<paintflow::Result<_>>()?;
+    let grams: Vec<Vec<Vec<f32>>> =
+        styles.iter().map(|(s, _)| style::style_grams(&gpu, &vgg, &cfg, &imageio::fit(s, style_size))).collect::<paintflow::Result<_>>()?;
     let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
     let (lo, hi) = style::pixel_bounds();
     let job = VideoJob {

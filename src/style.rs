@@ -151,22 +151,7 @@ impl Optimizer {
         // Keep references alive inside the struct (plans hold bind groups, not ownership of
         // the helper objects' scratch buffers beyond Arc clones, so dropping them is safe).
         drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
-        Ok(Optimizer {
-            h,
-            w,
-            cfg,
-            pass,
-            pixels,
-            content_target,
-            style_targets,
-            grams,
-            gram_grads,
-            losses,
-            last_good,
-            adam,
-            iteration: it,
-            forward_only,
-        })
+        Ok(Optimizer { h, w, cfg, pass, pixels, content_target, style_targets, grams, gram_grads, losses, last_good, adam, iteration: it, forward_only })
     }
 
     /// Upload an RGB image into the optimised variable (network space: RGB minus the mean).

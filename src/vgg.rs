@@ -30,7 +30,10 @@ pub const LAYERS: [(&str, usize, usize, bool); 13] = [
 pub fn layer_index(name: &str) -> Result<usize> {
     let conv = name.replacen("relu", "conv", 1);
     LAYERS.iter().position(|l| l.0 == conv).ok_or_else(|| {
-        Error::Invalid(format!("unknown layer `{name}`; known: relu1_1 ... relu5_1 ({})", LAYERS.iter().map(|l| l.0.replace("conv", "relu")).collect::<Vec<_>>().join(", ")))
+        Error::Invalid(format!(
+            "unknown layer `{name}`; known: relu1_1 ... relu5_1 ({})",
+            LAYERS.iter().map(|l| l.0.replace("conv", "relu")).collect::<Vec<_>>().join(", ")
+        ))
     })
 }
 

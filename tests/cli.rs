@@ -83,7 +83,10 @@ fn bad_weights_name_the_tensor() {
     ];
     let p = d.join("bad.safetensors");
     std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
-    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["bad.safetensors", "conv1_1.weight", "[64, 3, 3, 2]", "[64, 3, 3, 3]"]);
+    fails_with(
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["bad.safetensors", "conv1_1.weight", "[64, 3, 3, 2]", "[64, 3, 3, 3]"],
+    );
     let w = vec![0u8; 64 * 3 * 9 * 4];
     let tensors = vec![("conv1_1.weight", TensorView::new(safetensors::Dtype::F32, vec![64, 3, 3, 3], &w).unwrap())];
     std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
@@ -101,7 +104,19 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
     write_png(&b, 40, 30);
     write_png(&c, 41, 30);
     let o = d.join("f.flo");
-    let (ok, _, err) = paintflow(&["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--viz", d.join("v.png").to_str().unwrap(), "--mask", d.join("m.png").to_str().unwrap(), "--backward", d.join("b.flo").to_str().unwrap()]);
+    let (ok, _, err) = paintflow(&[
+        "flow",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+        "--viz",
+        d.join("v.png").to_str().unwrap(),
+        "--mask",
+        d.join("m.png").to_str().unwrap(),
+        "--backward",
+        d.join("b.flo").to_str().unwrap(),
+    ]);
     assert!(ok, "{err}");
     let f = paintflow::flow::flo::read(&o).unwrap();
     assert_eq!((f.width, f.height), (40, 30));

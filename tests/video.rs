@@ -6,8 +6,8 @@ use paintflow::flow::FlowConfig;
 use paintflow::ops::adam::AdamConfig;
 use paintflow::ops::pool::Pool;
 use paintflow::style::{self, LossConfig, Rgb};
-use paintflow::video::{Mode, VideoJob, VideoStylizer};
 use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
+use paintflow::video::{Mode, VideoJob, VideoStylizer};
 use paintflow::y4m;
 
 fn frame(t: usize, w: u32, h: u32) -> Rgb {

@@ -144,7 +144,15 @@ impl FlowSolver {
             let (w, h) = first.size(l);
             let f = if l == 0 { flow.clone() } else { Tensor::zeros(gpu, &[2, h, w], "level flow")? };
             match &coarser {
-                None => plan.dispatch_at(gpu, "flow", SRC, "fill_zero", params_full(w, h, 2, 0, 0.0, 0.0, w, h), &[(2, &f.buffer)], crate::gpu::groups_1d(2 * w * h)),
+                None => plan.dispatch_at(
+                    gpu,
+                    "flow",
+                    SRC,
+                    "fill_zero",
+                    params_full(w, h, 2, 0, 0.0, 0.0, w, h),
+                    &[(2, &f.buffer)],
+                    crate::gpu::groups_1d(2 * w * h),
+                ),
                 Some(c) => {
                     let (sw, sh) = first.size(l + 1);
                     plan.dispatch_1d(gpu, "flow", SRC, "upsample", params_full(w, h, 2, 0, 0.0, 0.0, sw, sh), &[&c.buffer, &f.buffer], w * h);

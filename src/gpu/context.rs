@@ -49,15 +49,12 @@ impl Gpu {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         desc.backends = backends;
         let instance = wgpu::Instance::new(desc);
-        let wanted = adapter_name
-            .map(str::to_string)
-            .or_else(|| std::env::var("WGPU_ADAPTER_NAME").ok())
-            .map(|s| s.to_lowercase());
+        let wanted = adapter_name.map(str::to_string).or_else(|| std::env::var("WGPU_ADAPTER_NAME").ok()).map(|s| s.to_lowercase());
         let adapters = instance.enumerate_adapters(backends).await;
         let names: Vec<String> = adapters.iter().map(|a| a.get_info().name).collect();
         let adapter = match &wanted {
-            Some(w) => adapters.into_iter().find(|a| a.get_info().name.to_lowercase().contains(w.as_str())).ok_or_else(|| {
-                Error::NoAdapter { detail: format!(" named like '{w}' (available: {})", if names.is_empty() { "none".into() } else { names.join(", ") }) }
+            Some(w) => adapters.into_iter().find(|a| a.get_info().name.to_lowercase().contains(w.as_str())).ok_or_else(|| Error::NoAdapter {
+                detail: format!(" named like '{w}' (available: {})", if names.is_empty() { "none".into() } else { names.join(", ") }),
             })?,
             None => {
                 // Prefer a discrete GPU, then integrated, then anything (CPU drivers last).
@@ -151,9 +148,6 @@ impl Gpu {
 
     /// Block until all submitted work is done.
     pub fn wait(&self) -> Result<()> {
-        self.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map(|_| ())
-            .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
+        self.device.poll(wgpu::PollType::wait_indefinitely()).map(|_| ()).map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
     }
 }

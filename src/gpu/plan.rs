@@ -125,11 +125,8 @@ impl Plan {
         for (binding, resource) in resources {
             entries.push(wgpu::BindGroupEntry { binding, resource });
         }
-        let bind_group = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(entry),
-            layout: &pipeline.get_bind_group_layout(0),
-            entries: &entries,
-        });
+        let bind_group =
+            gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(entry), layout: &pipeline.get_bind_group_layout(0), entries: &entries });
         self.steps.push(Step::Dispatch { pipeline, bind_group, groups });
     }
 
@@ -162,7 +159,9 @@ impl Plan {
     pub fn encode_into(&self, other: &mut Plan) {
         for s in &self.steps {
             other.steps.push(match s {
-                Step::Dispatch { pipeline, bind_group, groups } => Step::Dispatch { pipeline: pipeline.clone(), bind_group: bind_group.clone(), groups: *groups },
+                Step::Dispatch { pipeline, bind_group, groups } => {
+                    Step::Dispatch { pipeline: pipeline.clone(), bind_group: bind_group.clone(), groups: *groups }
+                }
                 Step::Copy { src, dst, bytes } => Step::Copy { src: src.clone(), dst: dst.clone(), bytes: *bytes },
             });
         }

@@ -84,9 +84,7 @@ pub(crate) fn read_buffer(gpu: &Gpu, buffer: &wgpu::Buffer, len: usize) -> Resul
         let _ = tx.send(r);
     });
     gpu.wait()?;
-    rx.recv()
-        .map_err(|_| Error::Gpu("readback callback never ran".into()))?
-        .map_err(|e| Error::Gpu(format!("mapping a readback buffer: {e}")))?;
+    rx.recv().map_err(|_| Error::Gpu("readback callback never ran".into()))?.map_err(|e| Error::Gpu(format!("mapping a readback buffer: {e}")))?;
     let view = slice.get_mapped_range().map_err(|e| Error::Gpu(format!("reading a mapped buffer: {e}")))?;
     let out = bytemuck::cast_slice(&view).to_vec();
     drop(view);

@@ -79,7 +79,13 @@ fn pack_blocks(gpu: &Gpu, w: &[f32], cout: usize, cin: usize, label: &str) -> Ve
         }
     }
     out.chunks(per)
-        .map(|block| gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor { label: Some(label), contents: bytemuck::cast_slice(block), usage: wgpu::BufferUsages::UNIFORM }))
+        .map(|block| {
+            gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(label),
+                contents: bytemuck::cast_slice(block),
+                usage: wgpu::BufferUsages::UNIFORM,
+            })
+        })
         .collect()
 }
 
