@@ -632,7 +632,7 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     let s = gpu.summary();
     eprintln!("benchmarking on {} ({}, {})", s.name, s.backend, s.driver);
     let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, a.reps, |what| eprintln!("  {what} ..."))?;
-    println!("adapter: {} ({}, {}), timing: host wall clock after a full wait, median of {} runs after a warm-up\n", s.name, s.backend, s.driver, a.reps);
+    println!("adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up\n", s.name, s.backend, s.driver, paintflow::bench::timing_method(&gpu), a.reps);
     println!("{}", paintflow::bench::table(&rows, peak));
     for n in notes {
         println!("{n}");

@@ -73,7 +73,8 @@ impl Gpu {
         let info = adapter.get_info();
         // Ask for everything the adapter offers: wgpu's defaults cap storage buffers at 128 MiB.
         let limits = adapter.limits();
-        let features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
+        // Timestamps (for the benchmark) when the adapter has them; nothing else is required.
+        let features = adapter.features() & (wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS);
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("paintflow"),
@@ -144,6 +145,11 @@ impl Gpu {
             max,
             hint: format!("try a size about {:.0}% of the current one (e.g. a smaller --size)", (scale * 95.0).floor().max(1.0)),
         })
+    }
+
+    /// True when GPU timestamps can bracket a whole command buffer.
+    pub fn has_timestamps(&self) -> bool {
+        self.device.features().contains(wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS)
     }
 
     /// Block until all submitted work is done.

@@ -5,7 +5,7 @@ mod tensor;
 
 pub use context::{AdapterSummary, Gpu};
 pub use plan::{groups_1d, Params, Plan};
-pub use tensor::Tensor;
+pub use tensor::{read_words, Tensor};
 
 /// Threads per workgroup used by every 1-D kernel (the `WG` constant in the shaders).
 pub const WG: u32 = 64;

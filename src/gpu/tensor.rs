@@ -58,13 +58,14 @@ impl Tensor {
 
     /// Copy the contents back to the host (waits for all queued work).
     pub fn read(&self, gpu: &Gpu) -> Result<Vec<f32>> {
-        let words = read_buffer(gpu, &self.buffer, self.len())?;
+        let words = read_words(gpu, &self.buffer, self.len())?;
         Ok(bytemuck::cast_slice(&words).to_vec())
     }
 }
 
-/// Read the first `len` 32-bit words of a buffer through a staging buffer.
-pub(crate) fn read_buffer(gpu: &Gpu, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<u32>> {
+/// Read the first `len` 32-bit words of any COPY_SRC buffer through a staging buffer (waits
+/// for all queued work).
+pub fn read_words(gpu: &Gpu, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<u32>> {
     if len == 0 {
         return Ok(Vec::new());
     }
@@ -100,6 +101,6 @@ impl Tensor {
 
     /// Read back as raw 32-bit words.
     pub fn read_u32(&self, gpu: &Gpu) -> Result<Vec<u32>> {
-        read_buffer(gpu, &self.buffer, self.len())
+        read_words(gpu, &self.buffer, self.len())
     }
 }
