@@ -281,7 +281,14 @@ pub fn json(rows: &[Row], peak_gflops: f64, adapter: &str) -> String {
 }
 
 /// The whole suite at image size `size`: calibration, kernels at VGG shapes, end to end.
-pub fn run_suite(gpu: &Gpu, vgg: Option<&crate::vgg::Vgg>, size: usize, reps: usize, mut progress: impl FnMut(&str)) -> Result<(Vec<Row>, f64, Vec<String>)> {
+pub fn run_suite(
+    gpu: &Gpu,
+    vgg: Option<&crate::vgg::Vgg>,
+    size: usize,
+    iteration_sizes: &[usize],
+    reps: usize,
+    mut progress: impl FnMut(&str),
+) -> Result<(Vec<Row>, f64, Vec<String>)> {
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     progress("peak FMA");

@@ -49,6 +49,9 @@ pub struct BenchArgs {
     /// Also write the rows as JSON
     #[arg(long)]
     pub json: Option<PathBuf>,
+    /// Sizes of the whole style-transfer iteration to time [default: 256,512 on GPUs, 256 on CPU drivers]
+    #[arg(long, value_delimiter = ',')]
+    pub iteration_sizes: Vec<usize>,
     /// Skip the whole style-transfer iteration
     #[arg(long)]
     pub no_iteration: bool,
@@ -631,8 +634,25 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     };
     let s = gpu.summary();
     eprintln!("benchmarking on {} ({}, {})", s.name, s.backend, s.driver);
-    let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, a.reps, |what| eprintln!("  {what} ..."))?;
-    println!("adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up\n", s.name, s.backend, s.driver, paintflow::bench::timing_method(&gpu), a.reps);
+    let sizes = if !a.iteration_sizes.is_empty() {
+        a.iteration_sizes.clone()
+    } else if gpu.is_cpu() {
+        vec![256]
+    } else {
+        vec![256, 512]
+    };
+    if sizes.iter().any(|&s| s < 16) {
+        bail!("--iteration-sizes must be at least 16");
+    }
+    let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;
+    println!(
+        "adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up\n",
+        s.name,
+        s.backend,
+        s.driver,
+        paintflow::bench::timing_method(&gpu),
+        a.reps
+    );
     println!("{}", paintflow::bench::table(&rows, peak));
     for n in notes {
         println!("{n}");
