@@ -312,16 +312,23 @@ pub fn run_suite(
     progress("adam");
     rows.push(adam_row(gpu, s, s, reps)?);
     progress("flow");
-    rows.push(flow_row(gpu, 512, 384, reps.min(3))?);
+    let flow = flow_row(gpu, 512, 384, reps.min(3))?;
+    let flow_ms = flow.ms;
+    rows.push(flow);
     if let Some(vgg) = vgg {
-        progress("iteration");
-        let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
-        notes.push(format!(
-            "GPU memory held by one {s}x{s} optimisation: {:.1} MiB ({:.1} MiB per megapixel)",
-            bytes as f64 / 1048576.0,
-            bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
-        ));
-        rows.push(row);
+        for &s in iteration_sizes {
+            progress(&format!("iteration {s}"));
+            let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
+            notes.push(format!(
+                "GPU memory held by one {s}x{s} optimisation: {:.1} MiB ({:.1} MiB per megapixel)",
+                bytes as f64 / 1048576.0,
+                bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
+            ));
+            // A video frame after the first: flow both ways plus the default 60 iterations.
+            let frame_ms = 2.0 * flow_ms * (s * s) as f64 / (512.0 * 384.0) + 60.0 * row.ms;
+            rows.push(row);
+            rows.push(Row { name: "video frame (2 flows + 60 iterations, estimate)".into(), shape: format!("{s}x{s}"), ms: frame_ms, gflop: 0.0, gbytes: 0.0 });
+        }
     }
     Ok((rows, peak_gflops, notes))
 }

