@@ -23,8 +23,7 @@ for kx in range(3):
     for px in range(PX):
         out.append("            " + " ".join(f"a{px}_{o} = fma(v{px + kx}, w{kx}_{o}, a{px}_{o});" for o in range(OV)))
 out.append("""        }
-    }
-    if !valid { return; }""")
+    }""")
 for px in range(PX):
     out.append("    " + " ".join(f"store_ubo(xb * {PX}u + {px}u, y, {o * 4}u, a{px}_{o});" for o in range(OV)))
 print("\n".join(out))

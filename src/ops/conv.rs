@@ -13,22 +13,14 @@ pub enum ConvVariant {
     /// `conv3x3_ubo`: weights of 32x32-channel blocks from uniform buffers, 4 pixels x 32
     /// channels per invocation, one launch per block pair (CPU drivers).
     Uniform,
-    /// Both packings kept; each launch picks `Uniform` for planes of at least
-    /// [`UNIFORM_MIN_PIXELS`] pixels and `Storage` below (where lavapipe's ~1 ms cost per
-    /// uniform-variant launch outweighs its faster inner loop). The CPU-driver default.
-    ByShape,
 }
-
-/// Smallest plane (H*W) for which `ByShape` uses the uniform-buffer kernel (measured on lavapipe:
-/// 16x12 planes run 1.7x faster with it, 12x8 equally, 6x4 3x slower).
-pub const UNIFORM_MIN_PIXELS: usize = 160;
 
 impl ConvVariant {
     pub fn for_gpu(gpu: &Gpu) -> ConvVariant {
         match std::env::var("PAINTFLOW_CONV").as_deref() {
             Ok("storage") => ConvVariant::Storage,
             Ok("uniform") => ConvVariant::Uniform,
-            _ if gpu.is_cpu() => ConvVariant::ByShape,
+            _ if gpu.is_cpu() => ConvVariant::Uniform,
             _ => ConvVariant::Storage,
         }
     }
@@ -37,19 +29,13 @@ impl ConvVariant {
 /// Channel block of the uniform-buffer variant (both input and output channels).
 const UBO_BLOCK: usize = 32;
 
-/// A layer's weights in the layouts of the kernels it may use.
-struct Packed {
-    storage: Option<Tensor>,
-    uniform: Option<Vec<wgpu::Buffer>>,
-}
-
 /// A layer's weights in one kernel's layout.
-enum Layout<'a> {
+enum Packed {
     /// [ic][ky][kx][oc padded to 4] (vec4 along oc).
-    Storage(&'a Tensor),
+    Storage(Tensor),
     /// One uniform buffer per (output block, input block), index ocb * nib + icb, each
     /// [icl 32][ky][kx][ocl 32].
-    Uniform(&'a [wgpu::Buffer]),
+    Uniform(Vec<wgpu::Buffer>),
 }
 
 /// One convolution layer's weights on the GPU, packed for the chosen kernel: `forward` holds
@@ -126,12 +112,10 @@ impl ConvWeights {
         assert_eq!(weight.len(), cout * cin * 9, "weight length");
         assert_eq!(bias.len(), cout, "bias length");
         let flipped = transpose_flip(weight, cout, cin);
-        let want_storage = variant != ConvVariant::Uniform;
-        let want_uniform = variant != ConvVariant::Storage;
         let packed = |w: &[f32], co: usize, ci: usize| -> Result<Packed> {
-            Ok(Packed {
-                storage: if want_storage { Some(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?) } else { None },
-                uniform: want_uniform.then(|| pack_blocks(gpu, w, co, ci, label)),
+            Ok(match variant {
+                ConvVariant::Storage => Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?),
+                ConvVariant::Uniform => Packed::Uniform(pack_blocks(gpu, w, co, ci, label)),
             })
         };
         let (forward, backward) = (packed(weight, cout, cin)?, packed(&flipped, cin, cout)?);
@@ -158,24 +142,12 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
     let oc4 = cout.div_ceil(4);
     let wb = wd.div_ceil(4);
     let base = Params::new().u(cin).u(h).u(wd).u(cout).u(oc4).u(wb);
-    let layout = match (&w.storage, &w.uniform) {
-        (Some(s), None) => Layout::Storage(s),
-        (None, Some(u)) => Layout::Uniform(u),
-        (Some(s), Some(u)) => {
-            if h * wd >= UNIFORM_MIN_PIXELS {
-                Layout::Uniform(u)
-            } else {
-                Layout::Storage(s)
-            }
-        }
-        (None, None) => unreachable!("weights packed for no kernel"),
-    };
-    match layout {
-        Layout::Storage(w) => {
+    match w {
+        Packed::Storage(w) => {
             let params = base.u(relu as u32).u(0u32).u(0u32).u(0u32).u(0u32).u(0u32);
             plan.dispatch_1d(gpu, "conv", SRC, "conv3x3", params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
         }
-        Layout::Uniform(wbuf) => {
+        Packed::Uniform(wbuf) => {
             let nib = cin.div_ceil(UBO_BLOCK);
             for ob in 0..cout.div_ceil(UBO_BLOCK) {
                 for ib in 0..nib {
