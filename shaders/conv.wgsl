@@ -113,10 +113,12 @@ fn store_ubo(x: u32, y: u32, k0: u32, a: vec4<f32>) {
     }
 }
 
-@compute @workgroup_size(64)
+// Workgroups of 16: a deep layer's small plane still spreads over every CPU thread (lavapipe
+// runs one workgroup per thread at a time).
+@compute @workgroup_size(16)
 fn conv3x3_ubo(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let idx = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let idx = (wid.y * nwg.x + wid.x) * 16u + lid;
     // Idle lanes leave at once: on CPU drivers a SIMD batch whose lanes have all returned skips
     // the loop (otherwise a 6x4 plane pays for 64 lanes of work).
     if idx >= p.wb * p.h { return; }

@@ -4,7 +4,7 @@ mod plan;
 mod tensor;
 
 pub use context::{AdapterSummary, Gpu};
-pub use plan::{groups_1d, Params, Plan};
+pub use plan::{groups_1d, groups_for, Params, Plan};
 pub use tensor::{read_words, Tensor};
 
 /// Threads per workgroup used by every 1-D kernel (the `WG` constant in the shaders).

@@ -41,7 +41,12 @@ pub struct Plan {
 
 /// Workgroup counts covering `threads` invocations of a 1-D kernel, folded into y past 65535.
 pub fn groups_1d(threads: usize) -> [u32; 3] {
-    let total = threads.div_ceil(WG as usize).max(1) as u32;
+    groups_for(threads, WG as usize)
+}
+
+/// Workgroup counts for `threads` invocations of a 1-D kernel with workgroups of `wg`.
+pub fn groups_for(threads: usize, wg: usize) -> [u32; 3] {
+    let total = threads.div_ceil(wg).max(1) as u32;
     if total <= 65535 {
         [total, 1, 1]
     } else {

@@ -160,7 +160,7 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
                         (4, out.buffer.as_entire_binding()),
                         (5, wbuf[ob * nib + ib].as_entire_binding()),
                     ];
-                    plan.dispatch_resources(gpu, "conv", SRC, "conv3x3_ubo", params, res, crate::gpu::groups_1d(wb * h));
+                    plan.dispatch_resources(gpu, "conv", SRC, "conv3x3_ubo", params, res, crate::gpu::groups_for(wb * h, 16));
                 }
             }
         }
