@@ -150,3 +150,62 @@ fn video_rejects_frames_of_different_sizes_and_bad_streams() {
     fails_with(&["video", frames.to_str().unwrap(), "-o", "-", "--resume"], &["--resume"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn video_streams_y4m_from_stdin_to_stdout() {
+    use std::io::Write;
+    let (w, h) = (32usize, 24usize);
+    let hdr = paintflow::y4m::Header { width: w, height: h, rate: (25, 1), chroma444: false, full_range: false };
+    let mut input = Vec::new();
+    paintflow::y4m::write_header(&mut input, &hdr).unwrap();
+    for t in 0..2u32 {
+        let img = image::RgbImage::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]));
+        paintflow::y4m::write_frame(&mut input, &hdr, &img).unwrap();
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+        .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "2", "--iters", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut r = std::io::Cursor::new(out.stdout);
+    let got = paintflow::y4m::read_header("stdout", &mut r).unwrap();
+    assert_eq!((got.width, got.height), (w, h));
+    let mut frames = 0;
+    while paintflow::y4m::read_frame("stdout", frames, &got, &mut r).unwrap().is_some() {
+        frames += 1;
+    }
+    assert_eq!(frames, 2);
+}
+
+#[test]
+fn video_resume_continues_with_the_same_frames() {
+    let d = tmpdir("resume");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..3u32 {
+        image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120])).save(frames.join(format!("{t:04}.png"))).unwrap();
+    }
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "32", "--iters-first", "2", "--iters", "1"];
+        args.extend_from_slice(extra);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+    };
+    let full = d.join("full");
+    run(&full, &[]);
+    let parts = d.join("parts");
+    run(&parts, &["--frames", "2"]);
+    assert!(!paintflow::video::frame_path(&parts, 2).exists());
+    run(&parts, &["--resume"]);
+    for i in 0..3 {
+        let a = std::fs::read(paintflow::video::frame_path(&full, i)).unwrap();
+        let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
+        assert!(a == b, "frame {i} differs after --resume");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
