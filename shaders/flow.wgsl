@@ -33,21 +33,38 @@ fn at(buf_off: u32, x: i32, y: i32, w: u32, h: u32) -> u32 {
     return buf_off + u32(clamp(y, 0, i32(h) - 1)) * w + u32(clamp(x, 0, i32(w) - 1));
 }
 
-// Bilinear sample of plane `off` of `a` (size p.w x p.h) at (x, y), clamped to the border.
-fn bilinear_a(off: u32, x: f32, y: f32) -> f32 {
-    let xc = clamp(x, 0.0, f32(p.w - 1u));
-    let yc = clamp(y, 0.0, f32(p.h - 1u));
+// The four neighbours and weights of a bilinear sample at (x, y) of a w x h plane, clamped to
+// the border; add the plane's offset to the indices.
+struct Taps {
+    i00: u32,
+    i10: u32,
+    i01: u32,
+    i11: u32,
+    fx: f32,
+    fy: f32,
+}
+
+fn taps(x: f32, y: f32, w: u32, h: u32) -> Taps {
+    let xc = clamp(x, 0.0, f32(w - 1u));
+    let yc = clamp(y, 0.0, f32(h - 1u));
     let x0 = floor(xc);
     let y0 = floor(yc);
-    let fx = xc - x0;
-    let fy = yc - y0;
     let ix = i32(x0);
     let iy = i32(y0);
-    let v00 = a[at(off, ix, iy, p.w, p.h)];
-    let v10 = a[at(off, ix + 1, iy, p.w, p.h)];
-    let v01 = a[at(off, ix, iy + 1, p.w, p.h)];
-    let v11 = a[at(off, ix + 1, iy + 1, p.w, p.h)];
-    return mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
+    return Taps(at(0u, ix, iy, w, h), at(0u, ix + 1, iy, w, h), at(0u, ix, iy + 1, w, h), at(0u, ix + 1, iy + 1, w, h), xc - x0, yc - y0);
+}
+
+fn blend4(t: Taps, v00: f32, v10: f32, v01: f32, v11: f32) -> f32 {
+    return mix(mix(v00, v10, t.fx), mix(v01, v11, t.fx), t.fy);
+}
+
+fn sample_a(off: u32, t: Taps) -> f32 {
+    return blend4(t, a[off + t.i00], a[off + t.i10], a[off + t.i01], a[off + t.i11]);
+}
+
+// Bilinear sample of plane `off` of `a` (size p.w x p.h) at (x, y), clamped to the border.
+fn bilinear_a(off: u32, x: f32, y: f32) -> f32 {
+    return sample_a(off, taps(x, y, p.w, p.h));
 }
 
 // o = 0 over p.k planes (the coarsest level starts from zero flow).
@@ -230,23 +247,10 @@ fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     let sy = f32(p.sh) / f32(p.h);
     let x = (f32(i % p.w) + 0.5) * sx - 0.5;
     let y = (f32(i / p.w) + 0.5) * sy - 0.5;
-    let xc = clamp(x, 0.0, f32(p.sw - 1u));
-    let yc = clamp(y, 0.0, f32(p.sh - 1u));
-    let x0 = floor(xc);
-    let y0 = floor(yc);
-    let fx = xc - x0;
-    let fy = yc - y0;
-    let ix = i32(x0);
-    let iy = i32(y0);
+    let t = taps(x, y, p.sw, p.sh);
     let sn = p.sw * p.sh;
-    for (var c = 0u; c < 2u; c++) {
-        let v00 = a[at(c * sn, ix, iy, p.sw, p.sh)];
-        let v10 = a[at(c * sn, ix + 1, iy, p.sw, p.sh)];
-        let v01 = a[at(c * sn, ix, iy + 1, p.sw, p.sh)];
-        let v11 = a[at(c * sn, ix + 1, iy + 1, p.sw, p.sh)];
-        let s = select(1.0 / sy, 1.0 / sx, c == 0u);
-        o[c * n + i] = s * mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
-    }
+    o[i] = sample_a(0u, t) / sx;
+    o[n + i] = sample_a(sn, t) / sy;
 }
 
 // Warp p.k planes of a along the flow b = [u, v]: o(x) = a(x + flow(x)), bilinear, clamped.
@@ -273,23 +277,9 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     let x = f32(i % p.w) + wf.x;
     let y = f32(i / p.w) + wf.y;
     var ok = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
-    // bilinear sample of b at (x, y)
-    let xc = clamp(x, 0.0, f32(p.w - 1u));
-    let yc = clamp(y, 0.0, f32(p.h - 1u));
-    let x0 = floor(xc);
-    let y0 = floor(yc);
-    let fx = xc - x0;
-    let fy = yc - y0;
-    let ix = i32(x0);
-    let iy = i32(y0);
-    var wb = vec2(0.0);
-    for (var c = 0u; c < 2u; c++) {
-        let v00 = b[at(c * n, ix, iy, p.w, p.h)];
-        let v10 = b[at(c * n, ix + 1, iy, p.w, p.h)];
-        let v01 = b[at(c * n, ix, iy + 1, p.w, p.h)];
-        let v11 = b[at(c * n, ix + 1, iy + 1, p.w, p.h)];
-        wb[c] = mix(mix(v00, v10, fx), mix(v01, v11, fx), fy);
-    }
+    // the backward flow b, sampled bilinearly at (x, y)
+    let t = taps(x, y, p.w, p.h);
+    let wb = vec2(blend4(t, b[t.i00], b[t.i10], b[t.i01], b[t.i11]), blend4(t, b[n + t.i00], b[n + t.i10], b[n + t.i01], b[n + t.i11]));
     let s = wf + wb;
     if dot(s, s) > 0.01 * (dot(wf, wf) + dot(wb, wb)) + 0.5 { ok = false; }
     o[i] = select(0.0, 1.0, ok);
