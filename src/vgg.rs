@@ -115,9 +115,10 @@ pub struct VggPass {
     pub acts: Vec<Tensor>,
     /// Pooled output after the layers that pool (None elsewhere).
     pub pooled: Vec<Option<Tensor>>,
-    /// d loss / d (ReLU output) of every layer (filled during backward).
+    /// d loss / d (ReLU output) of every layer (filled during backward). Views of two shared
+    /// buffers used alternately: the backward pass needs only layer i's and layer i-1's at once.
     pub grads: Vec<Tensor>,
-    /// d loss / d (pooled output), where there is one.
+    /// d loss / d (pooled output), where there is one (views of one shared buffer).
     pooled_grads: Vec<Option<Tensor>>,
     /// d loss / d input.
     pub input_grad: Tensor,
@@ -126,26 +127,33 @@ pub struct VggPass {
 impl VggPass {
     /// Allocate for an input of `h` x `w`, keeping layers up to `depth`.
     pub fn new(gpu: &Gpu, depth: usize, h: usize, w: usize) -> Result<VggPass> {
+        // Shapes first: the shared gradient buffers are as large as the largest view.
         let (mut hh, mut ww) = (h, w);
-        let mut acts = Vec::new();
-        let mut pooled = Vec::new();
-        let mut grads = Vec::new();
-        let mut pooled_grads = Vec::new();
+        let mut shapes = Vec::new();
         for &(name, _, cout, pools) in &LAYERS[..depth] {
             if hh == 0 || ww == 0 {
                 return Err(Error::Invalid(format!("the image is too small for VGG-19 up to {name}: it needs at least 16 px on each side")));
             }
-            acts.push(Tensor::zeros(gpu, &[cout, hh, ww], name)?);
-            grads.push(Tensor::zeros(gpu, &[cout, hh, ww], name)?);
+            let act = [cout, hh, ww];
             if pools {
                 hh /= 2;
                 ww /= 2;
-                pooled.push(Some(Tensor::zeros(gpu, &[cout, hh, ww], name)?));
-                pooled_grads.push(Some(Tensor::zeros(gpu, &[cout, hh, ww], name)?));
-            } else {
-                pooled.push(None);
-                pooled_grads.push(None);
             }
+            shapes.push((name, act, pools.then_some([cout, hh, ww])));
+        }
+        let biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
+        let biggest_pooled = shapes.iter().filter_map(|s| s.2.map(|p| p.iter().product::<usize>())).max().unwrap_or(1);
+        let shared = [Tensor::zeros(gpu, &[biggest], "layer grads A")?, Tensor::zeros(gpu, &[biggest], "layer grads B")?];
+        let shared_pooled = Tensor::zeros(gpu, &[biggest_pooled], "pooled grads")?;
+        let mut acts = Vec::new();
+        let mut pooled = Vec::new();
+        let mut grads = Vec::new();
+        let mut pooled_grads = Vec::new();
+        for (i, (name, act, pool)) in shapes.into_iter().enumerate() {
+            acts.push(Tensor::zeros(gpu, &act, name)?);
+            grads.push(shared[i % 2].view(&act));
+            pooled.push(pool.map(|p| Tensor::zeros(gpu, &p, name)).transpose()?);
+            pooled_grads.push(pool.map(|p| shared_pooled.view(&p)));
         }
         Ok(VggPass {
             input: Tensor::zeros(gpu, &[3, h, w], "vgg input")?,
@@ -157,11 +165,11 @@ impl VggPass {
         })
     }
 
-    /// Bytes of GPU memory held by this pass.
+    /// Bytes of GPU memory held by this pass (each shared buffer counted once).
     pub fn bytes(&self) -> u64 {
-        let t = |t: &Tensor| t.len() as u64 * 4;
-        let opt = |v: &Vec<Option<Tensor>>| v.iter().flatten().map(t).sum::<u64>();
-        t(&self.input) + t(&self.input_grad) + self.acts.iter().chain(&self.grads).map(t).sum::<u64>() + opt(&self.pooled) + opt(&self.pooled_grads)
+        let mut seen = std::collections::HashSet::new();
+        let all = [&self.input, &self.input_grad].into_iter().chain(&self.acts).chain(&self.grads).chain(self.pooled.iter().flatten()).chain(self.pooled_grads.iter().flatten());
+        all.filter(|t| seen.insert(std::sync::Arc::as_ptr(&t.buffer))).map(|t| t.buffer.size()).sum()
     }
 
     /// Record the forward pass of `vgg` over `self.input`, through `upto` (inclusive).

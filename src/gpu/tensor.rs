@@ -32,6 +32,14 @@ impl Tensor {
         Ok(t)
     }
 
+    /// The same buffer seen with another (not larger) shape: for scratch shared between
+    /// tensors whose lifetimes do not overlap.
+    pub fn view(&self, shape: &[usize]) -> Tensor {
+        let len: usize = shape.iter().product();
+        assert!(len as u64 * 4 <= self.buffer.size(), "a view of {shape:?} does not fit a buffer of {} bytes", self.buffer.size());
+        Tensor { buffer: self.buffer.clone(), shape: shape.to_vec() }
+    }
+
     pub fn len(&self) -> usize {
         self.shape.iter().product()
     }
