@@ -70,18 +70,21 @@ pub struct Optimizer {
     losses: Tensor,
     last_good: Tensor,
     adam: Adam,
-    /// Extra gradient added to the image gradient each iteration (video's temporal term), if any.
+    /// One whole iteration: forward, losses, backward, any extra terms, Adam.
     iteration: Plan,
+    /// The forward pass alone (for content targets).
     forward_only: Plan,
 }
 
 impl Optimizer {
-    /// Build for an h x w image. `extra` may record more loss terms onto (image, image gradient,
-    /// loss buffer slot 7) after the VGG backward and before the Adam step.
+    /// Build for an h x w image.
     pub fn new(gpu: &Gpu, vgg: &Vgg, cfg: LossConfig, adam: AdamConfig, h: usize, w: usize) -> Result<Optimizer> {
         Self::with_extra(gpu, vgg, cfg, adam, h, w, |_, _, _, _| {})
     }
 
+    /// Like [`Optimizer::new`]; `extra(plan, image, image_gradient, losses)` records more loss
+    /// terms (value into loss slot 7, gradient added to the image gradient) after the VGG backward
+    /// and before the Adam step, e.g. video's temporal loss.
     pub fn with_extra(
         gpu: &Gpu,
         vgg: &Vgg,
@@ -148,8 +151,7 @@ impl Optimizer {
         extra(&mut it, &pass.input, &pass.input_grad, &losses);
         adam.record(gpu, &mut it, &pass.input_grad, &pass.input, h * w);
 
-        // Keep references alive inside the struct (plans hold bind groups, not ownership of
-        // the helper objects' scratch buffers beyond Arc clones, so dropping them is safe).
+        // The plans' bind groups keep the helpers' scratch buffers alive; the helpers can go.
         drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
         Ok(Optimizer { h, w, cfg, pass, pixels, content_target, style_targets, grams, gram_grads, losses, last_good, adam, iteration: it, forward_only })
     }
