@@ -429,7 +429,7 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     let gpu = Gpu::new(adapter)?;
     let (w, h) = (ia.width() as usize, ia.height() as usize);
     let start = Instant::now();
-    let (fwd, bwd) = of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
+    let of::FlowPair { forward: fwd, backward: bwd, consistency } = of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
     let secs = start.elapsed().as_secs_f64();
     flo::write(&a.output, &flo::FlowField { width: w, height: h, data: fwd.clone() })?;
     if let (Some(p), Some(b)) = (&a.backward, &bwd) {
@@ -438,8 +438,7 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     if let Some(p) = &a.viz {
         imageio::save_atomic(&of::viz::colorize(&fwd, w, h, None), p)?;
     }
-    if let (Some(p), Some(b)) = (&a.mask, &bwd) {
-        let m = of::cpu::consistency(&fwd, b, w, h);
+    if let (Some(p), Some(m)) = (&a.mask, &consistency) {
         let img = style::Rgb::from_fn(w as u32, h as u32, |x, y| {
             let v = (m[y as usize * w + x as usize] * 255.0) as u8;
             image::Rgb([v, v, v])

@@ -116,7 +116,8 @@ fn flow_recovers_known_translations() {
         let (w, h) = (96u32, 72u32);
         let a = texture(w, h, 0.0, 0.0, 7);
         let b = texture(w, h, dx, dy, 7);
-        let (f, bw) = flow::estimate(g, &a, &b, &FlowConfig::default(), true).unwrap();
+        let pair = flow::estimate(g, &a, &b, &FlowConfig::default(), true).unwrap();
+        let f = pair.forward;
         let n = (w * h) as usize;
         // EPE over the interior (pixels whose match stays inside the frame)
         let mut err = 0.0;
@@ -130,7 +131,9 @@ fn flow_recovers_known_translations() {
         }
         let epe = err / cnt as f64;
         assert!(epe < 0.15, "translation ({dx}, {dy}): EPE {epe:.3} px");
-        let bw = bw.unwrap();
+        let bw = pair.backward.unwrap();
+        let m = pair.consistency.unwrap();
+        assert_eq!(m, cpu::consistency(&f, &bw, w as usize, h as usize), "GPU consistency mask");
         let mean_b: f32 = bw[..n].iter().sum::<f32>() / n as f32;
         assert!((mean_b + dx).abs() < 0.3, "backward flow mean u {mean_b} for dx {dx}");
     }

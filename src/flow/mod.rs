@@ -199,9 +199,19 @@ pub fn record_consistency(gpu: &Gpu, plan: &mut Plan, forward: &Tensor, backward
     plan.dispatch_1d(gpu, "flow", SRC, "consistency", params(w, h), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
 }
 
-/// Flow between two RGB images of the same size, computed on the GPU: (forward A->B, backward
-/// B->A if asked), each [2, H, W] on the host.
-pub fn estimate(gpu: &Gpu, a: &crate::style::Rgb, b: &crate::style::Rgb, cfg: &FlowConfig, both: bool) -> Result<(Vec<f32>, Option<Vec<f32>>)> {
+/// What [`estimate`] returns, on the host: flows [2, H, W] and the consistency mask [H, W].
+pub struct FlowPair {
+    /// A -> B.
+    pub forward: Vec<f32>,
+    /// B -> A, when asked for.
+    pub backward: Option<Vec<f32>>,
+    /// Forward-backward consistency of the forward flow (1 consistent, 0 occluded), with `backward`.
+    pub consistency: Option<Vec<f32>>,
+}
+
+/// Flow between two RGB images of the same size, computed on the GPU; with `both`, also the
+/// backward flow and the consistency mask.
+pub fn estimate(gpu: &Gpu, a: &crate::style::Rgb, b: &crate::style::Rgb, cfg: &FlowConfig, both: bool) -> Result<FlowPair> {
     if a.dimensions() != b.dimensions() {
         return Err(Error::Invalid(format!("the two images differ in size: {}x{} and {}x{}", a.width(), a.height(), b.width(), b.height())));
     }
@@ -212,15 +222,17 @@ pub fn estimate(gpu: &Gpu, a: &crate::style::Rgb, b: &crate::style::Rgb, cfg: &F
     pb.set_frame(gpu, &crate::ops::image::pack_rgb(b.as_raw()))?;
     let fwd = FlowSolver::new(gpu, &pa, &pb, cfg)?;
     fwd.submit(gpu);
-    let f = fwd.flow.read(gpu)?;
-    let bwd = if both {
-        let s = FlowSolver::new(gpu, &pb, &pa, cfg)?;
-        s.submit(gpu);
-        Some(s.flow.read(gpu)?)
-    } else {
-        None
-    };
-    Ok((f, bwd))
+    let forward = fwd.flow.read(gpu)?;
+    if !both {
+        return Ok(FlowPair { forward, backward: None, consistency: None });
+    }
+    let bwd = FlowSolver::new(gpu, &pb, &pa, cfg)?;
+    bwd.submit(gpu);
+    let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+    let mut plan = Plan::new();
+    record_consistency(gpu, &mut plan, &fwd.flow, &bwd.flow, &mask);
+    plan.submit(gpu);
+    Ok(FlowPair { forward, backward: Some(bwd.flow.read(gpu)?), consistency: Some(mask.read(gpu)?) })
 }
 
 /// Average endpoint error between two flows [2, H, W].
