@@ -196,12 +196,10 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     let img = crate::style::Rgb::from_fn(size as u32, size as u32, |x, y| image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8]));
     opt.set_content(gpu, &img)?;
     let mut times = Vec::new();
-    opt.step(gpu);
-    gpu.wait()?;
+    opt.iterate(gpu, false)?;
     for _ in 0..reps.max(1) {
         let s = Instant::now();
-        opt.step(gpu);
-        gpu.wait()?;
+        opt.iterate(gpu, false)?;
         times.push(s.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());

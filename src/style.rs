@@ -219,6 +219,17 @@ impl Optimizer {
         self.iteration.submit(gpu);
     }
 
+    /// Run one iteration to completion; with `read_losses`, also read and check its losses
+    /// (see [`Optimizer::check_losses`]).
+    pub fn iterate(&self, gpu: &Gpu, read_losses: bool) -> Result<Option<Losses>> {
+        self.step(gpu);
+        if read_losses {
+            self.check_losses(gpu).map(Some)
+        } else {
+            gpu.wait().map(|_| None)
+        }
+    }
+
     /// Read the loss values of the last iteration (waits for the GPU). NaN/Inf: an error, after
     /// restoring the last image that had finite losses.
     pub fn check_losses(&self, gpu: &Gpu) -> Result<Losses> {
@@ -459,15 +470,13 @@ pub fn stylize(
         };
         opt.set_image(gpu, &init)?;
         for it in 1..=job.iters {
-            opt.step(gpu);
-            if it % job.log_every.max(1) == 0 || it == job.iters || it == 1 {
-                let l = match opt.check_losses(gpu) {
-                    Err(Error::NonFinite(msg)) => return Err(Error::Diverged { msg, last_good: Box::new(opt.image(gpu)?) }),
-                    r => r?,
-                };
-                on(Event::Losses(it, &l));
-            } else {
-                gpu.wait()?;
+            match opt.iterate(gpu, it % job.log_every.max(1) == 0 || it == job.iters || it == 1) {
+                Err(Error::NonFinite(msg)) => return Err(Error::Diverged { msg, last_good: Box::new(opt.image(gpu)?) }),
+                r => {
+                    if let Some(l) = r? {
+                        on(Event::Losses(it, &l));
+                    }
+                }
             }
             on(Event::Iteration(it));
             snapshot(it, &opt)?;

@@ -168,7 +168,12 @@ impl VggPass {
     /// Bytes of GPU memory held by this pass (each shared buffer counted once).
     pub fn bytes(&self) -> u64 {
         let mut seen = std::collections::HashSet::new();
-        let all = [&self.input, &self.input_grad].into_iter().chain(&self.acts).chain(&self.grads).chain(self.pooled.iter().flatten()).chain(self.pooled_grads.iter().flatten());
+        let all = [&self.input, &self.input_grad]
+            .into_iter()
+            .chain(&self.acts)
+            .chain(&self.grads)
+            .chain(self.pooled.iter().flatten())
+            .chain(self.pooled_grads.iter().flatten());
         all.filter(|t| seen.insert(std::sync::Arc::as_ptr(&t.buffer))).map(|t| t.buffer.size()).sum()
     }
 

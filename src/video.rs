@@ -263,18 +263,15 @@ impl<'a> VideoStylizer<'a> {
         let iters = if first || self.job.mode == Mode::NoFlow { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         for it in 1..=iters {
-            self.opt.step(gpu);
-            if it % self.job.log_every.max(1) == 0 || it == iters {
-                losses = Some(match self.opt.check_losses(gpu) {
-                    Err(Error::NonFinite(m)) => return Err(Error::NonFinite(format!("frame {t}: {m}"))),
-                    r => r?,
-                });
-            } else {
-                gpu.wait()?;
+            match self.opt.iterate(gpu, it % self.job.log_every.max(1) == 0 || it == iters) {
+                Err(Error::NonFinite(m)) => return Err(Error::NonFinite(format!("frame {t}: {m}"))),
+                r => losses = r?.or(losses),
             }
             on_iter(it, iters);
         }
-        let out = self.opt.image_requantized(gpu, &self.prev_next())?;
+        // The requantized output is staged in `content` (not needed any more) before it
+        // replaces `prev`, because the warping error below still needs the old `prev` warped.
+        let out = self.opt.image_requantized(gpu, &self.content)?;
         let (mut werr, mut frac) = (None, None);
         if self.job.report && !first {
             let (we, fr) = self.warping_error(&out)?;
@@ -283,19 +280,10 @@ impl<'a> VideoStylizer<'a> {
         }
         // the requantized result becomes the previous frame for the next one
         let mut plan = Plan::new();
-        plan.copy(&self.prev_scratch().buffer, &self.prev.buffer, (3 * n * 4) as u64);
+        plan.copy(&self.content.buffer, &self.prev.buffer, (3 * n * 4) as u64);
         plan.run(gpu)?;
         self.frame += 1;
         Ok((out, FrameStats { index: t, seconds: start.elapsed().as_secs_f64(), warping_error: werr, consistent_fraction: frac, losses }))
-    }
-
-    // The requantized output is staged in `content` (no longer needed by then) before it
-    // replaces `prev`, because the warping error still needs the old `prev` warped.
-    fn prev_next(&self) -> Tensor {
-        self.content.clone()
-    }
-    fn prev_scratch(&self) -> &Tensor {
-        &self.content
     }
 
     fn warping_error(&self, out: &Rgb) -> Result<(f64, f64)> {
