@@ -38,6 +38,12 @@ fn load(row: u32, x: i32) -> f32 {
     return select(0.0, v, inside);
 }
 
+fn load_row(row: u32, row_ok: bool, x: i32) -> f32 {
+    let inside = row_ok && x >= 0 && x < i32(p.w);
+    let v = inp[row + u32(clamp(x, 0, i32(p.w) - 1))];
+    return select(0.0, v, inside);
+}
+
 fn store(oc: u32, y: u32, x: u32, v: f32) {
     if oc < p.cout && x < p.w {
         var r = v;
@@ -134,15 +140,18 @@ fn conv3x3_ubo(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     for (var icl = 0u; icl < p.icn; icl++) {
         let ic = p.ic0 + icl;
         for (var ky = 0u; ky < 3u; ky++) {
+            // Rows outside the image read a clamped row that load_row zeroes: a `continue` here
+            // would make the loop divergent, and newer llvmpipe then fetches the weights lane
+            // by lane instead of once for all lanes.
             let yy = i32(y + ky) - 1;
-            if yy < 0 || yy >= i32(p.h) { continue; }
-            let row = ic * plane + u32(yy) * p.w;
-            let v0 = vec4(load(row, x0 + 0));
-            let v1 = vec4(load(row, x0 + 1));
-            let v2 = vec4(load(row, x0 + 2));
-            let v3 = vec4(load(row, x0 + 3));
-            let v4 = vec4(load(row, x0 + 4));
-            let v5 = vec4(load(row, x0 + 5));
+            let row_ok = yy >= 0 && yy < i32(p.h);
+            let row = ic * plane + u32(clamp(yy, 0, i32(p.h) - 1)) * p.w;
+            let v0 = vec4(load_row(row, row_ok, x0 + 0));
+            let v1 = vec4(load_row(row, row_ok, x0 + 1));
+            let v2 = vec4(load_row(row, row_ok, x0 + 2));
+            let v3 = vec4(load_row(row, row_ok, x0 + 3));
+            let v4 = vec4(load_row(row, row_ok, x0 + 4));
+            let v5 = vec4(load_row(row, row_ok, x0 + 5));
             let wi0 = (icl * 9u + ky * 3u + 0u) * 8u;
             let w0_0 = wu[wi0 + 0u]; let w0_1 = wu[wi0 + 1u]; let w0_2 = wu[wi0 + 2u]; let w0_3 = wu[wi0 + 3u]; let w0_4 = wu[wi0 + 4u]; let w0_5 = wu[wi0 + 5u]; let w0_6 = wu[wi0 + 6u]; let w0_7 = wu[wi0 + 7u];
             a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1); a0_2 = fma(v0, w0_2, a0_2); a0_3 = fma(v0, w0_3, a0_3); a0_4 = fma(v0, w0_4, a0_4); a0_5 = fma(v0, w0_5, a0_5); a0_6 = fma(v0, w0_6, a0_6); a0_7 = fma(v0, w0_7, a0_7);

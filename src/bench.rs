@@ -89,7 +89,7 @@ pub fn peak_fma(gpu: &Gpu) -> Result<Row> {
     let mut plan = Plan::new();
     plan.dispatch(gpu, "bench", SRC, "peak_fma", Params::new().u(loops).u(0u32).u(0u32).u(0u32), &[&src.buffer, &dst.buffer], [(threads / 64) as u32, 1, 1]);
     let ms = time_plan(gpu, &plan, 1, 5)?;
-    Ok(Row { name: "peak FMA".into(), shape: format!("{threads} threads x {loops}"), ms, gflop: threads as f64 * loops as f64 * 64.0 / 1e9, gbytes: 0.0 })
+    Ok(Row { name: "peak FMA".into(), shape: format!("{threads} threads x {loops}"), ms, gflop: threads as f64 * loops as f64 * 256.0 / 1e9, gbytes: 0.0 })
 }
 
 /// Achievable bandwidth: a large vec4 copy (bytes read + written).

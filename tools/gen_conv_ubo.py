@@ -12,11 +12,14 @@ for px in range(PX):
 out.append("""    for (var icl = 0u; icl < p.icn; icl++) {
         let ic = p.ic0 + icl;
         for (var ky = 0u; ky < 3u; ky++) {
+            // Rows outside the image read a clamped row that load_row zeroes: a `continue` here
+            // would make the loop divergent, and newer llvmpipe then fetches the weights lane
+            // by lane instead of once for all lanes.
             let yy = i32(y + ky) - 1;
-            if yy < 0 || yy >= i32(p.h) { continue; }
-            let row = ic * plane + u32(yy) * p.w;""")
+            let row_ok = yy >= 0 && yy < i32(p.h);
+            let row = ic * plane + u32(clamp(yy, 0, i32(p.h) - 1)) * p.w;""")
 for k in range(PX + 2):
-    out.append(f"            let v{k} = vec4(load(row, x0 + {k}));")
+    out.append(f"            let v{k} = vec4(load_row(row, row_ok, x0 + {k}));")
 for kx in range(3):
     out.append(f"            let wi{kx} = (icl * 9u + ky * 3u + {kx}u) * {OV}u;")
     out.append("            " + " ".join(f"let w{kx}_{o} = wu[wi{kx} + {o}u];" for o in range(OV)))
