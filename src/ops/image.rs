@@ -54,7 +54,8 @@ pub fn postprocess_cpu(planar: &[f32]) -> Vec<u8> {
     let mut out = vec![0u8; 3 * n];
     for i in 0..n {
         for c in 0..3 {
-            out[i * 3 + c] = (planar[c * n + i] + IMAGENET_MEAN[c]).round().clamp(0.0, 255.0) as u8;
+            // WGSL round() rounds halves to even; so does the reference.
+            out[i * 3 + c] = (planar[c * n + i] + IMAGENET_MEAN[c]).round_ties_even().clamp(0.0, 255.0) as u8;
         }
     }
     out
