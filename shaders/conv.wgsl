@@ -32,12 +32,8 @@ struct Params {
 // conv3x3_ubo: the weights of one (32 input, 32 output channel) block, [icl][3][3][8 vec4].
 @group(0) @binding(5) var<uniform> wu: array<vec4<f32>, 2304>;
 
-fn load(row: u32, x: i32) -> f32 {
-    let inside = x >= 0 && x < i32(p.w);
-    let v = inp[row + u32(clamp(x, 0, i32(p.w) - 1))];
-    return select(0.0, v, inside);
-}
-
+// Input at column x of the row starting at `row`; zero outside the image (row_ok false or x out
+// of range), read from a clamped index so no lane branches.
 fn load_row(row: u32, row_ok: bool, x: i32) -> f32 {
     let inside = row_ok && x >= 0 && x < i32(p.w);
     let v = inp[row + u32(clamp(x, 0, i32(p.w) - 1))];
@@ -73,12 +69,12 @@ fn conv3x3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
             let yy = i32(y + ky) - 1;
             if yy < 0 || yy >= i32(p.h) { continue; }
             let row = ic * plane + u32(yy) * p.w;
-            let i0 = load(row, x0);
-            let i1 = load(row, x0 + 1);
-            let i2 = load(row, x0 + 2);
-            let i3 = load(row, x0 + 3);
-            let i4 = load(row, x0 + 4);
-            let i5 = load(row, x0 + 5);
+            let i0 = load_row(row, true, x0);
+            let i1 = load_row(row, true, x0 + 1);
+            let i2 = load_row(row, true, x0 + 2);
+            let i3 = load_row(row, true, x0 + 3);
+            let i4 = load_row(row, true, x0 + 4);
+            let i5 = load_row(row, true, x0 + 5);
             let wi = (ic * 9u + ky * 3u) * p.oc4 + ob;
             let w0 = wt[wi];
             let w1 = wt[wi + p.oc4];
