@@ -137,8 +137,7 @@ fn conv3x3_ubo(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
         let ic = p.ic0 + icl;
         for (var ky = 0u; ky < 3u; ky++) {
             // Rows outside the image read a clamped row that load_row zeroes: a `continue` here
-            // would make the loop divergent, and newer llvmpipe then fetches the weights lane
-            // by lane instead of once for all lanes.
+            // would make the loop divergent, and llvmpipe then masks every load lane by lane.
             let yy = i32(y + ky) - 1;
             let row_ok = yy >= 0 && yy < i32(p.h);
             let row = ic * plane + u32(clamp(yy, 0, i32(p.h) - 1)) * p.w;

@@ -73,8 +73,9 @@ impl Gpu {
         let info = adapter.get_info();
         // Ask for everything the adapter offers: wgpu's defaults cap storage buffers at 128 MiB.
         let limits = adapter.limits();
-        // Timestamps (for the benchmark) when the adapter has them; nothing else is required.
-        let features = adapter.features() & (wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS);
+        // Timestamps (for the benchmark) and subgroup operations (a faster convolution on CPU
+        // drivers) when the adapter has them; nothing else is required.
+        let features = adapter.features() & (wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS | wgpu::Features::SUBGROUP);
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("paintflow"),
@@ -145,6 +146,12 @@ impl Gpu {
             max,
             hint: format!("try a size about {:.0}% of the current one (e.g. a smaller --size)", (scale * 95.0).floor().max(1.0)),
         })
+    }
+
+    /// True when shaders may use subgroup operations on subgroups of at least 8 invocations
+    /// (the `conv3x3_ubo_sg` kernel shares 8 loaded weights across a subgroup).
+    pub fn has_subgroups_of_8(&self) -> bool {
+        self.device.features().contains(wgpu::Features::SUBGROUP) && self.info.subgroup_min_size >= 8
     }
 
     /// True when GPU timestamps can bracket a whole command buffer.

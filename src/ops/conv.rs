@@ -4,6 +4,8 @@ use crate::ops::dims3;
 use crate::Result;
 
 const SRC: &str = include_str!("../../shaders/conv.wgsl");
+/// conv.wgsl plus the subgroup kernel, a separate module: it only compiles where subgroups exist.
+const SRC_SUBGROUP: &str = concat!(include_str!("../../shaders/conv.wgsl"), include_str!("../../shaders/conv_subgroup.wgsl"));
 
 /// Which convolution kernel runs: the choice depends on the adapter (see shaders/conv.wgsl).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +15,9 @@ pub enum ConvVariant {
     /// `conv3x3_ubo`: weights of 32x32-channel blocks from uniform buffers, 4 pixels x 32
     /// channels per invocation, one launch per block pair (CPU drivers).
     Uniform,
+    /// `conv3x3_ubo_sg`: `Uniform` with each subgroup loading 8 weights at once and broadcasting
+    /// them (CPU drivers with subgroups of at least 8 lanes; same weight layout).
+    UniformSubgroup,
 }
 
 impl ConvVariant {
@@ -20,9 +25,20 @@ impl ConvVariant {
         match std::env::var("PAINTFLOW_CONV").as_deref() {
             Ok("storage") => ConvVariant::Storage,
             Ok("uniform") => ConvVariant::Uniform,
+            Ok("uniform-subgroup") if gpu.has_subgroups_of_8() => ConvVariant::UniformSubgroup,
+            _ if gpu.is_cpu() && gpu.has_subgroups_of_8() => ConvVariant::UniformSubgroup,
             _ if gpu.is_cpu() => ConvVariant::Uniform,
             _ => ConvVariant::Storage,
         }
+    }
+
+    /// The variants this adapter can run (the tests check each against the CPU reference).
+    pub fn available(gpu: &Gpu) -> Vec<ConvVariant> {
+        let mut all = vec![ConvVariant::Storage, ConvVariant::Uniform];
+        if gpu.has_subgroups_of_8() {
+            all.push(ConvVariant::UniformSubgroup);
+        }
+        all
     }
 }
 
@@ -34,8 +50,8 @@ enum Packed {
     /// [ic][ky][kx][oc padded to 4] (vec4 along oc).
     Storage(Tensor),
     /// One uniform buffer per (output block, input block), index ocb * nib + icb, each
-    /// [icl 32][ky][kx][ocl 32].
-    Uniform(Vec<wgpu::Buffer>),
+    /// [icl 32][ky][kx][ocl 32]; `subgroup` picks `conv3x3_ubo_sg` over `conv3x3_ubo`.
+    Uniform { blocks: Vec<wgpu::Buffer>, subgroup: bool },
 }
 
 /// One convolution layer's weights on the GPU, packed for the chosen kernel: `forward` holds
@@ -115,7 +131,9 @@ impl ConvWeights {
         let packed = |w: &[f32], co: usize, ci: usize| -> Result<Packed> {
             Ok(match variant {
                 ConvVariant::Storage => Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?),
-                ConvVariant::Uniform => Packed::Uniform(pack_blocks(gpu, w, co, ci, label)),
+                ConvVariant::Uniform | ConvVariant::UniformSubgroup => {
+                    Packed::Uniform { blocks: pack_blocks(gpu, w, co, ci, label), subgroup: variant == ConvVariant::UniformSubgroup }
+                }
             })
         };
         let (forward, backward) = (packed(weight, cout, cin)?, packed(&flipped, cin, cout)?);
@@ -147,7 +165,8 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
             let params = base.u(relu as u32).u(0u32).u(0u32).u(0u32).u(0u32).u(0u32);
             plan.dispatch_1d(gpu, "conv", SRC, "conv3x3", params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
         }
-        Packed::Uniform(wbuf) => {
+        Packed::Uniform { blocks: wbuf, subgroup } => {
+            let (module, source, entry) = if *subgroup { ("conv_subgroup", SRC_SUBGROUP, "conv3x3_ubo_sg") } else { ("conv", SRC, "conv3x3_ubo") };
             let nib = cin.div_ceil(UBO_BLOCK);
             for ob in 0..cout.div_ceil(UBO_BLOCK) {
                 for ib in 0..nib {
@@ -160,7 +179,7 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
                         (4, out.buffer.as_entire_binding()),
                         (5, wbuf[ob * nib + ib].as_entire_binding()),
                     ];
-                    plan.dispatch_resources(gpu, "conv", SRC, "conv3x3_ubo", params, res, crate::gpu::groups_for(wb * h, 16));
+                    plan.dispatch_resources(gpu, module, source, entry, params, res, crate::gpu::groups_for(wb * h, 16));
                 }
             }
         }
