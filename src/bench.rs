@@ -193,7 +193,7 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     use crate::style::{LossConfig, Optimizer};
     let cfg = LossConfig::default();
     let opt = Optimizer::new(gpu, vgg, cfg, AdamConfig::default(), size, size)?;
-    let img = crate::style::Rgb::from_fn(size as u32, size as u32, |x, y| image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8]));
+    let img = crate::imageio::Rgb::from_fn(size as u32, size as u32, |x, y| image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8]));
     opt.set_content(gpu, &img)?;
     let mut times = Vec::new();
     opt.iterate(gpu, false)?;
@@ -225,10 +225,10 @@ pub fn iteration_flops(h: usize, w: usize) -> f64 {
 pub fn flow_row(gpu: &Gpu, w: usize, h: usize, reps: usize) -> Result<Row> {
     use crate::flow::{FlowConfig, FlowSolver, Pyramid};
     let cfg = FlowConfig::default();
-    let a = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+    let a = crate::imageio::Rgb::from_fn(w as u32, h as u32, |x, y| {
         image::Rgb([((x as f32 * 0.3).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2).cos() * 100.0 + 128.0) as u8, 90])
     });
-    let b = crate::style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+    let b = crate::imageio::Rgb::from_fn(w as u32, h as u32, |x, y| {
         image::Rgb([((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8, 90])
     });
     let pa = Pyramid::new(gpu, w, h, &cfg)?;

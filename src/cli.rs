@@ -266,8 +266,8 @@ fn resolve_size(gpu: &Gpu, opts: &StyleOpts) -> u32 {
 }
 
 /// The style images with their blend weights.
-pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(style::Rgb, f32)>> {
-    let imgs: Vec<style::Rgb> = if opts.styles.is_empty() {
+pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(imageio::Rgb, f32)>> {
+    let imgs: Vec<imageio::Rgb> = if opts.styles.is_empty() {
         vec![imageio::decode(imageio::EXAMPLE_STYLE.0, imageio::EXAMPLE_STYLE.1)?]
     } else {
         opts.styles.iter().map(|p| imageio::load(p).with_context(|| "--style")).collect::<Result<_>>()?
@@ -439,7 +439,7 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
         imageio::save_atomic(&of::viz::colorize(&fwd, w, h, None), p)?;
     }
     if let (Some(p), Some(m)) = (&a.mask, &consistency) {
-        let img = style::Rgb::from_fn(w as u32, h as u32, |x, y| {
+        let img = imageio::Rgb::from_fn(w as u32, h as u32, |x, y| {
             let v = (m[y as usize * w + x as usize] * 255.0) as u8;
             image::Rgb([v, v, v])
         });

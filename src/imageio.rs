@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::style::Rgb;
+
+/// An RGB image in host memory (8 bits per channel): what every reader and writer passes around.
+pub type Rgb = image::RgbImage;
 
 /// Bundled examples (public domain; see assets/README.md): `paintflow image` works without flags.
 pub const EXAMPLE_CONTENT: (&str, &[u8]) = ("chelsea.png (bundled)", include_bytes!("../assets/content/chelsea.png"));

@@ -2,6 +2,7 @@
 //! losses on several, total variation, and Adam on the pixels. One iteration is one recorded plan
 //! (forward, losses, backward, Adam) replayed without allocation or readback.
 use crate::error::{Error, Result};
+use crate::imageio::Rgb;
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::adam::{Adam, AdamConfig};
 use crate::ops::gram::{GramBackward, GramForward};
@@ -51,9 +52,6 @@ pub struct Losses {
     pub tv: f32,
     pub total: f32,
 }
-
-/// An RGB image in host memory (8 bits per channel).
-pub type Rgb = image::RgbImage;
 
 /// Everything for optimising one image size: the VGG buffers, the loss targets and terms,
 /// Adam's state and the recorded iteration.

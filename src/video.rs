@@ -13,7 +13,8 @@ use crate::gpu::{Gpu, Params, Plan, Tensor};
 use crate::ops::image::pack_rgb;
 use crate::ops::reduce::{Reducer, Sum};
 use crate::ops::IMAGENET_MEAN;
-use crate::style::{LossConfig, Optimizer, Rgb};
+use crate::imageio::Rgb;
+use crate::style::{LossConfig, Optimizer};
 use crate::vgg::Vgg;
 use crate::y4m;
 

@@ -4,7 +4,7 @@
 use std::io::{BufRead, Write};
 
 use crate::error::{Error, Result};
-use crate::style::Rgb;
+use crate::imageio::Rgb;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Header {

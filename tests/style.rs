@@ -6,7 +6,7 @@ use paintflow::ops::pool::Pool;
 use paintflow::style::{self, Event, ImageJob};
 use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
 
-fn gray(img: &style::Rgb) -> Vec<f64> {
+fn gray(img: &paintflow::imageio::Rgb) -> Vec<f64> {
     img.pixels().map(|p| 0.299 * p[0] as f64 + 0.587 * p[1] as f64 + 0.114 * p[2] as f64).collect()
 }
 
@@ -60,7 +60,7 @@ fn non_finite_loss_stops_and_restores_the_last_good_image() {
     let vgg = Vgg::new(g, &w, Pool::Max).unwrap();
     let cfg = style::LossConfig::default();
     let opt = style::Optimizer::new(g, &vgg, cfg, AdamConfig::default(), 16, 16).unwrap();
-    let img = style::Rgb::from_fn(16, 16, |x, y| image::Rgb([(x * 16) as u8, (y * 16) as u8, 100]));
+    let img = paintflow::imageio::Rgb::from_fn(16, 16, |x, y| image::Rgb([(x * 16) as u8, (y * 16) as u8, 100]));
     opt.set_content(g, &img).unwrap();
     opt.set_image(g, &img).unwrap();
     opt.step(g);

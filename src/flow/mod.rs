@@ -211,7 +211,7 @@ pub struct FlowPair {
 
 /// Flow between two RGB images of the same size, computed on the GPU; with `both`, also the
 /// backward flow and the consistency mask.
-pub fn estimate(gpu: &Gpu, a: &crate::style::Rgb, b: &crate::style::Rgb, cfg: &FlowConfig, both: bool) -> Result<FlowPair> {
+pub fn estimate(gpu: &Gpu, a: &crate::imageio::Rgb, b: &crate::imageio::Rgb, cfg: &FlowConfig, both: bool) -> Result<FlowPair> {
     if a.dimensions() != b.dimensions() {
         return Err(Error::Invalid(format!("the two images differ in size: {}x{} and {}x{}", a.width(), a.height(), b.width(), b.height())));
     }

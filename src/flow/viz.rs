@@ -1,5 +1,5 @@
 //! The Middlebury colour wheel: hue = direction, saturation = magnitude (relative to the largest).
-use crate::style::Rgb;
+use crate::imageio::Rgb;
 
 fn wheel() -> Vec<[f32; 3]> {
     let (ry, yg, gc, cb, bm, mr) = (15, 6, 4, 11, 13, 6);
