@@ -76,8 +76,6 @@ fn max_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 @compute @workgroup_size(64)
 fn avg_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-    // Keeps binding 1 in the derived layout so both backward kernels take the same bindings.
-    _ = src[0];
     let i = index(wid, nwg, lid);
     if i >= p.c * p.h * p.w { return; }
     let x = i % p.w;

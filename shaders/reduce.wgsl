@@ -42,10 +42,9 @@ fn reduce_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
     acc[k] = s;
 }
 
-// Here x holds the partial sums (y is bound to the same buffer and unused).
+// Here x holds the partial sums (y is not bound).
 @compute @workgroup_size(64)
 fn reduce_final(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
-    _ = y[0];
     if lid != 0u || wid.x != 0u { return; }
     var s = 0.0;
     var c = 0.0;

@@ -2,8 +2,8 @@
 
 struct Params {
     n: u32,        // pixels per plane
-    blend: f32,    // weight of the warped previous result in the initialisation
-    k: f32,        // temporal loss: 2 * weight / (3 * n)
+    blend: f32,    // blend_init: weight of the warped previous result in the initialisation
+    k: f32,        // temporal: 2 * weight / (3 * n)
     _p: u32,
 }
 
@@ -12,7 +12,9 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> x: array<f32>;
 @group(0) @binding(3) var<storage, read> warped: array<f32>;
 @group(0) @binding(4) var<storage, read> mask: array<f32>;
-@group(0) @binding(5) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(5) var<storage, read_write> terms: array<f32>;
+@group(0) @binding(6) var<storage, read> image: array<f32>;
+@group(0) @binding(7) var<storage, read_write> grad: array<f32>;
 
 fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
     return (wid.y * nwg.x + wid.x) * 64u + lid;
@@ -28,15 +30,14 @@ fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     x[i] = c + mask[i % p.n] * p.blend * (warped[i] - c);
 }
 
-// Temporal loss (Ruder et al. 2016): weight * mean(mask * (x - warped)^2). Adds its gradient to
-// the image gradient (bound as `x` here) and writes the per-element terms to scratch for the
-// reduction. `content` is bound to the optimised image.
+// Temporal loss (Ruder et al. 2016): weight * mean(mask * (image - warped)^2). Adds its gradient
+// to `grad` and writes the per-element terms for the reduction that makes the value.
 @compute @workgroup_size(64)
 fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let i = index(wid, nwg, lid);
     if i >= 3u * p.n { return; }
     let m = mask[i % p.n];
-    let d = content[i] - warped[i];
-    x[i] += p.k * m * d;
-    scratch[i] = m * d * d;
+    let d = image[i] - warped[i];
+    grad[i] += p.k * m * d;
+    terms[i] = m * d * d;
 }

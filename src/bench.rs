@@ -4,13 +4,12 @@
 use std::time::Instant;
 
 use crate::error::Result;
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::adam::{Adam, AdamConfig};
+use crate::ops::calibration;
 use crate::ops::conv::{self, ConvWeights};
 use crate::ops::gram::{self, GramForward};
 use crate::ops::pool::{self, Pool};
-
-const SRC: &str = include_str!("../shaders/bench.wgsl");
 
 /// One measured row.
 #[derive(Clone, Debug)]
@@ -87,9 +86,10 @@ pub fn peak_fma(gpu: &Gpu) -> Result<Row> {
     let src = Tensor::zeros(gpu, &[64 * 4], "peak src")?;
     let dst = Tensor::zeros(gpu, &[threads * 4], "peak dst")?;
     let mut plan = Plan::new();
-    plan.dispatch(gpu, "bench", SRC, "peak_fma", Params::new().u(loops).u(0u32).u(0u32).u(0u32), &[&src.buffer, &dst.buffer], [(threads / 64) as u32, 1, 1]);
+    calibration::peak_fma(gpu, &mut plan, &src, &dst, loops);
     let ms = time_plan(gpu, &plan, 1, 5)?;
-    Ok(Row { name: "peak FMA".into(), shape: format!("{threads} threads x {loops}"), ms, gflop: threads as f64 * loops as f64 * 256.0 / 1e9, gbytes: 0.0 })
+    let gflop = threads as f64 * loops as f64 * calibration::PEAK_FMA_FLOPS_PER_TRIP / 1e9;
+    Ok(Row { name: "peak FMA".into(), shape: format!("{threads} threads x {loops}"), ms, gflop, gbytes: 0.0 })
 }
 
 /// Achievable bandwidth: a large vec4 copy (bytes read + written).
@@ -98,7 +98,7 @@ pub fn copy_bandwidth(gpu: &Gpu) -> Result<Row> {
     let a = Tensor::zeros(gpu, &[n * 4], "copy src")?;
     let b = Tensor::zeros(gpu, &[n * 4], "copy dst")?;
     let mut plan = Plan::new();
-    plan.dispatch_1d(gpu, "bench", SRC, "copy", Params::new().u(n).u(0u32).u(0u32).u(0u32), &[&a.buffer, &b.buffer], n);
+    calibration::copy(gpu, &mut plan, &a, &b);
     let ms = time_plan(gpu, &plan, 1, 5)?;
     Ok(Row { name: "copy".into(), shape: "64 MiB".into(), ms, gflop: 0.0, gbytes: 2.0 * (n * 16) as f64 / 1e9 })
 }

@@ -9,16 +9,14 @@ use std::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::flow::{self, FlowConfig, FlowSolver, Pyramid};
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::image::pack_rgb;
-use crate::ops::reduce::{Reducer, Sum};
+use crate::ops::video::{blend_init, TemporalLoss};
 use crate::ops::IMAGENET_MEAN;
 use crate::imageio::Rgb;
 use crate::style::{LossConfig, Optimizer};
 use crate::vgg::Vgg;
 use crate::y4m;
-
-const SRC: &str = include_str!("../shaders/video.wgsl");
 
 /// How each frame's optimisation starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,17 +173,13 @@ impl<'a> VideoStylizer<'a> {
         let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
         let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; n], "ones")?;
         let tmask = Tensor::zeros(gpu, &[h, w], "temporal mask")?;
-        let scratch = Tensor::zeros(gpu, &[3, h, w], "temporal terms")?;
-        let reducer = Reducer::new(gpu, 3 * n)?;
+        let temporal = TemporalLoss::new(gpu, n)?;
         // The temporal loss belongs to the flow method; the baselines stay plain.
         let temporal_target = warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
         let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses| {
             if tw > 0.0 {
-                let p = Params::new().u(n).f(0.0).f(2.0 * tw / (3 * n) as f32).u(0u32);
-                let b: [&wgpu::Buffer; 5] = [&x.buffer, &grad.buffer, &temporal_target.buffer, &tmask.buffer, &scratch.buffer];
-                plan.dispatch_1d(gpu, "video", SRC, "temporal", p, &b, 3 * n);
-                reducer.record(gpu, plan, Sum::Plain(&scratch), tw / (3 * n) as f32, losses, 7, false);
+                temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, 7);
             }
         })?;
         opt.set_style_grams(gpu, style_grams)?;
@@ -252,9 +246,7 @@ impl<'a> VideoStylizer<'a> {
             (false, Mode::BlendOnly) => Some((&self.prev, &self.ones)),
         };
         if let Some((src, m)) = init {
-            let p = Params::new().u(n).f(self.job.blend).f(0.0).u(0u32);
-            let b: [&wgpu::Buffer; 4] = [&self.content.buffer, &self.opt.input().buffer, &src.buffer, &m.buffer];
-            plan.dispatch_1d(gpu, "video", SRC, "blend_init", p, &b, 3 * n);
+            blend_init(gpu, &mut plan, &self.content, src, m, self.job.blend, self.opt.input());
             plan.copy(&m.buffer, &self.tmask.buffer, (n * 4) as u64);
         } else {
             crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);

@@ -8,12 +8,11 @@ use paintflow::gpu::{Plan, Tensor};
 
 const TOL: f64 = 1e-5;
 
-fn run1(entry: &'static str, params: paintflow::gpu::Params, bufs: &[(u32, &Tensor)], threads: usize) {
-    let g = gpu();
+/// Record one launch with `record` and run it.
+fn run1(record: impl FnOnce(&mut Plan)) {
     let mut plan = Plan::new();
-    let b: Vec<(u32, &wgpu::Buffer)> = bufs.iter().map(|(i, t)| (*i, &*t.buffer)).collect();
-    plan.dispatch_at(g, "flow", flow::SRC, entry, params, &b, paintflow::gpu::groups_1d(threads));
-    plan.run(g).unwrap();
+    record(&mut plan);
+    plan.run(gpu()).unwrap();
 }
 
 #[test]
@@ -27,18 +26,18 @@ fn flow_kernels_match_cpu() {
         let rgba = Tensor::zeros(g, &[n], "rgba").unwrap();
         rgba.write_u32(g, &paintflow::ops::image::pack_rgb(&rgb)).unwrap();
         let gray = poisoned(&[h, w]);
-        run1("gray", flow::params(w, h), &[(2, &gray), (5, &rgba)], n);
+        run1(|p| flow::record_gray(g, p, &rgba, &gray));
         assert_close(&format!("gray {what}"), &gray.read(g).unwrap(), &cpu::gray(&rgb), TOL);
 
         let img = rng.vec(n, 1.0);
         let it = upload(&[h, w], &img);
         let (down, dw, dh) = cpu::pyr_down(&img, w, h);
         let dt = poisoned(&[dh, dw]);
-        run1("pyr_down", flow::params_full(dw, dh, 1, 0, 0.0, 0.0, w, h), &[(1, &it), (2, &dt)], dw * dh);
+        run1(|p| flow::record_pyr_down(g, p, &it, &dt));
         assert_close(&format!("pyr_down {what}"), &dt.read(g).unwrap(), &down, TOL);
 
         let grad = poisoned(&[2, h, w]);
-        run1("gradient", flow::params(w, h), &[(1, &it), (2, &grad)], n);
+        run1(|p| flow::record_gradient(g, p, &it, &grad));
         let want_grad = cpu::gradient(&img, w, h);
         if want_grad.iter().any(|v| *v != 0.0) {
             assert_close(&format!("gradient {what}"), &grad.read(g).unwrap(), &want_grad, TOL);
@@ -48,7 +47,7 @@ fn flow_kernels_match_cpu() {
             let src = rng.vec(3 * n, 1.0);
             let (st, tmp, out) = (upload(&[3, h, w], &src), poisoned(&[3, h, w]), poisoned(&[3, h, w]));
             let mut plan = Plan::new();
-            flow::record_blur(g, &mut plan, &st, &tmp, &out, w, h, 3, window);
+            flow::record_blur(g, &mut plan, &st, &tmp, &out, window);
             plan.run(g).unwrap();
             assert_close(&format!("blur {window} {what}"), &out.read(g).unwrap(), &cpu::blur(&src, w, h, 3, window), TOL);
         }
@@ -58,7 +57,7 @@ fn flow_kernels_match_cpu() {
         let gr = rng.vec(2 * n, 1.0);
         let m = poisoned(&[5, h, w]);
         let (i2t, grt, flt, i1t) = (upload(&[h, w], &i2), upload(&[2, h, w], &gr), upload(&[2, h, w], &fl), upload(&[h, w], &img));
-        run1("mismatch", flow::params(w, h), &[(1, &i2t), (2, &m), (3, &grt), (4, &flt), (6, &i1t)], n);
+        run1(|p| flow::record_mismatch(g, p, &i1t, &grt, &i2t, &flt, &m));
         let want_m = cpu::mismatch(&i2, &gr, &fl, &img, w, h);
         assert_close(&format!("mismatch {what}"), &m.read(g).unwrap(), &want_m, TOL);
 
@@ -70,18 +69,19 @@ fn flow_kernels_match_cpu() {
             sums[3 * n + i] *= 0.5;
         }
         let ft = upload(&[2, h, w], &fl);
-        run1("solve", flow::params_full(w, h, 1, 0, 0.0, 1e-3, w, h), &[(1, &upload(&[5, h, w], &sums)), (2, &ft)], n);
+        let sums_t = upload(&[5, h, w], &sums);
+        run1(|p| flow::record_solve(g, p, &sums_t, &ft, 1e-3));
         let mut want_f = fl.clone();
         cpu::solve(&sums, &mut want_f, n, 1e-3);
         assert_close(&format!("solve {what}"), &ft.read(g).unwrap(), &want_f, TOL);
 
         let med = poisoned(&[2, h, w]);
-        run1("median3", flow::params_full(w, h, 2, 0, 0.0, 0.0, w, h), &[(1, &flt), (2, &med)], 2 * n);
+        run1(|p| flow::record_median3(g, p, &flt, &med));
         assert_close(&format!("median3 {what}"), &med.read(g).unwrap(), &cpu::median3(&fl, w, h, 2), TOL);
 
         let (uw, uh) = (2 * w, 2 * h - 1);
         let up = poisoned(&[2, uh, uw]);
-        run1("upsample", flow::params_full(uw, uh, 2, 0, 0.0, 0.0, w, h), &[(1, &flt), (2, &up)], uw * uh);
+        run1(|p| flow::record_upsample(g, p, &flt, &up));
         assert_close(&format!("upsample {what}"), &up.read(g).unwrap(), &cpu::upsample(&fl, w, h, uw, uh), TOL);
 
         let src3 = rng.vec(3 * n, 1.0);

@@ -5,9 +5,36 @@ pub mod flo;
 pub mod viz;
 
 use crate::error::{Error, Result};
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write, Binding};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 
-pub const SRC: &str = include_str!("../../shaders/flow.wgsl");
+// Each kernel of shaders/flow.wgsl, with the host function that records it below (`record_<entry>`)
+// and its CPU twin of the same name in `cpu`.
+const A_TO_O: &[Binding] = &[read(1, "a"), read_write(2, "o")];
+pub const FILL_ZERO: Kernel = Kernel::new(Shader::Flow, "fill_zero", &[read_write(2, "o")]);
+pub const GRAY: Kernel = Kernel::new(Shader::Flow, "gray", &[read_write(2, "o"), read(5, "rgba")]);
+pub const PYR_DOWN: Kernel = Kernel::new(Shader::Flow, "pyr_down", A_TO_O);
+pub const GRADIENT: Kernel = Kernel::new(Shader::Flow, "gradient", A_TO_O);
+pub const BLUR_H: Kernel = Kernel::new(Shader::Flow, "blur_h", A_TO_O);
+pub const BLUR_V: Kernel = Kernel::new(Shader::Flow, "blur_v", A_TO_O);
+pub const MISMATCH: Kernel =
+    Kernel::new(Shader::Flow, "mismatch", &[read(1, "a"), read_write(2, "o"), read(3, "b"), read(4, "c"), read(6, "i1")]);
+pub const SOLVE: Kernel = Kernel::new(Shader::Flow, "solve", A_TO_O);
+pub const MEDIAN3: Kernel = Kernel::new(Shader::Flow, "median3", A_TO_O);
+pub const UPSAMPLE: Kernel = Kernel::new(Shader::Flow, "upsample", A_TO_O);
+pub const WARP: Kernel = Kernel::new(Shader::Flow, "warp", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
+pub const CONSISTENCY: Kernel = Kernel::new(Shader::Flow, "consistency", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
+pub const KERNELS: &[Kernel] =
+    &[FILL_ZERO, GRAY, PYR_DOWN, GRADIENT, BLUR_H, BLUR_V, MISMATCH, SOLVE, MEDIAN3, UPSAMPLE, WARP, CONSISTENCY];
+
+/// (planes, height, width) of a [H, W] or [K, H, W] tensor.
+fn planes(t: &Tensor) -> (usize, usize, usize) {
+    match t.shape[..] {
+        [h, w] => (1, h, w),
+        [k, h, w] => (k, h, w),
+        _ => panic!("expected a [H, W] or [K, H, W] tensor, got {:?}", t.shape),
+    }
+}
 
 /// Lucas-Kanade settings.
 #[derive(Clone, Copy, Debug)]
@@ -51,14 +78,80 @@ fn level_sizes(w: usize, h: usize, levels: usize) -> Vec<(usize, usize)> {
     v
 }
 
-pub fn params(w: usize, h: usize) -> Params {
+fn params(w: usize, h: usize) -> Params {
     // w, h, k, radius, sigma, lambda, sw, sh
     Params::new().u(w).u(h).u(1u32).u(0u32).f(0.0).f(0.0).u(w).u(h)
 }
 
 #[allow(clippy::too_many_arguments)]
-pub fn params_full(w: usize, h: usize, k: usize, radius: usize, sigma: f32, lambda: f32, sw: usize, sh: usize) -> Params {
+fn params_full(w: usize, h: usize, k: usize, radius: usize, sigma: f32, lambda: f32, sw: usize, sh: usize) -> Params {
     Params::new().u(w).u(h).u(k).u(radius).f(sigma).f(lambda).u(sw).u(sh)
+}
+
+/// out [K, H, W] = 0.
+pub fn record_fill_zero(gpu: &Gpu, plan: &mut Plan, out: &Tensor) {
+    let (k, h, w) = planes(out);
+    plan.dispatch_1d(gpu, &FILL_ZERO, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&out.buffer], k * w * h);
+}
+
+/// gray [H, W] (0..1) of packed RGBA pixels `rgba` [H * W].
+pub fn record_gray(gpu: &Gpu, plan: &mut Plan, rgba: &Tensor, gray: &Tensor) {
+    let (_, h, w) = planes(gray);
+    assert_eq!(rgba.len(), w * h, "gray: pixel count");
+    plan.dispatch_1d(gpu, &GRAY, &params(w, h), &[&gray.buffer, &rgba.buffer], w * h);
+}
+
+/// The next pyramid level: `dst` [ceil(H/2), ceil(W/2)] of `src` [H, W].
+pub fn record_pyr_down(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
+    let ((_, sh, sw), (_, h, w)) = (planes(src), planes(dst));
+    plan.dispatch_1d(gpu, &PYR_DOWN, &params_full(w, h, 1, 0, 0.0, 0.0, sw, sh), &[&src.buffer, &dst.buffer], w * h);
+}
+
+/// Scharr gradients `grad` [2, H, W] of `gray` [H, W].
+pub fn record_gradient(gpu: &Gpu, plan: &mut Plan, gray: &Tensor, grad: &Tensor) {
+    let (_, h, w) = planes(gray);
+    assert_eq!(grad.shape, [2, h, w], "gradient output shape");
+    plan.dispatch_1d(gpu, &GRADIENT, &params(w, h), &[&gray.buffer, &grad.buffer], w * h);
+}
+
+/// Separable Gaussian blur (window `window` px, sigma window / 4) of the planes of `src` into
+/// `dst` through `tmp`, all [K, H, W].
+pub fn record_blur(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: &Tensor, window: usize) {
+    let (k, h, w) = planes(src);
+    assert!(tmp.len() >= src.len() && dst.len() == src.len(), "blur buffer sizes");
+    let radius = window / 2;
+    let sigma = (window as f32 / 4.0).max(0.5);
+    let p = params_full(w, h, k, radius, sigma, 0.0, w, h);
+    plan.dispatch_1d(gpu, &BLUR_H, &p, &[&src.buffer, &tmp.buffer], w * h * k);
+    plan.dispatch_1d(gpu, &BLUR_V, &p, &[&tmp.buffer, &dst.buffer], w * h * k);
+}
+
+/// The per-pixel LK products `out` [5, H, W] of the first image (`first_gray`, its gradients
+/// `first_grad`) against `second_gray` displaced by the current `flow` [2, H, W].
+pub fn record_mismatch(gpu: &Gpu, plan: &mut Plan, first_gray: &Tensor, first_grad: &Tensor, second_gray: &Tensor, flow: &Tensor, out: &Tensor) {
+    let (_, h, w) = planes(first_gray);
+    assert_eq!(out.shape, [5, h, w], "mismatch output shape");
+    let bufs = [&*second_gray.buffer, &out.buffer, &first_grad.buffer, &flow.buffer, &first_gray.buffer];
+    plan.dispatch_1d(gpu, &MISMATCH, &params(w, h), &bufs, w * h);
+}
+
+/// One Gauss-Newton update of `flow` [2, H, W] from the window sums `sums` [5, H, W].
+pub fn record_solve(gpu: &Gpu, plan: &mut Plan, sums: &Tensor, flow: &Tensor, lambda: f32) {
+    let (_, h, w) = planes(flow);
+    plan.dispatch_1d(gpu, &SOLVE, &params_full(w, h, 1, 0, 0.0, lambda, w, h), &[&sums.buffer, &flow.buffer], w * h);
+}
+
+/// 3x3 median of each plane of `src` into `dst` ([K, H, W]).
+pub fn record_median3(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
+    let (k, h, w) = planes(src);
+    assert!(dst.len() >= src.len(), "median output size");
+    plan.dispatch_1d(gpu, &MEDIAN3, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&src.buffer, &dst.buffer], k * w * h);
+}
+
+/// The flow `fine` [2, H, W] of the next finer level: `coarse` [2, sh, sw] upsampled and scaled.
+pub fn record_upsample(gpu: &Gpu, plan: &mut Plan, coarse: &Tensor, fine: &Tensor) {
+    let ((_, sh, sw), (_, h, w)) = (planes(coarse), planes(fine));
+    plan.dispatch_1d(gpu, &UPSAMPLE, &params_full(w, h, 2, 0, 0.0, 0.0, sw, sh), &[&coarse.buffer, &fine.buffer], w * h);
 }
 
 /// One image's pyramid: gray levels and their Scharr gradients.
@@ -67,16 +160,6 @@ pub struct Pyramid {
     pub gray: Vec<Tensor>,
     pub grad: Vec<Tensor>,
     build: Plan,
-}
-
-/// Record a separable Gaussian blur of `src` (k planes) into `dst` through `tmp`.
-#[allow(clippy::too_many_arguments)]
-pub fn record_blur(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: &Tensor, w: usize, h: usize, k: usize, window: usize) {
-    let radius = window / 2;
-    let sigma = (window as f32 / 4.0).max(0.5);
-    let p = params_full(w, h, k, radius, sigma, 0.0, w, h);
-    plan.dispatch_1d(gpu, "flow", SRC, "blur_h", p.clone(), &[&src.buffer, &tmp.buffer], w * h * k);
-    plan.dispatch_1d(gpu, "flow", SRC, "blur_v", p, &[&tmp.buffer, &dst.buffer], w * h * k);
 }
 
 impl Pyramid {
@@ -93,14 +176,12 @@ impl Pyramid {
         for (l, &(lw, lh)) in sizes.iter().enumerate() {
             let g = Tensor::zeros(gpu, &[lh, lw], "gray")?;
             if l == 0 {
-                build.dispatch_at(gpu, "flow", SRC, "gray", params(lw, lh), &[(2, &g.buffer), (5, &rgba.buffer)], crate::gpu::groups_1d(lw * lh));
+                record_gray(gpu, &mut build, &rgba, &g);
             } else {
-                let (sw, sh) = sizes[l - 1];
-                let prev: &Tensor = &gray[l - 1];
-                build.dispatch_1d(gpu, "flow", SRC, "pyr_down", params_full(lw, lh, 1, 0, 0.0, 0.0, sw, sh), &[&prev.buffer, &g.buffer], lw * lh);
+                record_pyr_down(gpu, &mut build, &gray[l - 1], &g);
             }
             let gr = Tensor::zeros(gpu, &[2, lh, lw], "gradient")?;
-            build.dispatch_1d(gpu, "flow", SRC, "gradient", params(lw, lh), &[&g.buffer, &gr.buffer], lw * lh);
+            record_gradient(gpu, &mut build, &g, &gr);
             gray.push(g);
             grad.push(gr);
         }
@@ -144,33 +225,19 @@ impl FlowSolver {
             let (w, h) = first.size(l);
             let f = if l == 0 { flow.clone() } else { Tensor::zeros(gpu, &[2, h, w], "level flow")? };
             match &coarser {
-                None => plan.dispatch_at(
-                    gpu,
-                    "flow",
-                    SRC,
-                    "fill_zero",
-                    params_full(w, h, 2, 0, 0.0, 0.0, w, h),
-                    &[(2, &f.buffer)],
-                    crate::gpu::groups_1d(2 * w * h),
-                ),
-                Some(c) => {
-                    let (sw, sh) = first.size(l + 1);
-                    plan.dispatch_1d(gpu, "flow", SRC, "upsample", params_full(w, h, 2, 0, 0.0, 0.0, sw, sh), &[&c.buffer, &f.buffer], w * h);
-                }
+                None => record_fill_zero(gpu, &mut plan, &f),
+                Some(c) => record_upsample(gpu, &mut plan, c, &f),
             }
             let mism = Tensor::zeros(gpu, &[5, h, w], "lk products")?;
             let tmp = Tensor::zeros(gpu, &[5, h, w], "blur tmp")?;
             let msum = Tensor::zeros(gpu, &[5, h, w], "lk window sums")?;
             for _ in 0..cfg.iters {
-                let bufs: [(u32, &wgpu::Buffer); 5] =
-                    [(1, &second.gray[l].buffer), (2, &mism.buffer), (3, &first.grad[l].buffer), (4, &f.buffer), (6, &first.gray[l].buffer)];
-                plan.dispatch_at(gpu, "flow", SRC, "mismatch", params(w, h), &bufs, crate::gpu::groups_1d(w * h));
-                record_blur(gpu, &mut plan, &mism, &tmp, &msum, w, h, 5, cfg.window);
-                let p = params_full(w, h, 1, 0, 0.0, cfg.lambda, w, h);
-                plan.dispatch_1d(gpu, "flow", SRC, "solve", p, &[&msum.buffer, &f.buffer], w * h);
+                record_mismatch(gpu, &mut plan, &first.gray[l], &first.grad[l], &second.gray[l], &f, &mism);
+                record_blur(gpu, &mut plan, &mism, &tmp, &msum, cfg.window);
+                record_solve(gpu, &mut plan, &msum, &f, cfg.lambda);
             }
             if cfg.median {
-                plan.dispatch_1d(gpu, "flow", SRC, "median3", params_full(w, h, 2, 0, 0.0, 0.0, w, h), &[&f.buffer, &tmp.buffer], 2 * w * h);
+                record_median3(gpu, &mut plan, &f, &tmp);
                 plan.copy(&tmp.buffer, &f.buffer, (2 * w * h * 4) as u64);
             }
             coarser = Some(f);
@@ -190,13 +257,13 @@ pub fn record_warp(gpu: &Gpu, plan: &mut Plan, src: &Tensor, flow: &Tensor, out:
     let k = src.len() / (w * h);
     assert_eq!(src.len(), k * w * h, "warp source size");
     assert_eq!(out.len(), src.len(), "warp output size");
-    plan.dispatch_1d(gpu, "flow", SRC, "warp", params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&src.buffer, &out.buffer, &flow.buffer], w * h);
+    plan.dispatch_1d(gpu, &WARP, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&src.buffer, &out.buffer, &flow.buffer], w * h);
 }
 
 /// Record the forward-backward consistency mask [H, W] (1 consistent, 0 occluded).
 pub fn record_consistency(gpu: &Gpu, plan: &mut Plan, forward: &Tensor, backward: &Tensor, mask: &Tensor) {
     let (h, w) = (forward.shape[1], forward.shape[2]);
-    plan.dispatch_1d(gpu, "flow", SRC, "consistency", params(w, h), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
+    plan.dispatch_1d(gpu, &CONSISTENCY, &params(w, h), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
 }
 
 /// What [`estimate`] returns, on the host: flows [2, H, W] and the consistency mask [H, W].

@@ -1,7 +1,15 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use super::shaders::{Access, Kernel, Shader};
 use crate::error::{Error, Result};
+
+/// A compiled kernel: its pipeline and the bind-group layout a launch's bind group follows.
+pub struct Compiled {
+    pub pipeline: wgpu::ComputePipeline,
+    pub layout: wgpu::BindGroupLayout,
+    kernel: Kernel,
+}
 
 /// A headless wgpu device plus the pipeline cache. Cheap to share behind `&`.
 pub struct Gpu {
@@ -9,7 +17,8 @@ pub struct Gpu {
     pub queue: wgpu::Queue,
     pub info: wgpu::AdapterInfo,
     pub limits: wgpu::Limits,
-    pipelines: Mutex<HashMap<(&'static str, &'static str), Arc<wgpu::ComputePipeline>>>,
+    modules: Mutex<HashMap<Shader, Arc<wgpu::ShaderModule>>>,
+    pipelines: Mutex<HashMap<(Shader, &'static str), Arc<Compiled>>>,
     checked_shaders: bool,
 }
 
@@ -88,7 +97,15 @@ impl Gpu {
             .await
             .map_err(|source| Error::Device { adapter: info.name.clone(), source })?;
         let checked_shaders = std::env::var("PAINTFLOW_CHECKED_SHADERS").is_ok_and(|v| v == "1");
-        Ok(Gpu { device, queue, info, limits, pipelines: Mutex::new(HashMap::new()), checked_shaders })
+        Ok(Gpu {
+            device,
+            queue,
+            info,
+            limits,
+            modules: Mutex::new(HashMap::new()),
+            pipelines: Mutex::new(HashMap::new()),
+            checked_shaders,
+        })
     }
 
     pub fn summary(&self) -> AdapterSummary {
@@ -100,14 +117,17 @@ impl Gpu {
         self.info.device_type == wgpu::DeviceType::Cpu
     }
 
-    /// The compute pipeline for `entry` in WGSL `source`, compiled once per (module, entry).
-    pub fn pipeline(&self, module: &'static str, source: &'static str, entry: &'static str) -> Arc<wgpu::ComputePipeline> {
-        let mut cache = self.pipelines.lock().unwrap();
+    /// The shader module of `shader`, compiled once.
+    fn module(&self, shader: Shader) -> Arc<wgpu::ShaderModule> {
+        let mut cache = self.modules.lock().unwrap();
         cache
-            .entry((module, entry))
+            .entry(shader)
             .or_insert_with(|| {
-                let desc = wgpu::ShaderModuleDescriptor { label: Some(module), source: wgpu::ShaderSource::Wgsl(source.into()) };
-                let shader = if self.checked_shaders {
+                let desc = wgpu::ShaderModuleDescriptor {
+                    label: Some(shader.files()[shader.files().len() - 1]),
+                    source: wgpu::ShaderSource::Wgsl(shader.source().into()),
+                };
+                Arc::new(if self.checked_shaders {
                     self.device.create_shader_module(desc)
                 } else {
                     // SAFETY: every kernel guards its own indices against the sizes it is given
@@ -116,17 +136,54 @@ impl Gpu {
                     // loop counters and division checks otherwise cost a factor of several on
                     // CPU drivers. PAINTFLOW_CHECKED_SHADERS=1 turns them back on.
                     unsafe { self.device.create_shader_module_trusted(desc, wgpu::ShaderRuntimeChecks::unchecked()) }
-                };
-                Arc::new(self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                    label: Some(entry),
-                    layout: None,
-                    module: &shader,
-                    entry_point: Some(entry),
-                    compilation_options: Default::default(),
-                    cache: None,
-                }))
+                })
             })
             .clone()
+    }
+
+    /// The pipeline of `kernel`, compiled once per (shader, entry point), with the bind-group
+    /// layout its declaration gives (not one derived from the shader).
+    pub fn compiled(&self, kernel: &Kernel) -> Arc<Compiled> {
+        if let Some(c) = self.pipelines.lock().unwrap().get(&(kernel.shader, kernel.entry)) {
+            assert_eq!(&c.kernel, kernel, "two declarations of kernel {}::{} disagree", kernel.shader.files()[0], kernel.entry);
+            return c.clone();
+        }
+        let module = self.module(kernel.shader);
+        let entries: Vec<wgpu::BindGroupLayoutEntry> = kernel
+            .bindings()
+            .map(|b| wgpu::BindGroupLayoutEntry {
+                binding: b.slot,
+                visibility: wgpu::ShaderStages::COMPUTE,
+                ty: wgpu::BindingType::Buffer {
+                    ty: match b.access {
+                        Access::Uniform => wgpu::BufferBindingType::Uniform,
+                        Access::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                        Access::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
+                    },
+                    has_dynamic_offset: false,
+                    min_binding_size: None,
+                },
+                count: None,
+            })
+            .collect();
+        let layout =
+            self.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(kernel.entry), entries: &entries });
+        let pipeline_layout = self.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(kernel.entry),
+            bind_group_layouts: &[Some(&layout)],
+            immediate_size: 0,
+        });
+        let pipeline = self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(kernel.entry),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some(kernel.entry),
+            compilation_options: Default::default(),
+            cache: None,
+        });
+        let compiled = Arc::new(Compiled { pipeline, layout, kernel: *kernel });
+        self.pipelines.lock().unwrap().insert((kernel.shader, kernel.entry), compiled.clone());
+        compiled
     }
 
     /// Fail with a clear message when a buffer of `bytes` would exceed the device's limits.

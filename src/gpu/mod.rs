@@ -1,11 +1,13 @@
 //! GPU plumbing: device creation, tensors (buffer + shape), the pipeline cache and recorded plans.
 mod context;
 mod plan;
+pub mod shaders;
 mod tensor;
 
 pub use context::{AdapterSummary, Gpu};
-pub use plan::{groups_1d, groups_for, Params, Plan};
+pub use plan::{groups_for, Params, Plan, Uniform};
+pub use shaders::{Kernel, Shader};
 pub use tensor::{read_words, Tensor};
 
-/// Threads per workgroup used by every 1-D kernel (the `WG` constant in the shaders).
+/// Threads per workgroup of every 1-D kernel: the `WG` constant of `shaders/common.wgsl`.
 pub const WG: u32 = 64;

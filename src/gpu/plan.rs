@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
-use super::{Gpu, WG};
+use super::context::Compiled;
+use super::shaders::{Kernel, Shader};
+use super::Gpu;
 use wgpu::util::DeviceExt;
 
 /// Kernel parameters: a flat list of 32-bit words matching the shader's `Params` struct
@@ -26,8 +28,24 @@ impl Params {
     }
 }
 
+/// What a launch binds at binding 0: the bytes of a shader's `Params` struct.
+pub trait Uniform {
+    /// The shader whose `Params` these are, when known (checked against the launched kernel).
+    fn shader(&self) -> Option<Shader>;
+    fn bytes(&self) -> &[u8];
+}
+
+impl Uniform for Params {
+    fn shader(&self) -> Option<Shader> {
+        None
+    }
+    fn bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(&self.0)
+    }
+}
+
 enum Step {
-    Dispatch { pipeline: Arc<wgpu::ComputePipeline>, bind_group: wgpu::BindGroup, groups: [u32; 3] },
+    Dispatch { compiled: Arc<Compiled>, bind_group: wgpu::BindGroup, groups: [u32; 3] },
     Copy { src: Arc<wgpu::Buffer>, dst: Arc<wgpu::Buffer>, bytes: u64 },
 }
 
@@ -39,12 +57,8 @@ pub struct Plan {
     steps: Vec<Step>,
 }
 
-/// Workgroup counts covering `threads` invocations of a 1-D kernel, folded into y past 65535.
-pub fn groups_1d(threads: usize) -> [u32; 3] {
-    groups_for(threads, WG as usize)
-}
-
-/// Workgroup counts for `threads` invocations of a 1-D kernel with workgroups of `wg`.
+/// Workgroup counts covering `threads` invocations of a 1-D kernel with workgroups of `wg`,
+/// folded into y past 65535 (the shaders' `flat_index` unfolds it).
 pub fn groups_for(threads: usize, wg: usize) -> [u32; 3] {
     let total = threads.div_ceil(wg).max(1) as u32;
     if total <= 65535 {
@@ -67,87 +81,44 @@ impl Plan {
         self.steps.is_empty()
     }
 
-    /// Add a launch of `entry` from WGSL `source`. Binding 0 is a uniform holding `params`
-    /// (left out when `params` is empty); bindings 1.. are `buffers` in order.
-    #[allow(clippy::too_many_arguments)]
-    pub fn dispatch(
-        &mut self,
-        gpu: &Gpu,
-        module: &'static str,
-        source: &'static str,
-        entry: &'static str,
-        params: Params,
-        buffers: &[&wgpu::Buffer],
-        groups: [u32; 3],
-    ) {
-        let bound: Vec<(u32, &wgpu::Buffer)> = buffers.iter().enumerate().map(|(i, b)| (i as u32 + 1, *b)).collect();
-        self.dispatch_at(gpu, module, source, entry, params, &bound, groups);
-    }
-
-    /// Like [`Plan::dispatch`] with explicit binding numbers, for entry points that use only some
-    /// of their module's bindings.
-    #[allow(clippy::too_many_arguments)]
-    pub fn dispatch_at(
-        &mut self,
-        gpu: &Gpu,
-        module: &'static str,
-        source: &'static str,
-        entry: &'static str,
-        params: Params,
-        buffers: &[(u32, &wgpu::Buffer)],
-        groups: [u32; 3],
-    ) {
-        let bound: Vec<(u32, wgpu::BindingResource)> = buffers.iter().map(|(i, b)| (*i, b.as_entire_binding())).collect();
-        self.dispatch_resources(gpu, module, source, entry, params, bound, groups);
-    }
-
-    /// The general form: any binding resources (e.g. a range of a uniform buffer).
-    #[allow(clippy::too_many_arguments)]
-    pub fn dispatch_resources(
-        &mut self,
-        gpu: &Gpu,
-        module: &'static str,
-        source: &'static str,
-        entry: &'static str,
-        params: Params,
-        resources: Vec<(u32, wgpu::BindingResource)>,
-        groups: [u32; 3],
-    ) {
-        let pipeline = gpu.pipeline(module, source, entry);
-        let uniform = (!params.0.is_empty()).then(|| {
-            let mut words = params.0.clone();
-            words.resize(words.len().div_ceil(4) * 4, 0); // uniform structs round up to 16 bytes
-            gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some(entry),
-                contents: bytemuck::cast_slice(&words),
-                usage: wgpu::BufferUsages::UNIFORM,
-            })
+    /// Add a launch of `kernel` on `groups` workgroups: `params` at binding 0, `buffers` at the
+    /// kernel's declared bindings, in its declared order.
+    pub fn dispatch(&mut self, gpu: &Gpu, kernel: &Kernel, params: &impl Uniform, buffers: &[&wgpu::Buffer], groups: [u32; 3]) {
+        assert_eq!(
+            buffers.len(),
+            kernel.buffers.len(),
+            "{} takes {} buffers ({:?}), given {}",
+            kernel.entry,
+            kernel.buffers.len(),
+            kernel.buffers.iter().map(|b| b.name).collect::<Vec<_>>(),
+            buffers.len()
+        );
+        if let Some(s) = params.shader() {
+            assert_eq!(s, kernel.shader, "{}: parameters of another shader", kernel.entry);
+        }
+        let compiled = gpu.compiled(kernel);
+        let mut bytes = params.bytes().to_vec();
+        bytes.resize(bytes.len().div_ceil(16).max(1) * 16, 0); // uniform bindings in 16-byte units
+        let uniform = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(kernel.entry),
+            contents: &bytes,
+            usage: wgpu::BufferUsages::UNIFORM,
         });
-        let mut entries = Vec::new();
-        if let Some(u) = &uniform {
-            entries.push(wgpu::BindGroupEntry { binding: 0, resource: u.as_entire_binding() });
+        let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }];
+        for (b, buffer) in kernel.buffers.iter().zip(buffers) {
+            entries.push(wgpu::BindGroupEntry { binding: b.slot, resource: buffer.as_entire_binding() });
         }
-        for (binding, resource) in resources {
-            entries.push(wgpu::BindGroupEntry { binding, resource });
-        }
-        let bind_group =
-            gpu.device.create_bind_group(&wgpu::BindGroupDescriptor { label: Some(entry), layout: &pipeline.get_bind_group_layout(0), entries: &entries });
-        self.steps.push(Step::Dispatch { pipeline, bind_group, groups });
+        let bind_group = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(kernel.entry),
+            layout: &compiled.layout,
+            entries: &entries,
+        });
+        self.steps.push(Step::Dispatch { compiled, bind_group, groups });
     }
 
-    /// Like [`Plan::dispatch`] with enough workgroups for `threads` invocations of a 1-D kernel.
-    #[allow(clippy::too_many_arguments)]
-    pub fn dispatch_1d(
-        &mut self,
-        gpu: &Gpu,
-        module: &'static str,
-        source: &'static str,
-        entry: &'static str,
-        params: Params,
-        buffers: &[&wgpu::Buffer],
-        threads: usize,
-    ) {
-        self.dispatch(gpu, module, source, entry, params, buffers, groups_1d(threads));
+    /// [`Plan::dispatch`] with enough workgroups for `threads` invocations of a 1-D kernel.
+    pub fn dispatch_1d(&mut self, gpu: &Gpu, kernel: &Kernel, params: &impl Uniform, buffers: &[&wgpu::Buffer], threads: usize) {
+        self.dispatch(gpu, kernel, params, buffers, groups_for(threads, kernel.workgroup as usize));
     }
 
     /// Add a buffer-to-buffer copy of `bytes` bytes.
@@ -164,8 +135,8 @@ impl Plan {
     pub fn encode_into(&self, other: &mut Plan) {
         for s in &self.steps {
             other.steps.push(match s {
-                Step::Dispatch { pipeline, bind_group, groups } => {
-                    Step::Dispatch { pipeline: pipeline.clone(), bind_group: bind_group.clone(), groups: *groups }
+                Step::Dispatch { compiled, bind_group, groups } => {
+                    Step::Dispatch { compiled: compiled.clone(), bind_group: bind_group.clone(), groups: *groups }
                 }
                 Step::Copy { src, dst, bytes } => Step::Copy { src: src.clone(), dst: dst.clone(), bytes: *bytes },
             });
@@ -183,8 +154,8 @@ impl Plan {
                 }
                 Step::Dispatch { .. } => {
                     let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
-                    while let Some(Step::Dispatch { pipeline, bind_group, groups }) = self.steps.get(i) {
-                        pass.set_pipeline(pipeline);
+                    while let Some(Step::Dispatch { compiled, bind_group, groups }) = self.steps.get(i) {
+                        pass.set_pipeline(&compiled.pipeline);
                         pass.set_bind_group(0, bind_group, &[]);
                         pass.dispatch_workgroups(groups[0], groups[1], groups[2]);
                         i += 1;

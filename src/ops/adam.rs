@@ -1,8 +1,16 @@
 //! The Adam optimiser on the image, with an optional per-channel clamp of the pixel values.
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::Result;
 
-const SRC: &str = include_str!("../../shaders/adam.wgsl");
+/// Advances the step counter and the bias corrections held in `state`.
+pub const ADAM_TICK: Kernel = Kernel::new(Shader::Adam, "adam_tick", &[read_write(5, "state")]).with_workgroup(1);
+pub const ADAM_STEP: Kernel = Kernel::new(
+    Shader::Adam,
+    "adam_step",
+    &[read(1, "g"), read_write(2, "x"), read_write(3, "m"), read_write(4, "v"), read_write(5, "state")],
+);
+pub const KERNELS: &[Kernel] = &[ADAM_TICK, ADAM_STEP];
 
 #[derive(Clone, Copy, Debug)]
 pub struct AdamConfig {
@@ -55,9 +63,9 @@ impl Adam {
         for v in lo.iter().chain(&[0.0]).chain(&hi).chain(&[0.0]) {
             params = params.f(*v);
         }
-        plan.dispatch_at(gpu, "adam", SRC, "adam_tick", params.clone(), &[(5, &self.state.buffer)], [1, 1, 1]);
+        plan.dispatch(gpu, &ADAM_TICK, &params, &[&self.state.buffer], [1, 1, 1]);
         let bufs: [&wgpu::Buffer; 5] = [&grad.buffer, &x.buffer, &self.m.buffer, &self.v.buffer, &self.state.buffer];
-        plan.dispatch_1d(gpu, "adam", SRC, "adam_step", params, &bufs, n);
+        plan.dispatch_1d(gpu, &ADAM_STEP, &params, &bufs, n);
     }
 }
 

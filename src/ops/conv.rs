@@ -1,11 +1,20 @@
 //! 3x3 convolution (stride 1, zero padding 1) with bias and optional ReLU, and its input gradient.
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write, uniform, Binding};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::Result;
 
-const SRC: &str = include_str!("../../shaders/conv.wgsl");
-/// conv.wgsl plus the subgroup kernel, a separate module: it only compiles where subgroups exist.
-const SRC_SUBGROUP: &str = concat!(include_str!("../../shaders/conv.wgsl"), include_str!("../../shaders/conv_subgroup.wgsl"));
+/// Weights from a storage buffer (the GPU variant).
+pub const CONV3X3: Kernel =
+    Kernel::new(Shader::Conv, "conv3x3", &[read(1, "inp"), read(2, "wt"), read(3, "bias"), read_write(4, "out")]);
+const UBO_BINDINGS: &[Binding] = &[read(1, "inp"), read(3, "bias"), read_write(4, "out"), uniform(5, "wu")];
+/// Threads per workgroup of the uniform-buffer variants (their `@workgroup_size` in conv.wgsl).
+const UBO_WG: u32 = 16;
+/// Weights of one 32x32-channel block from a uniform buffer (CPU drivers).
+pub const CONV3X3_UBO: Kernel = Kernel::new(Shader::Conv, "conv3x3_ubo", UBO_BINDINGS).with_workgroup(UBO_WG);
+/// [`CONV3X3_UBO`] with subgroup broadcasts of the weights (CPU drivers with subgroups).
+pub const CONV3X3_UBO_SG: Kernel = Kernel::new(Shader::ConvSubgroup, "conv3x3_ubo_sg", UBO_BINDINGS).with_workgroup(UBO_WG);
+pub const KERNELS: &[Kernel] = &[CONV3X3, CONV3X3_UBO, CONV3X3_UBO_SG];
 
 /// Which convolution kernel runs: the choice depends on the adapter (see shaders/conv.wgsl).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,23 +172,18 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
     match w {
         Packed::Storage(w) => {
             let params = base.u(relu as u32).u(0u32).u(0u32).u(0u32).u(0u32).u(0u32);
-            plan.dispatch_1d(gpu, "conv", SRC, "conv3x3", params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
+            plan.dispatch_1d(gpu, &CONV3X3, &params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
         }
         Packed::Uniform { blocks: wbuf, subgroup } => {
-            let (module, source, entry) = if *subgroup { ("conv_subgroup", SRC_SUBGROUP, "conv3x3_ubo_sg") } else { ("conv", SRC, "conv3x3_ubo") };
+            let kernel = if *subgroup { &CONV3X3_UBO_SG } else { &CONV3X3_UBO };
             let nib = cin.div_ceil(UBO_BLOCK);
             for ob in 0..cout.div_ceil(UBO_BLOCK) {
                 for ib in 0..nib {
                     let last = ib + 1 == nib;
                     let icn = (cin - ib * UBO_BLOCK).min(UBO_BLOCK);
                     let params = base.clone().u((relu && last) as u32).u(0u32).u(ob * UBO_BLOCK).u(ib * UBO_BLOCK).u(icn).u((ib > 0) as u32);
-                    let res = vec![
-                        (1, input.buffer.as_entire_binding()),
-                        (3, b.buffer.as_entire_binding()),
-                        (4, out.buffer.as_entire_binding()),
-                        (5, wbuf[ob * nib + ib].as_entire_binding()),
-                    ];
-                    plan.dispatch_resources(gpu, module, source, entry, params, res, crate::gpu::groups_for(wb * h, 16));
+                    let bufs = [&*input.buffer, &b.buffer, &out.buffer, &wbuf[ob * nib + ib]];
+                    plan.dispatch_1d(gpu, kernel, &params, &bufs, wb * h);
                 }
             }
         }

@@ -1,9 +1,18 @@
 //! Gram matrices G = F F^T / (C*H*W) of features F [C, H*W], and the backward dL/dF.
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::Result;
 
-const SRC: &str = include_str!("../../shaders/gram.wgsl");
+/// Partial Gram blocks of each slice of the pixel axis: features `f` -> partials `outp`.
+pub const GRAM_PARTIAL: Kernel = Kernel::new(Shader::Gram, "gram_partial", &[read(1, "f"), read_write(2, "outp")]);
+/// Adds the slices (bound as `f`) and mirrors the upper triangle into the Gram matrix `outp`.
+pub const GRAM_REDUCE: Kernel = Kernel::new(Shader::Gram, "gram_reduce", &[read(1, "f"), read_write(2, "outp")]);
+/// D = scale * (dG + dG^T): `dg` -> `outp`.
+pub const GRAM_SYMMETRIZE: Kernel = Kernel::new(Shader::Gram, "gram_symmetrize", &[read_write(2, "outp"), read(3, "dg")]);
+/// dF (+)= D F: features `f`, D in `dg`, dF in `outp`.
+pub const GRAM_BACKWARD: Kernel = Kernel::new(Shader::Gram, "gram_backward", &[read(1, "f"), read_write(2, "outp"), read(3, "dg")]);
+pub const KERNELS: &[Kernel] = &[GRAM_PARTIAL, GRAM_REDUCE, GRAM_SYMMETRIZE, GRAM_BACKWARD];
 
 /// Number of slices of the H*W axis: enough invocations to fill a device, slices of >= 256.
 fn splits(c: usize, np: usize) -> usize {
@@ -33,8 +42,9 @@ impl GramForward {
         let chunk = np.div_ceil(self.splits);
         let scale = 1.0 / (c * np) as f32;
         let params = |acc: u32| Params::new().u(c).u(np).u(self.splits).u(chunk).u(c.div_ceil(8)).f(scale).u(acc).u(0u32);
-        plan.dispatch_1d(gpu, "gram", SRC, "gram_partial", params(0), &[&features.buffer, &self.partials.buffer], self.splits * c.div_ceil(8).pow(2));
-        plan.dispatch_1d(gpu, "gram", SRC, "gram_reduce", params(0), &[&self.partials.buffer, &gram.buffer], c * c);
+        let blocks = self.splits * c.div_ceil(8).pow(2);
+        plan.dispatch_1d(gpu, &GRAM_PARTIAL, &params(0), &[&features.buffer, &self.partials.buffer], blocks);
+        plan.dispatch_1d(gpu, &GRAM_REDUCE, &params(0), &[&self.partials.buffer, &gram.buffer], c * c);
     }
 }
 
@@ -57,8 +67,9 @@ impl GramBackward {
         let np = h * w;
         let scale = 1.0 / (c * np) as f32;
         let params = Params::new().u(c).u(np).u(1u32).u(np).u(c.div_ceil(8)).f(scale).u(accumulate as u32).u(0u32);
-        plan.dispatch_at(gpu, "gram", SRC, "gram_symmetrize", params.clone(), &[(2, &self.sym.buffer), (3, &grad_gram.buffer)], crate::gpu::groups_1d(c * c));
-        plan.dispatch_1d(gpu, "gram", SRC, "gram_backward", params, &[&features.buffer, &grad_f.buffer, &self.sym.buffer], c.div_ceil(8) * np.div_ceil(8));
+        plan.dispatch_1d(gpu, &GRAM_SYMMETRIZE, &params, &[&self.sym.buffer, &grad_gram.buffer], c * c);
+        let bufs = [&*features.buffer, &grad_f.buffer, &self.sym.buffer];
+        plan.dispatch_1d(gpu, &GRAM_BACKWARD, &params, &bufs, c.div_ceil(8) * np.div_ceil(8));
     }
 }
 

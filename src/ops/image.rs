@@ -1,8 +1,11 @@
 //! Image pre/post-processing on the GPU: packed RGBA8 <-> planar [3, H, W] minus the ImageNet mean.
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::read_write;
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::ops::{dims3, IMAGENET_MEAN};
 
-const SRC: &str = include_str!("../../shaders/image.wgsl");
+pub const PREPROCESS: Kernel = Kernel::new(Shader::Image, "preprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
+pub const POSTPROCESS: Kernel = Kernel::new(Shader::Image, "postprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
+pub const KERNELS: &[Kernel] = &[PREPROCESS, POSTPROCESS];
 
 fn params(n: usize) -> Params {
     let mut p = Params::new().u(n).u(0u32).u(0u32).u(0u32);
@@ -17,7 +20,7 @@ pub fn preprocess(gpu: &Gpu, plan: &mut Plan, rgba: &Tensor, planar: &Tensor) {
     let (c, h, w) = dims3(&planar.shape);
     assert_eq!(c, 3, "preprocess makes 3 channels");
     assert_eq!(rgba.len(), h * w, "preprocess pixel count");
-    plan.dispatch_1d(gpu, "image", SRC, "preprocess", params(h * w), &[&rgba.buffer, &planar.buffer], h * w);
+    plan.dispatch_1d(gpu, &PREPROCESS, &params(h * w), &[&rgba.buffer, &planar.buffer], h * w);
 }
 
 /// rgba (packed u32, alpha 255) = clamp(round(planar + mean), 0, 255).
@@ -25,7 +28,7 @@ pub fn postprocess(gpu: &Gpu, plan: &mut Plan, planar: &Tensor, rgba: &Tensor) {
     let (c, h, w) = dims3(&planar.shape);
     assert_eq!(c, 3, "postprocess takes 3 channels");
     assert_eq!(rgba.len(), h * w, "postprocess pixel count");
-    plan.dispatch_1d(gpu, "image", SRC, "postprocess", params(h * w), &[&rgba.buffer, &planar.buffer], h * w);
+    plan.dispatch_1d(gpu, &POSTPROCESS, &params(h * w), &[&rgba.buffer, &planar.buffer], h * w);
 }
 
 /// Pack RGB bytes (interleaved) into one u32 per pixel, R in the low byte, alpha 255.

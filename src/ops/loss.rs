@@ -1,11 +1,16 @@
 //! Loss terms: weighted mean squared error (content and Gram/style losses) and total variation,
 //! each with its value (through a reduction into a slot of a loss buffer) and its gradient.
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::ops::reduce::{Reducer, Sum};
 use crate::Result;
 
-const SRC: &str = include_str!("../../shaders/loss.wgsl");
+pub const MSE_GRAD: Kernel = Kernel::new(Shader::Loss, "mse_grad", &[read(1, "a"), read_write(2, "grad"), read(3, "b")]);
+/// Writes each pixel's total-variation terms into `grad` (scratch for the reduction).
+pub const TV_TERMS: Kernel = Kernel::new(Shader::Loss, "tv_terms", &[read(1, "a"), read_write(2, "grad")]);
+pub const TV_GRAD: Kernel = Kernel::new(Shader::Loss, "tv_grad", &[read(1, "a"), read_write(2, "grad")]);
+pub const KERNELS: &[Kernel] = &[MSE_GRAD, TV_TERMS, TV_GRAD];
 
 /// weight * mean((a - b)^2): value into `losses[slot]`, gradient w.r.t. `a` into `grad`.
 pub struct Mse {
@@ -25,7 +30,7 @@ impl Mse {
         self.reducer.record(gpu, plan, Sum::SquaredDiff(a, b), weight / n as f32, losses, slot, false);
         let k = 2.0 * weight / n as f32;
         let params = Params::new().u(n).u(0u32).u(0u32).u(accumulate as u32).f(k).u(0u32).u(0u32).u(0u32);
-        plan.dispatch_1d(gpu, "loss", SRC, "mse_grad", params, &[&a.buffer, &grad.buffer, &b.buffer], n);
+        plan.dispatch_1d(gpu, &MSE_GRAD, &params, &[&a.buffer, &grad.buffer, &b.buffer], n);
     }
 }
 
@@ -48,9 +53,9 @@ impl TotalVariation {
         let n = c * h * w;
         let k = 2.0 * weight / n as f32;
         let params = Params::new().u(n).u(h).u(w).u(accumulate as u32).f(k).u(0u32).u(0u32).u(0u32);
-        plan.dispatch_1d(gpu, "loss", SRC, "tv_terms", params.clone(), &[&x.buffer, &self.terms.buffer], n);
+        plan.dispatch_1d(gpu, &TV_TERMS, &params, &[&x.buffer, &self.terms.buffer], n);
         self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / n as f32, losses, slot, false);
-        plan.dispatch_1d(gpu, "loss", SRC, "tv_grad", params, &[&x.buffer, &grad.buffer], n);
+        plan.dispatch_1d(gpu, &TV_GRAD, &params, &[&x.buffer, &grad.buffer], n);
     }
 }
 

@@ -2,6 +2,7 @@
 //! launches into a [`Plan`](crate::gpu::Plan)) and, beside it, the plain-Rust CPU reference
 //! that the tests compare it with.
 pub mod adam;
+pub mod calibration;
 pub mod conv;
 pub mod elementwise;
 pub mod gram;
@@ -9,6 +10,18 @@ pub mod image;
 pub mod loss;
 pub mod pool;
 pub mod reduce;
+pub mod video;
+
+/// Every kernel the library launches (each module's `KERNELS`), for the tests that check them
+/// against the WGSL.
+pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
+    [adam::KERNELS, calibration::KERNELS, conv::KERNELS, elementwise::KERNELS, gram::KERNELS, image::KERNELS]
+        .into_iter()
+        .chain([loss::KERNELS, pool::KERNELS, reduce::KERNELS, video::KERNELS, crate::flow::KERNELS])
+        .flatten()
+        .copied()
+        .collect()
+}
 
 /// The ImageNet mean (RGB, 0..255) subtracted from the network input.
 pub const IMAGENET_MEAN: [f32; 3] = [123.68, 116.779, 103.939];

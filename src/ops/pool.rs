@@ -1,8 +1,15 @@
 //! 2x2 stride-2 max and average pooling, forward and backward (floor on odd sizes).
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write, Binding};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::ops::dims3;
 
-const SRC: &str = include_str!("../../shaders/pool.wgsl");
+const FORWARD_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst")];
+pub const MAX_FORWARD: Kernel = Kernel::new(Shader::Pool, "max_forward", FORWARD_BINDINGS);
+pub const AVG_FORWARD: Kernel = Kernel::new(Shader::Pool, "avg_forward", FORWARD_BINDINGS);
+/// Needs the forward input to find each window's maximum.
+pub const MAX_BACKWARD: Kernel = Kernel::new(Shader::Pool, "max_backward", &[read(1, "src"), read_write(2, "dst"), read(3, "gout")]);
+pub const AVG_BACKWARD: Kernel = Kernel::new(Shader::Pool, "avg_backward", &[read_write(2, "dst"), read(3, "gout")]);
+pub const KERNELS: &[Kernel] = &[MAX_FORWARD, AVG_FORWARD, MAX_BACKWARD, AVG_BACKWARD];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pool {
@@ -22,11 +29,11 @@ fn params(c: usize, h: usize, w: usize) -> Params {
 pub fn forward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, out: &Tensor) {
     let (c, h, w) = dims3(&input.shape);
     assert_eq!(dims3(&out.shape), (c, h / 2, w / 2), "pool output shape");
-    let entry = match kind {
-        Pool::Max => "max_forward",
-        Pool::Avg => "avg_forward",
+    let kernel = match kind {
+        Pool::Max => &MAX_FORWARD,
+        Pool::Avg => &AVG_FORWARD,
     };
-    plan.dispatch_1d(gpu, "pool", SRC, entry, params(c, h, w), &[&input.buffer, &out.buffer], c * (h / 2) * (w / 2));
+    plan.dispatch_1d(gpu, kernel, &params(c, h, w), &[&input.buffer, &out.buffer], c * (h / 2) * (w / 2));
 }
 
 /// grad_in [C, H, W] from grad_out [C, H/2, W/2]; `input` is the forward input (max pooling
@@ -35,11 +42,11 @@ pub fn backward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, grad_out
     let (c, h, w) = dims3(&input.shape);
     assert_eq!(dims3(&grad_out.shape), (c, h / 2, w / 2), "pool grad_out shape");
     assert_eq!(dims3(&grad_in.shape), (c, h, w), "pool grad_in shape");
-    let entry = match kind {
-        Pool::Max => "max_backward",
-        Pool::Avg => "avg_backward",
-    };
-    plan.dispatch_1d(gpu, "pool", SRC, entry, params(c, h, w), &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w);
+    let p = params(c, h, w);
+    match kind {
+        Pool::Max => plan.dispatch_1d(gpu, &MAX_BACKWARD, &p, &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w),
+        Pool::Avg => plan.dispatch_1d(gpu, &AVG_BACKWARD, &p, &[&grad_in.buffer, &grad_out.buffer], c * h * w),
+    }
 }
 
 pub fn forward_cpu(kind: Pool, x: &[f32], c: usize, h: usize, w: usize) -> Vec<f32> {

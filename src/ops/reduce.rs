@@ -1,9 +1,13 @@
 //! Two-pass, barrier-free sum reduction with Kahan compensation, writing one slot of a result
 //! buffer (how loss values are made without reading whole tensors back).
-use crate::gpu::{Gpu, Params, Plan, Tensor};
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
 use crate::Result;
 
-const SRC: &str = include_str!("../../shaders/reduce.wgsl");
+pub const REDUCE_PARTIAL: Kernel = Kernel::new(Shader::Reduce, "reduce_partial", &[read(1, "x"), read(2, "y"), read_write(3, "acc")]);
+/// Adds the partial sums (bound as `x`) into one slot of `acc`.
+pub const REDUCE_FINAL: Kernel = Kernel::new(Shader::Reduce, "reduce_final", &[read(1, "x"), read_write(3, "acc")]);
+pub const KERNELS: &[Kernel] = &[REDUCE_PARTIAL, REDUCE_FINAL];
 
 /// What is summed.
 #[derive(Clone, Copy)]
@@ -41,9 +45,8 @@ impl Reducer {
         assert_eq!(x.len(), self.n, "reduction length");
         let chunk = self.n.div_ceil(self.k);
         let params = Params::new().u(self.n).u(chunk).u(self.k).u(mode).f(scale).u(slot).u(accumulate as u32).u(0u32);
-        plan.dispatch_1d(gpu, "reduce", SRC, "reduce_partial", params.clone(), &[&x.buffer, &y.buffer, &self.partials.buffer], self.k);
-        let p = &self.partials.buffer;
-        plan.dispatch(gpu, "reduce", SRC, "reduce_final", params, &[p, p, &out.buffer], [1, 1, 1]);
+        plan.dispatch_1d(gpu, &REDUCE_PARTIAL, &params, &[&x.buffer, &y.buffer, &self.partials.buffer], self.k);
+        plan.dispatch(gpu, &REDUCE_FINAL, &params, &[&self.partials.buffer, &out.buffer], [1, 1, 1]);
     }
 }
 

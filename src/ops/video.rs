@@ -1,0 +1,48 @@
+//! Per-frame video kernels: the flow-guided starting image (`blend_init`) and the temporal loss
+//! (`temporal`), each with its CPU twin.
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::ops::reduce::{Reducer, Sum};
+use crate::Result;
+
+pub const BLEND_INIT: Kernel =
+    Kernel::new(Shader::Video, "blend_init", &[read(1, "content"), read_write(2, "x"), read(3, "warped"), read(4, "mask")]);
+pub const TEMPORAL: Kernel = Kernel::new(
+    Shader::Video,
+    "temporal",
+    &[read(6, "image"), read_write(7, "grad"), read(3, "warped"), read(4, "mask"), read_write(5, "terms")],
+);
+pub const KERNELS: &[Kernel] = &[BLEND_INIT, TEMPORAL];
+
+/// x = content + mask * blend * (warped - content) for planar [3, H, W] images and a [H, W] mask:
+/// the warped previous result where the flow holds, the new frame where it does not.
+pub fn blend_init(gpu: &Gpu, plan: &mut Plan, content: &Tensor, warped: &Tensor, mask: &Tensor, blend: f32, x: &Tensor) {
+    let n = mask.len();
+    assert!(content.len() == 3 * n && warped.len() == 3 * n && x.len() == 3 * n, "blend_init sizes");
+    let p = Params::new().u(n).f(blend).f(0.0).u(0u32);
+    plan.dispatch_1d(gpu, &BLEND_INIT, &p, &[&content.buffer, &x.buffer, &warped.buffer, &mask.buffer], 3 * n);
+}
+
+/// The temporal loss weight * mean(mask * (image - warped)^2) over the 3 * H * W values: value
+/// into one slot of a loss buffer, gradient added to the image gradient.
+pub struct TemporalLoss {
+    reducer: Reducer,
+    terms: Tensor,
+}
+
+impl TemporalLoss {
+    pub fn new(gpu: &Gpu, pixels: usize) -> Result<Self> {
+        Ok(TemporalLoss { reducer: Reducer::new(gpu, 3 * pixels)?, terms: Tensor::zeros(gpu, &[3 * pixels], "temporal terms")? })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, weight: f32, image: &Tensor, warped: &Tensor, mask: &Tensor, grad: &Tensor, losses: &Tensor, slot: usize) {
+        let n = mask.len();
+        assert!(image.len() == 3 * n && warped.len() == 3 * n && grad.len() == 3 * n, "temporal loss sizes");
+        let k = 3 * n;
+        let p = Params::new().u(n).f(0.0).f(2.0 * weight / k as f32).u(0u32);
+        let bufs = [&*image.buffer, &grad.buffer, &warped.buffer, &mask.buffer, &self.terms.buffer];
+        plan.dispatch_1d(gpu, &TEMPORAL, &p, &bufs, k);
+        self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / k as f32, losses, slot, false);
+    }
+}

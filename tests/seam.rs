@@ -1,0 +1,96 @@
+//! The seam between Rust and WGSL, checked by reflecting every shader with naga (the WGSL front
+//! end inside wgpu): each declared kernel names a real entry point with the workgroup size it
+//! declares, its bindings match the WGSL variables' numbers, names and access, every buffer
+//! the entry point uses is declared, and every entry point has a declaration. No GPU needed.
+use std::collections::HashMap;
+
+use paintflow::gpu::shaders::{Access, Kernel, Shader};
+use wgpu::naga;
+
+struct Reflected {
+    module: naga::Module,
+    info: naga::valid::ModuleInfo,
+}
+
+fn reflect(shader: Shader) -> Reflected {
+    let module = naga::front::wgsl::parse_str(shader.source())
+        .unwrap_or_else(|e| panic!("{:?} does not parse:\n{}", shader, e.emit_to_string(shader.source())));
+    let info = naga::valid::Validator::new(naga::valid::ValidationFlags::all(), naga::valid::Capabilities::all())
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("{shader:?} does not validate: {e:?}"));
+    Reflected { module, info }
+}
+
+fn all_reflected() -> HashMap<Shader, Reflected> {
+    Shader::ALL.iter().map(|&s| (s, reflect(s))).collect()
+}
+
+fn access_of(space: naga::AddressSpace) -> Option<Access> {
+    match space {
+        naga::AddressSpace::Uniform => Some(Access::Uniform),
+        naga::AddressSpace::Storage { access } if access.contains(naga::StorageAccess::STORE) => Some(Access::ReadWrite),
+        naga::AddressSpace::Storage { .. } => Some(Access::Read),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_kernel_declaration_matches_its_wgsl() {
+    let shaders = all_reflected();
+    let kernels = paintflow::ops::all_kernels();
+    for k in &kernels {
+        let r = &shaders[&k.shader];
+        let what = format!("{:?}::{}", k.shader, k.entry);
+        let (index, ep) = r
+            .module
+            .entry_points
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.name == k.entry)
+            .unwrap_or_else(|| panic!("{what}: no such entry point in {:?}", k.shader.files()));
+        assert_eq!(ep.stage, naga::ShaderStage::Compute, "{what}: not a compute entry point");
+        assert_eq!(ep.workgroup_size, [k.workgroup, 1, 1], "{what}: workgroup size in the WGSL vs the declaration");
+        let uses = r.info.get_entry_point(index);
+        for (handle, var) in r.module.global_variables.iter() {
+            let Some(rb) = &var.binding else { continue };
+            let name = var.name.as_deref().unwrap_or("?");
+            let declared = k.bindings().find(|b| b.slot == rb.binding);
+            if !uses[handle].is_empty() {
+                assert_eq!(rb.group, 0, "{what}: `{name}` is not in group 0");
+                let b = declared.unwrap_or_else(|| panic!("{what} uses `{name}` (binding {}) but does not declare it", rb.binding));
+                assert_eq!(b.name, name, "{what}: binding {} is `{name}` in the WGSL", rb.binding);
+            }
+            if let Some(b) = declared {
+                if b.name == name {
+                    assert_eq!(Some(b.access), access_of(var.space), "{what}: access of `{name}`");
+                }
+            }
+        }
+        for b in k.bindings() {
+            let found = r.module.global_variables.iter().any(|(_, v)| {
+                v.name.as_deref() == Some(b.name) && v.binding.as_ref().is_some_and(|rb| rb.group == 0 && rb.binding == b.slot)
+            });
+            assert!(found, "{what}: declares `{}` at binding {}, which the WGSL does not have", b.name, b.slot);
+        }
+    }
+    // Every entry point of every shader is launched through exactly one declaration (an entry
+    // point of conv.wgsl is declared once, under the module that is conv.wgsl alone).
+    for (&s, r) in &shaders {
+        for ep in &r.module.entry_points {
+            let files = s.files();
+            let n = kernels.iter().filter(|k| k.entry == ep.name && k.shader.files().iter().all(|f| files.contains(f))).count();
+            assert_eq!(n, 1, "{s:?}::{} has {n} kernel declarations (want exactly 1)", ep.name);
+        }
+    }
+}
+
+#[test]
+fn kernel_declarations_are_consistent() {
+    let kernels: Vec<Kernel> = paintflow::ops::all_kernels();
+    for k in &kernels {
+        let mut slots: Vec<u32> = k.bindings().map(|b| b.slot).collect();
+        slots.sort();
+        slots.dedup();
+        assert_eq!(slots.len(), k.bindings().count(), "{:?}::{} declares a binding twice", k.shader, k.entry);
+    }
+}
