@@ -8,15 +8,12 @@ struct Params {
     n: u32,
     plane: u32,   // pixels per channel (for the per-channel clamp)
     clamp: u32,   // 1: keep pixels in [lo_c, hi_c]
-    _p0: u32,
     lr: f32,
     beta1: f32,
     beta2: f32,
     eps: f32,
     d1: f32,      // 1 - beta1, rounded from double on the host
     d2: f32,      // 1 - beta2
-    _p1: u32,
-    _p2: u32,
     lo: vec4<f32>,
     hi: vec4<f32>,
 }

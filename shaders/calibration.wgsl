@@ -2,9 +2,6 @@
 
 struct Params {
     n: u32,       // peak_fma: loop count; copy: vec4 elements
-    _p0: u32,
-    _p1: u32,
-    _p2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -16,7 +16,6 @@ struct Params {
     oc4: u32,     // ceil(cout / 4)
     wb: u32,      // ceil(w / 4): 4-pixel blocks per row
     relu: u32,    // 1: apply max(0, .) to the output
-    _pad: u32,
     // conv3x3_ubo only: this launch's block of 32 output channels and 32 input channels
     oc0: u32,
     ic0: u32,

@@ -4,7 +4,6 @@ struct Params {
     n: u32,
     a: f32,
     b: f32,
-    _p: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

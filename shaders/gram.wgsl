@@ -13,7 +13,6 @@ struct Params {
     c8: u32,       // ceil(C / 8)
     scale: f32,
     accumulate: u32, // backward: 1 adds to dF instead of overwriting
-    _p: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -4,9 +4,6 @@
 
 struct Params {
     n: u32,       // pixels
-    _p0: u32,
-    _p1: u32,
-    _p2: u32,
     mean: vec4<f32>,
 }
 

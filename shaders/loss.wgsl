@@ -7,9 +7,6 @@ struct Params {
     w: u32,
     accumulate: u32, // 1: add to the gradient instead of overwriting
     k: f32,       // mse: 2*weight/N; tv: 2*weight/N
-    _p0: u32,
-    _p1: u32,
-    _p2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -8,9 +8,6 @@ struct Params {
     w: u32,   // input width
     ho: u32,
     wo: u32,
-    _p0: u32,
-    _p1: u32,
-    _p2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

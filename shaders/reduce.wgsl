@@ -11,7 +11,6 @@ struct Params {
     scale: f32,
     slot: u32,       // reduce_final: index written in the output
     accumulate: u32, // reduce_final: 1 adds to the slot instead of overwriting
-    _p: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

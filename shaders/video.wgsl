@@ -4,7 +4,6 @@ struct Params {
     n: u32,        // pixels per plane
     blend: f32,    // blend_init: weight of the warped previous result in the initialisation
     k: f32,        // temporal: 2 * weight / (3 * n)
-    _p: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -84,6 +84,38 @@ fn every_kernel_declaration_matches_its_wgsl() {
     }
 }
 
+/// (name, offset) of every member of struct `name` in `module`, and the struct's size.
+fn wgsl_struct(module: &naga::Module, name: &str) -> Option<(Vec<(String, usize)>, usize)> {
+    module.types.iter().find_map(|(_, t)| match (&t.name, &t.inner) {
+        (Some(n), naga::TypeInner::Struct { members, span }) if n == name => {
+            Some((members.iter().map(|m| (m.name.clone().unwrap_or_default(), m.offset as usize)).collect(), *span as usize))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn every_params_twin_matches_its_wgsl_struct() {
+    let shaders = all_reflected();
+    let twins = paintflow::ops::all_params();
+    for t in &twins {
+        let (members, span) = wgsl_struct(&shaders[&t.shader].module, t.wgsl_struct)
+            .unwrap_or_else(|| panic!("{}: {:?} has no struct {}", t.rust_name, t.shader.files(), t.wgsl_struct));
+        let rust: Vec<(String, usize)> =
+            t.fields.iter().filter(|(n, _)| !n.starts_with('_')).map(|(n, o)| (n.to_string(), *o)).collect();
+        assert_eq!(rust, members, "{} vs struct {} of {:?}: (field, offset)", t.rust_name, t.wgsl_struct, t.shader.files());
+        assert_eq!(t.size, span, "{}: size in Rust vs WGSL", t.rust_name);
+    }
+    // Every shader's parameter struct has a twin (a module that only appends to another, like
+    // conv_subgroup.wgsl, shares its first file's).
+    for s in Shader::ALL {
+        let home = Shader::ALL.into_iter().find(|h| h.files() == [s.files()[0]]).unwrap();
+        if wgsl_struct(&shaders[&s].module, "Params").is_some() {
+            assert!(twins.iter().any(|t| t.shader == home), "{s:?}: struct Params has no Rust twin");
+        }
+    }
+}
+
 #[test]
 fn kernel_declarations_are_consistent() {
     let kernels: Vec<Kernel> = paintflow::ops::all_kernels();

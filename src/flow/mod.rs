@@ -6,7 +6,7 @@ pub mod viz;
 
 use crate::error::{Error, Result};
 use crate::gpu::shaders::{read, read_write, Binding};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 
 // Each kernel of shaders/flow.wgsl, with the host function that records it below (`record_<entry>`)
 // and its CPU twin of the same name in `cpu`.
@@ -26,6 +26,35 @@ pub const WARP: Kernel = Kernel::new(Shader::Flow, "warp", &[read(1, "a"), read_
 pub const CONSISTENCY: Kernel = Kernel::new(Shader::Flow, "consistency", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
 pub const KERNELS: &[Kernel] =
     &[FILL_ZERO, GRAY, PYR_DOWN, GRADIENT, BLUR_H, BLUR_V, MISMATCH, SOLVE, MEDIAN3, UPSAMPLE, WARP, CONSISTENCY];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/flow.wgsl.
+    pub struct FlowParams for Shader::Flow {
+        /// size of the plane written
+        w: u32,
+        h: u32,
+        /// planes (blur, warp, median, fill)
+        k: u32,
+        /// blur radius and sigma
+        radius: u32,
+        sigma: f32,
+        /// Tikhonov term of the LK solve
+        lambda: f32,
+        /// size of the plane read (pyr_down, upsample)
+        sw: u32,
+        sh: u32,
+    }
+}
+
+/// Parameters for a w x h plane (k planes), reading planes of the same size.
+fn params(w: usize, h: usize, k: usize) -> FlowParams {
+    FlowParams { w: w as u32, h: h as u32, k: k as u32, sw: w as u32, sh: h as u32, ..Default::default() }
+}
+
+/// Parameters for writing a w x h plane from a sw x sh one.
+fn resample_params(w: usize, h: usize, k: usize, sw: usize, sh: usize) -> FlowParams {
+    FlowParams { sw: sw as u32, sh: sh as u32, ..params(w, h, k) }
+}
 
 /// (planes, height, width) of a [H, W] or [K, H, W] tensor.
 fn planes(t: &Tensor) -> (usize, usize, usize) {
@@ -78,40 +107,30 @@ fn level_sizes(w: usize, h: usize, levels: usize) -> Vec<(usize, usize)> {
     v
 }
 
-fn params(w: usize, h: usize) -> Params {
-    // w, h, k, radius, sigma, lambda, sw, sh
-    Params::new().u(w).u(h).u(1u32).u(0u32).f(0.0).f(0.0).u(w).u(h)
-}
-
-#[allow(clippy::too_many_arguments)]
-fn params_full(w: usize, h: usize, k: usize, radius: usize, sigma: f32, lambda: f32, sw: usize, sh: usize) -> Params {
-    Params::new().u(w).u(h).u(k).u(radius).f(sigma).f(lambda).u(sw).u(sh)
-}
-
 /// out [K, H, W] = 0.
 pub fn record_fill_zero(gpu: &Gpu, plan: &mut Plan, out: &Tensor) {
     let (k, h, w) = planes(out);
-    plan.dispatch_1d(gpu, &FILL_ZERO, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&out.buffer], k * w * h);
+    plan.dispatch_1d(gpu, &FILL_ZERO, &params(w, h, k), &[&out.buffer], k * w * h);
 }
 
 /// gray [H, W] (0..1) of packed RGBA pixels `rgba` [H * W].
 pub fn record_gray(gpu: &Gpu, plan: &mut Plan, rgba: &Tensor, gray: &Tensor) {
     let (_, h, w) = planes(gray);
     assert_eq!(rgba.len(), w * h, "gray: pixel count");
-    plan.dispatch_1d(gpu, &GRAY, &params(w, h), &[&gray.buffer, &rgba.buffer], w * h);
+    plan.dispatch_1d(gpu, &GRAY, &params(w, h, 1), &[&gray.buffer, &rgba.buffer], w * h);
 }
 
 /// The next pyramid level: `dst` [ceil(H/2), ceil(W/2)] of `src` [H, W].
 pub fn record_pyr_down(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
     let ((_, sh, sw), (_, h, w)) = (planes(src), planes(dst));
-    plan.dispatch_1d(gpu, &PYR_DOWN, &params_full(w, h, 1, 0, 0.0, 0.0, sw, sh), &[&src.buffer, &dst.buffer], w * h);
+    plan.dispatch_1d(gpu, &PYR_DOWN, &resample_params(w, h, 1, sw, sh), &[&src.buffer, &dst.buffer], w * h);
 }
 
 /// Scharr gradients `grad` [2, H, W] of `gray` [H, W].
 pub fn record_gradient(gpu: &Gpu, plan: &mut Plan, gray: &Tensor, grad: &Tensor) {
     let (_, h, w) = planes(gray);
     assert_eq!(grad.shape, [2, h, w], "gradient output shape");
-    plan.dispatch_1d(gpu, &GRADIENT, &params(w, h), &[&gray.buffer, &grad.buffer], w * h);
+    plan.dispatch_1d(gpu, &GRADIENT, &params(w, h, 1), &[&gray.buffer, &grad.buffer], w * h);
 }
 
 /// Separable Gaussian blur (window `window` px, sigma window / 4) of the planes of `src` into
@@ -121,7 +140,7 @@ pub fn record_blur(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: 
     assert!(tmp.len() >= src.len() && dst.len() == src.len(), "blur buffer sizes");
     let radius = window / 2;
     let sigma = (window as f32 / 4.0).max(0.5);
-    let p = params_full(w, h, k, radius, sigma, 0.0, w, h);
+    let p = FlowParams { radius: radius as u32, sigma, ..params(w, h, k) };
     plan.dispatch_1d(gpu, &BLUR_H, &p, &[&src.buffer, &tmp.buffer], w * h * k);
     plan.dispatch_1d(gpu, &BLUR_V, &p, &[&tmp.buffer, &dst.buffer], w * h * k);
 }
@@ -132,26 +151,26 @@ pub fn record_mismatch(gpu: &Gpu, plan: &mut Plan, first_gray: &Tensor, first_gr
     let (_, h, w) = planes(first_gray);
     assert_eq!(out.shape, [5, h, w], "mismatch output shape");
     let bufs = [&*second_gray.buffer, &out.buffer, &first_grad.buffer, &flow.buffer, &first_gray.buffer];
-    plan.dispatch_1d(gpu, &MISMATCH, &params(w, h), &bufs, w * h);
+    plan.dispatch_1d(gpu, &MISMATCH, &params(w, h, 1), &bufs, w * h);
 }
 
 /// One Gauss-Newton update of `flow` [2, H, W] from the window sums `sums` [5, H, W].
 pub fn record_solve(gpu: &Gpu, plan: &mut Plan, sums: &Tensor, flow: &Tensor, lambda: f32) {
     let (_, h, w) = planes(flow);
-    plan.dispatch_1d(gpu, &SOLVE, &params_full(w, h, 1, 0, 0.0, lambda, w, h), &[&sums.buffer, &flow.buffer], w * h);
+    plan.dispatch_1d(gpu, &SOLVE, &FlowParams { lambda, ..params(w, h, 1) }, &[&sums.buffer, &flow.buffer], w * h);
 }
 
 /// 3x3 median of each plane of `src` into `dst` ([K, H, W]).
 pub fn record_median3(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
     let (k, h, w) = planes(src);
     assert!(dst.len() >= src.len(), "median output size");
-    plan.dispatch_1d(gpu, &MEDIAN3, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&src.buffer, &dst.buffer], k * w * h);
+    plan.dispatch_1d(gpu, &MEDIAN3, &params(w, h, k), &[&src.buffer, &dst.buffer], k * w * h);
 }
 
 /// The flow `fine` [2, H, W] of the next finer level: `coarse` [2, sh, sw] upsampled and scaled.
 pub fn record_upsample(gpu: &Gpu, plan: &mut Plan, coarse: &Tensor, fine: &Tensor) {
     let ((_, sh, sw), (_, h, w)) = (planes(coarse), planes(fine));
-    plan.dispatch_1d(gpu, &UPSAMPLE, &params_full(w, h, 2, 0, 0.0, 0.0, sw, sh), &[&coarse.buffer, &fine.buffer], w * h);
+    plan.dispatch_1d(gpu, &UPSAMPLE, &resample_params(w, h, 2, sw, sh), &[&coarse.buffer, &fine.buffer], w * h);
 }
 
 /// One image's pyramid: gray levels and their Scharr gradients.
@@ -257,13 +276,13 @@ pub fn record_warp(gpu: &Gpu, plan: &mut Plan, src: &Tensor, flow: &Tensor, out:
     let k = src.len() / (w * h);
     assert_eq!(src.len(), k * w * h, "warp source size");
     assert_eq!(out.len(), src.len(), "warp output size");
-    plan.dispatch_1d(gpu, &WARP, &params_full(w, h, k, 0, 0.0, 0.0, w, h), &[&src.buffer, &out.buffer, &flow.buffer], w * h);
+    plan.dispatch_1d(gpu, &WARP, &params(w, h, k), &[&src.buffer, &out.buffer, &flow.buffer], w * h);
 }
 
 /// Record the forward-backward consistency mask [H, W] (1 consistent, 0 occluded).
 pub fn record_consistency(gpu: &Gpu, plan: &mut Plan, forward: &Tensor, backward: &Tensor, mask: &Tensor) {
     let (h, w) = (forward.shape[1], forward.shape[2]);
-    plan.dispatch_1d(gpu, &CONSISTENCY, &params(w, h), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
+    plan.dispatch_1d(gpu, &CONSISTENCY, &params(w, h, 1), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
 }
 
 /// What [`estimate`] returns, on the host: flows [2, H, W] and the consistency mask [H, W].

@@ -1,11 +1,13 @@
 //! GPU plumbing: device creation, tensors (buffer + shape), the pipeline cache and recorded plans.
 mod context;
+pub mod params;
 mod plan;
 pub mod shaders;
 mod tensor;
 
 pub use context::{AdapterSummary, Gpu};
-pub use plan::{groups_for, Params, Plan, Uniform};
+pub use params::ShaderParams;
+pub use plan::{groups_for, Plan};
 pub use shaders::{Kernel, Shader};
 pub use tensor::{read_words, Tensor};
 

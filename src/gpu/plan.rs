@@ -1,48 +1,10 @@
 use std::sync::Arc;
 
 use super::context::Compiled;
-use super::shaders::{Kernel, Shader};
+use super::params::ShaderParams;
+use super::shaders::Kernel;
 use super::Gpu;
 use wgpu::util::DeviceExt;
-
-/// Kernel parameters: a flat list of 32-bit words matching the shader's `Params` struct
-/// (every field u32, i32 or f32, in declaration order).
-#[derive(Default, Clone)]
-pub struct Params(pub Vec<u32>);
-
-impl Params {
-    pub fn new() -> Self {
-        Params(Vec::new())
-    }
-    pub fn u(mut self, v: impl TryInto<u32>) -> Self {
-        self.0.push(v.try_into().ok().expect("kernel parameter does not fit in u32"));
-        self
-    }
-    pub fn i(mut self, v: i32) -> Self {
-        self.0.push(v as u32);
-        self
-    }
-    pub fn f(mut self, v: f32) -> Self {
-        self.0.push(v.to_bits());
-        self
-    }
-}
-
-/// What a launch binds at binding 0: the bytes of a shader's `Params` struct.
-pub trait Uniform {
-    /// The shader whose `Params` these are, when known (checked against the launched kernel).
-    fn shader(&self) -> Option<Shader>;
-    fn bytes(&self) -> &[u8];
-}
-
-impl Uniform for Params {
-    fn shader(&self) -> Option<Shader> {
-        None
-    }
-    fn bytes(&self) -> &[u8] {
-        bytemuck::cast_slice(&self.0)
-    }
-}
 
 enum Step {
     Dispatch { compiled: Arc<Compiled>, bind_group: wgpu::BindGroup, groups: [u32; 3] },
@@ -83,7 +45,7 @@ impl Plan {
 
     /// Add a launch of `kernel` on `groups` workgroups: `params` at binding 0, `buffers` at the
     /// kernel's declared bindings, in its declared order.
-    pub fn dispatch(&mut self, gpu: &Gpu, kernel: &Kernel, params: &impl Uniform, buffers: &[&wgpu::Buffer], groups: [u32; 3]) {
+    pub fn dispatch<P: ShaderParams>(&mut self, gpu: &Gpu, kernel: &Kernel, params: &P, buffers: &[&wgpu::Buffer], groups: [u32; 3]) {
         assert_eq!(
             buffers.len(),
             kernel.buffers.len(),
@@ -93,11 +55,14 @@ impl Plan {
             kernel.buffers.iter().map(|b| b.name).collect::<Vec<_>>(),
             buffers.len()
         );
-        if let Some(s) = params.shader() {
-            assert_eq!(s, kernel.shader, "{}: parameters of another shader", kernel.entry);
-        }
+        assert!(
+            kernel.shader.files().contains(&P::SHADER.files()[0]),
+            "{}: given the parameters of {:?}",
+            kernel.entry,
+            P::SHADER
+        );
         let compiled = gpu.compiled(kernel);
-        let mut bytes = params.bytes().to_vec();
+        let mut bytes = bytemuck::bytes_of(params).to_vec();
         bytes.resize(bytes.len().div_ceil(16).max(1) * 16, 0); // uniform bindings in 16-byte units
         let uniform = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
             label: Some(kernel.entry),
@@ -117,7 +82,7 @@ impl Plan {
     }
 
     /// [`Plan::dispatch`] with enough workgroups for `threads` invocations of a 1-D kernel.
-    pub fn dispatch_1d(&mut self, gpu: &Gpu, kernel: &Kernel, params: &impl Uniform, buffers: &[&wgpu::Buffer], threads: usize) {
+    pub fn dispatch_1d<P: ShaderParams>(&mut self, gpu: &Gpu, kernel: &Kernel, params: &P, buffers: &[&wgpu::Buffer], threads: usize) {
         self.dispatch(gpu, kernel, params, buffers, groups_for(threads, kernel.workgroup as usize));
     }
 

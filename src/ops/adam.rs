@@ -1,6 +1,6 @@
 //! The Adam optimiser on the image, with an optional per-channel clamp of the pixel values.
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::Result;
 
 /// Advances the step counter and the bias corrections held in `state`.
@@ -11,6 +11,24 @@ pub const ADAM_STEP: Kernel = Kernel::new(
     &[read(1, "g"), read_write(2, "x"), read_write(3, "m"), read_write(4, "v"), read_write(5, "state")],
 );
 pub const KERNELS: &[Kernel] = &[ADAM_TICK, ADAM_STEP];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/adam.wgsl.
+    pub struct AdamParams for Shader::Adam {
+        n: u32,
+        plane: u32,
+        clamp: u32,
+        lr: f32,
+        beta1: f32,
+        beta2: f32,
+        eps: f32,
+        d1: f32,
+        d2: f32,
+        _pad: [u32; 3],
+        lo: [f32; 4],
+        hi: [f32; 4],
+    }
+}
 
 #[derive(Clone, Copy, Debug)]
 pub struct AdamConfig {
@@ -58,11 +76,20 @@ impl Adam {
             Some((lo, hi)) => (1u32, lo, hi),
             None => (0, [0.0; 3], [0.0; 3]),
         };
-        let mut params = Params::new().u(n).u(plane.max(1)).u(on).u(0u32).f(c.lr).f(c.beta1).f(c.beta2).f(c.eps);
-        params = params.f((1.0 - c.beta1 as f64) as f32).f((1.0 - c.beta2 as f64) as f32).u(0u32).u(0u32);
-        for v in lo.iter().chain(&[0.0]).chain(&hi).chain(&[0.0]) {
-            params = params.f(*v);
-        }
+        let params = AdamParams {
+            n: n as u32,
+            plane: plane.max(1) as u32,
+            clamp: on,
+            lr: c.lr,
+            beta1: c.beta1,
+            beta2: c.beta2,
+            eps: c.eps,
+            d1: (1.0 - c.beta1 as f64) as f32,
+            d2: (1.0 - c.beta2 as f64) as f32,
+            lo: [lo[0], lo[1], lo[2], 0.0],
+            hi: [hi[0], hi[1], hi[2], 0.0],
+            ..Default::default()
+        };
         plan.dispatch(gpu, &ADAM_TICK, &params, &[&self.state.buffer], [1, 1, 1]);
         let bufs: [&wgpu::Buffer; 5] = [&grad.buffer, &x.buffer, &self.m.buffer, &self.v.buffer, &self.state.buffer];
         plan.dispatch_1d(gpu, &ADAM_STEP, &params, &bufs, n);

@@ -1,12 +1,20 @@
 //! Calibration kernels for the benchmark (shaders/calibration.wgsl): the device's achievable FP32
 //! FMA rate and copy bandwidth, each with its CPU twin.
 use crate::gpu::shaders::{read, read_write, Binding};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 
 const BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst")];
 pub const PEAK_FMA: Kernel = Kernel::new(Shader::Calibration, "peak_fma", BINDINGS);
 pub const COPY: Kernel = Kernel::new(Shader::Calibration, "copy", BINDINGS);
 pub const KERNELS: &[Kernel] = &[PEAK_FMA, COPY];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/calibration.wgsl.
+    pub struct CalibrationParams for Shader::Calibration {
+        /// peak_fma: loop trips; copy: vec4 elements
+        n: u32,
+    }
+}
 
 /// FLOPs of one invocation of `peak_fma` per loop trip: 4 steps of 8 vec4 FMA chains.
 pub const PEAK_FMA_FLOPS_PER_TRIP: f64 = 256.0;
@@ -18,12 +26,12 @@ pub fn peak_fma(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor, trips: u
     let invocations = dst.len() / 4;
     assert_eq!(invocations % 64, 0, "peak_fma runs whole workgroups");
     let groups = [(invocations / 64) as u32, 1, 1];
-    plan.dispatch(gpu, &PEAK_FMA, &Params::new().u(trips).u(0u32).u(0u32).u(0u32), &[&src.buffer, &dst.buffer], groups);
+    plan.dispatch(gpu, &PEAK_FMA, &CalibrationParams { n: trips }, &[&src.buffer, &dst.buffer], groups);
 }
 
 /// dst = src, as vec4 (lengths multiples of 4).
 pub fn copy(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
     assert_eq!(src.len(), dst.len(), "copy lengths");
     let n = src.len() / 4;
-    plan.dispatch_1d(gpu, &COPY, &Params::new().u(n).u(0u32).u(0u32).u(0u32), &[&src.buffer, &dst.buffer], n);
+    plan.dispatch_1d(gpu, &COPY, &CalibrationParams { n: n as u32 }, &[&src.buffer, &dst.buffer], n);
 }

@@ -1,6 +1,6 @@
 //! 3x3 convolution (stride 1, zero padding 1) with bias and optional ReLU, and its input gradient.
 use crate::gpu::shaders::{read, read_write, uniform, Binding};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::Result;
 
@@ -15,6 +15,23 @@ pub const CONV3X3_UBO: Kernel = Kernel::new(Shader::Conv, "conv3x3_ubo", UBO_BIN
 /// [`CONV3X3_UBO`] with subgroup broadcasts of the weights (CPU drivers with subgroups).
 pub const CONV3X3_UBO_SG: Kernel = Kernel::new(Shader::ConvSubgroup, "conv3x3_ubo_sg", UBO_BINDINGS).with_workgroup(UBO_WG);
 pub const KERNELS: &[Kernel] = &[CONV3X3, CONV3X3_UBO, CONV3X3_UBO_SG];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/conv.wgsl (also read by conv_subgroup.wgsl).
+    pub struct ConvParams for Shader::Conv {
+        cin: u32,
+        h: u32,
+        w: u32,
+        cout: u32,
+        oc4: u32,
+        wb: u32,
+        relu: u32,
+        oc0: u32,
+        ic0: u32,
+        icn: u32,
+        accumulate: u32,
+    }
+}
 
 /// Which convolution kernel runs: the choice depends on the adapter (see shaders/conv.wgsl).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -168,11 +185,19 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
     assert_eq!(dims3(&out.shape), (cout, h, wd), "conv output shape");
     let oc4 = cout.div_ceil(4);
     let wb = wd.div_ceil(4);
-    let base = Params::new().u(cin).u(h).u(wd).u(cout).u(oc4).u(wb);
+    let base = ConvParams {
+        cin: cin as u32,
+        h: h as u32,
+        w: wd as u32,
+        cout: cout as u32,
+        oc4: oc4 as u32,
+        wb: wb as u32,
+        relu: relu as u32,
+        ..Default::default()
+    };
     match w {
         Packed::Storage(w) => {
-            let params = base.u(relu as u32).u(0u32).u(0u32).u(0u32).u(0u32).u(0u32);
-            plan.dispatch_1d(gpu, &CONV3X3, &params, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
+            plan.dispatch_1d(gpu, &CONV3X3, &base, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
         }
         Packed::Uniform { blocks: wbuf, subgroup } => {
             let kernel = if *subgroup { &CONV3X3_UBO_SG } else { &CONV3X3_UBO };
@@ -181,7 +206,14 @@ fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, ou
                 for ib in 0..nib {
                     let last = ib + 1 == nib;
                     let icn = (cin - ib * UBO_BLOCK).min(UBO_BLOCK);
-                    let params = base.clone().u((relu && last) as u32).u(0u32).u(ob * UBO_BLOCK).u(ib * UBO_BLOCK).u(icn).u((ib > 0) as u32);
+                    let params = ConvParams {
+                        relu: (relu && last) as u32,
+                        oc0: (ob * UBO_BLOCK) as u32,
+                        ic0: (ib * UBO_BLOCK) as u32,
+                        icn: icn as u32,
+                        accumulate: (ib > 0) as u32,
+                        ..base
+                    };
                     let bufs = [&*input.buffer, &b.buffer, &out.buffer, &wbuf[ob * nib + ib]];
                     plan.dispatch_1d(gpu, kernel, &params, &bufs, wb * h);
                 }

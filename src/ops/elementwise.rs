@@ -1,22 +1,27 @@
 //! Elementwise kernels: ReLU backward and y = a*x + b*y.
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 
 pub const RELU_BACKWARD: Kernel = Kernel::new(Shader::Elementwise, "relu_backward", &[read(1, "x"), read_write(2, "y")]);
 pub const AXPBY: Kernel = Kernel::new(Shader::Elementwise, "axpby", &[read(1, "x"), read_write(2, "y")]);
 pub const KERNELS: &[Kernel] = &[RELU_BACKWARD, AXPBY];
 
+crate::shader_params! {
+    /// `struct Params` of shaders/elementwise.wgsl.
+    pub struct ElementwiseParams for Shader::Elementwise { n: u32, a: f32, b: f32 }
+}
+
 /// In place: grad[i] = 0 where the ReLU output `act[i]` is not positive.
 pub fn relu_backward(gpu: &Gpu, plan: &mut Plan, act: &Tensor, grad: &Tensor) {
     assert_eq!(act.len(), grad.len(), "relu_backward lengths");
-    let params = Params::new().u(grad.len()).f(0.0).f(0.0).u(0u32);
+    let params = ElementwiseParams { n: grad.len() as u32, ..Default::default() };
     plan.dispatch_1d(gpu, &RELU_BACKWARD, &params, &[&act.buffer, &grad.buffer], grad.len());
 }
 
 /// y = a * x + b * y (b = 0 overwrites y).
 pub fn axpby(gpu: &Gpu, plan: &mut Plan, a: f32, x: &Tensor, b: f32, y: &Tensor) {
     assert_eq!(x.len(), y.len(), "axpby lengths");
-    let params = Params::new().u(y.len()).f(a).f(b).u(0u32);
+    let params = ElementwiseParams { n: y.len() as u32, a, b };
     plan.dispatch_1d(gpu, &AXPBY, &params, &[&x.buffer, &y.buffer], y.len());
 }
 

@@ -1,6 +1,6 @@
 //! Gram matrices G = F F^T / (C*H*W) of features F [C, H*W], and the backward dL/dF.
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::Result;
 
@@ -13,6 +13,19 @@ pub const GRAM_SYMMETRIZE: Kernel = Kernel::new(Shader::Gram, "gram_symmetrize",
 /// dF (+)= D F: features `f`, D in `dg`, dF in `outp`.
 pub const GRAM_BACKWARD: Kernel = Kernel::new(Shader::Gram, "gram_backward", &[read(1, "f"), read_write(2, "outp"), read(3, "dg")]);
 pub const KERNELS: &[Kernel] = &[GRAM_PARTIAL, GRAM_REDUCE, GRAM_SYMMETRIZE, GRAM_BACKWARD];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/gram.wgsl.
+    pub struct GramParams for Shader::Gram {
+        c: u32,
+        np: u32,
+        splits: u32,
+        chunk: u32,
+        c8: u32,
+        scale: f32,
+        accumulate: u32,
+    }
+}
 
 /// Number of slices of the H*W axis: enough invocations to fill a device, slices of >= 256.
 fn splits(c: usize, np: usize) -> usize {
@@ -41,10 +54,18 @@ impl GramForward {
         let np = h * w;
         let chunk = np.div_ceil(self.splits);
         let scale = 1.0 / (c * np) as f32;
-        let params = |acc: u32| Params::new().u(c).u(np).u(self.splits).u(chunk).u(c.div_ceil(8)).f(scale).u(acc).u(0u32);
+        let params = GramParams {
+            c: c as u32,
+            np: np as u32,
+            splits: self.splits as u32,
+            chunk: chunk as u32,
+            c8: c.div_ceil(8) as u32,
+            scale,
+            accumulate: 0,
+        };
         let blocks = self.splits * c.div_ceil(8).pow(2);
-        plan.dispatch_1d(gpu, &GRAM_PARTIAL, &params(0), &[&features.buffer, &self.partials.buffer], blocks);
-        plan.dispatch_1d(gpu, &GRAM_REDUCE, &params(0), &[&self.partials.buffer, &gram.buffer], c * c);
+        plan.dispatch_1d(gpu, &GRAM_PARTIAL, &params, &[&features.buffer, &self.partials.buffer], blocks);
+        plan.dispatch_1d(gpu, &GRAM_REDUCE, &params, &[&self.partials.buffer, &gram.buffer], c * c);
     }
 }
 
@@ -66,7 +87,15 @@ impl GramBackward {
         assert_eq!(grad_f.len(), features.len(), "feature gradient shape");
         let np = h * w;
         let scale = 1.0 / (c * np) as f32;
-        let params = Params::new().u(c).u(np).u(1u32).u(np).u(c.div_ceil(8)).f(scale).u(accumulate as u32).u(0u32);
+        let params = GramParams {
+            c: c as u32,
+            np: np as u32,
+            splits: 1,
+            chunk: np as u32,
+            c8: c.div_ceil(8) as u32,
+            scale,
+            accumulate: accumulate as u32,
+        };
         plan.dispatch_1d(gpu, &GRAM_SYMMETRIZE, &params, &[&self.sym.buffer, &grad_gram.buffer], c * c);
         let bufs = [&*features.buffer, &grad_f.buffer, &self.sym.buffer];
         plan.dispatch_1d(gpu, &GRAM_BACKWARD, &params, &bufs, c.div_ceil(8) * np.div_ceil(8));

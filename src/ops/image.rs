@@ -1,18 +1,20 @@
 //! Image pre/post-processing on the GPU: packed RGBA8 <-> planar [3, H, W] minus the ImageNet mean.
 use crate::gpu::shaders::read_write;
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::{dims3, IMAGENET_MEAN};
 
 pub const PREPROCESS: Kernel = Kernel::new(Shader::Image, "preprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
 pub const POSTPROCESS: Kernel = Kernel::new(Shader::Image, "postprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
 pub const KERNELS: &[Kernel] = &[PREPROCESS, POSTPROCESS];
 
-fn params(n: usize) -> Params {
-    let mut p = Params::new().u(n).u(0u32).u(0u32).u(0u32);
-    for m in IMAGENET_MEAN.iter().chain(&[0.0]) {
-        p = p.f(*m);
-    }
-    p
+crate::shader_params! {
+    /// `struct Params` of shaders/image.wgsl.
+    pub struct ImageParams for Shader::Image { n: u32, _pad: [u32; 3], mean: [f32; 4] }
+}
+
+fn params(n: usize) -> ImageParams {
+    let [r, g, b] = IMAGENET_MEAN;
+    ImageParams { n: n as u32, mean: [r, g, b, 0.0], ..Default::default() }
 }
 
 /// planar [3, H, W] = RGB (0..255) of `rgba` (one packed u32 per pixel) minus the mean.

@@ -1,7 +1,7 @@
 //! Loss terms: weighted mean squared error (content and Gram/style losses) and total variation,
 //! each with its value (through a reduction into a slot of a loss buffer) and its gradient.
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::ops::reduce::{Reducer, Sum};
 use crate::Result;
@@ -11,6 +11,11 @@ pub const MSE_GRAD: Kernel = Kernel::new(Shader::Loss, "mse_grad", &[read(1, "a"
 pub const TV_TERMS: Kernel = Kernel::new(Shader::Loss, "tv_terms", &[read(1, "a"), read_write(2, "grad")]);
 pub const TV_GRAD: Kernel = Kernel::new(Shader::Loss, "tv_grad", &[read(1, "a"), read_write(2, "grad")]);
 pub const KERNELS: &[Kernel] = &[MSE_GRAD, TV_TERMS, TV_GRAD];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/loss.wgsl (h and w are read by the total-variation kernels only).
+    pub struct LossParams for Shader::Loss { n: u32, h: u32, w: u32, accumulate: u32, k: f32 }
+}
 
 /// weight * mean((a - b)^2): value into `losses[slot]`, gradient w.r.t. `a` into `grad`.
 pub struct Mse {
@@ -29,7 +34,7 @@ impl Mse {
         assert_eq!(grad.len(), n, "mse gradient length");
         self.reducer.record(gpu, plan, Sum::SquaredDiff(a, b), weight / n as f32, losses, slot, false);
         let k = 2.0 * weight / n as f32;
-        let params = Params::new().u(n).u(0u32).u(0u32).u(accumulate as u32).f(k).u(0u32).u(0u32).u(0u32);
+        let params = LossParams { n: n as u32, accumulate: accumulate as u32, k, ..Default::default() };
         plan.dispatch_1d(gpu, &MSE_GRAD, &params, &[&a.buffer, &grad.buffer, &b.buffer], n);
     }
 }
@@ -52,7 +57,7 @@ impl TotalVariation {
         let (c, h, w) = dims3(&x.shape);
         let n = c * h * w;
         let k = 2.0 * weight / n as f32;
-        let params = Params::new().u(n).u(h).u(w).u(accumulate as u32).f(k).u(0u32).u(0u32).u(0u32);
+        let params = LossParams { n: n as u32, h: h as u32, w: w as u32, accumulate: accumulate as u32, k };
         plan.dispatch_1d(gpu, &TV_TERMS, &params, &[&x.buffer, &self.terms.buffer], n);
         self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / n as f32, losses, slot, false);
         plan.dispatch_1d(gpu, &TV_GRAD, &params, &[&x.buffer, &grad.buffer], n);

@@ -23,6 +23,25 @@ pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
         .collect()
 }
 
+/// Every parameter twin (each kernel family's `shader_params!` struct), for the test that checks
+/// them against the WGSL structs.
+pub fn all_params() -> Vec<crate::gpu::params::ParamsLayout> {
+    use crate::gpu::params::layout_of;
+    vec![
+        layout_of::<adam::AdamParams>(),
+        layout_of::<calibration::CalibrationParams>(),
+        layout_of::<conv::ConvParams>(),
+        layout_of::<elementwise::ElementwiseParams>(),
+        layout_of::<crate::flow::FlowParams>(),
+        layout_of::<gram::GramParams>(),
+        layout_of::<image::ImageParams>(),
+        layout_of::<loss::LossParams>(),
+        layout_of::<pool::PoolParams>(),
+        layout_of::<reduce::ReduceParams>(),
+        layout_of::<video::VideoParams>(),
+    ]
+}
+
 /// The ImageNet mean (RGB, 0..255) subtracted from the network input.
 pub const IMAGENET_MEAN: [f32; 3] = [123.68, 116.779, 103.939];
 

@@ -1,6 +1,6 @@
 //! 2x2 stride-2 max and average pooling, forward and backward (floor on odd sizes).
 use crate::gpu::shaders::{read, read_write, Binding};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 
 const FORWARD_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst")];
@@ -10,6 +10,11 @@ pub const AVG_FORWARD: Kernel = Kernel::new(Shader::Pool, "avg_forward", FORWARD
 pub const MAX_BACKWARD: Kernel = Kernel::new(Shader::Pool, "max_backward", &[read(1, "src"), read_write(2, "dst"), read(3, "gout")]);
 pub const AVG_BACKWARD: Kernel = Kernel::new(Shader::Pool, "avg_backward", &[read_write(2, "dst"), read(3, "gout")]);
 pub const KERNELS: &[Kernel] = &[MAX_FORWARD, AVG_FORWARD, MAX_BACKWARD, AVG_BACKWARD];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/pool.wgsl.
+    pub struct PoolParams for Shader::Pool { c: u32, h: u32, w: u32, ho: u32, wo: u32 }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Pool {
@@ -22,8 +27,8 @@ pub fn out_shape(c: usize, h: usize, w: usize) -> [usize; 3] {
     [c, h / 2, w / 2]
 }
 
-fn params(c: usize, h: usize, w: usize) -> Params {
-    Params::new().u(c).u(h).u(w).u(h / 2).u(w / 2).u(0u32).u(0u32).u(0u32)
+fn params(c: usize, h: usize, w: usize) -> PoolParams {
+    PoolParams { c: c as u32, h: h as u32, w: w as u32, ho: (h / 2) as u32, wo: (w / 2) as u32 }
 }
 
 pub fn forward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, out: &Tensor) {

@@ -1,13 +1,26 @@
 //! Two-pass, barrier-free sum reduction with Kahan compensation, writing one slot of a result
 //! buffer (how loss values are made without reading whole tensors back).
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::Result;
 
 pub const REDUCE_PARTIAL: Kernel = Kernel::new(Shader::Reduce, "reduce_partial", &[read(1, "x"), read(2, "y"), read_write(3, "acc")]);
 /// Adds the partial sums (bound as `x`) into one slot of `acc`.
 pub const REDUCE_FINAL: Kernel = Kernel::new(Shader::Reduce, "reduce_final", &[read(1, "x"), read_write(3, "acc")]);
 pub const KERNELS: &[Kernel] = &[REDUCE_PARTIAL, REDUCE_FINAL];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/reduce.wgsl.
+    pub struct ReduceParams for Shader::Reduce {
+        n: u32,
+        chunk: u32,
+        k: u32,
+        mode: u32,
+        scale: f32,
+        slot: u32,
+        accumulate: u32,
+    }
+}
 
 /// What is summed.
 #[derive(Clone, Copy)]
@@ -44,7 +57,15 @@ impl Reducer {
         };
         assert_eq!(x.len(), self.n, "reduction length");
         let chunk = self.n.div_ceil(self.k);
-        let params = Params::new().u(self.n).u(chunk).u(self.k).u(mode).f(scale).u(slot).u(accumulate as u32).u(0u32);
+        let params = ReduceParams {
+            n: self.n as u32,
+            chunk: chunk as u32,
+            k: self.k as u32,
+            mode,
+            scale,
+            slot: slot as u32,
+            accumulate: accumulate as u32,
+        };
         plan.dispatch_1d(gpu, &REDUCE_PARTIAL, &params, &[&x.buffer, &y.buffer, &self.partials.buffer], self.k);
         plan.dispatch(gpu, &REDUCE_FINAL, &params, &[&self.partials.buffer, &out.buffer], [1, 1, 1]);
     }

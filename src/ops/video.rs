@@ -1,7 +1,7 @@
 //! Per-frame video kernels: the flow-guided starting image (`blend_init`) and the temporal loss
 //! (`temporal`), each with its CPU twin.
 use crate::gpu::shaders::{read, read_write};
-use crate::gpu::{Gpu, Kernel, Params, Plan, Shader, Tensor};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::reduce::{Reducer, Sum};
 use crate::Result;
 
@@ -14,12 +14,24 @@ pub const TEMPORAL: Kernel = Kernel::new(
 );
 pub const KERNELS: &[Kernel] = &[BLEND_INIT, TEMPORAL];
 
+crate::shader_params! {
+    /// `struct Params` of shaders/video.wgsl.
+    pub struct VideoParams for Shader::Video {
+        /// pixels per plane
+        n: u32,
+        /// blend_init: weight of the warped previous result
+        blend: f32,
+        /// temporal: 2 * weight / (3 * n)
+        k: f32,
+    }
+}
+
 /// x = content + mask * blend * (warped - content) for planar [3, H, W] images and a [H, W] mask:
 /// the warped previous result where the flow holds, the new frame where it does not.
 pub fn blend_init(gpu: &Gpu, plan: &mut Plan, content: &Tensor, warped: &Tensor, mask: &Tensor, blend: f32, x: &Tensor) {
     let n = mask.len();
     assert!(content.len() == 3 * n && warped.len() == 3 * n && x.len() == 3 * n, "blend_init sizes");
-    let p = Params::new().u(n).f(blend).f(0.0).u(0u32);
+    let p = VideoParams { n: n as u32, blend, ..Default::default() };
     plan.dispatch_1d(gpu, &BLEND_INIT, &p, &[&content.buffer, &x.buffer, &warped.buffer, &mask.buffer], 3 * n);
 }
 
@@ -40,7 +52,7 @@ impl TemporalLoss {
         let n = mask.len();
         assert!(image.len() == 3 * n && warped.len() == 3 * n && grad.len() == 3 * n, "temporal loss sizes");
         let k = 3 * n;
-        let p = Params::new().u(n).f(0.0).f(2.0 * weight / k as f32).u(0u32);
+        let p = VideoParams { n: n as u32, k: 2.0 * weight / k as f32, ..Default::default() };
         let bufs = [&*image.buffer, &grad.buffer, &warped.buffer, &mask.buffer, &self.terms.buffer];
         plan.dispatch_1d(gpu, &TEMPORAL, &p, &bufs, k);
         self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / k as f32, losses, slot, false);
