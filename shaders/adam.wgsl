@@ -57,10 +57,10 @@ fn adam_tick() {
     state[2] = one_minus_exp(t * log1m(p.d2));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn adam_step(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
              @builtin(local_invocation_index) lid: u32) {
-    let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     let gi = g[i];
     let mi = p.beta1 * m[i] + (1.0 - p.beta1) * gi;

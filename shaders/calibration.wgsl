@@ -11,7 +11,7 @@ struct Params {
 // 8 independent vec4 FMA chains per invocation, 4 steps per loop trip: 256 flops per trip.
 // (One step per trip measured half the rate on llvmpipe: the loop's per-trip bookkeeping,
 // a masked select per live variable, cost as much as the FMAs.)
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn peak_fma(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
     let i = gid.x;
     let s = src[i % 64u];
@@ -32,10 +32,10 @@ fn peak_fma(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgrou
     dst[i] = a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn copy(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-    let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     dst[i] = src[i];
 }

@@ -47,10 +47,10 @@ fn store(oc: u32, y: u32, x: u32, v: f32) {
     }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn conv3x3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
            @builtin(local_invocation_index) lid: u32) {
-    let idx = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let idx = flat_index(wid, nwg, lid);
     if idx >= p.oc4 * p.h * p.wb { return; }
     let xb = idx % p.wb;
     let rest = idx / p.wb;
@@ -115,11 +115,13 @@ fn store_ubo(x: u32, y: u32, k0: u32, a: vec4<f32>) {
 }
 
 // Workgroups of 16: a deep layer's small plane still spreads over every CPU thread (lavapipe
-// runs one workgroup per thread at a time).
-@compute @workgroup_size(16)
+// runs one workgroup per thread at a time). The host's twin is `UBO_WG` in src/ops/conv.rs.
+const CONV_UBO_WG: u32 = 16u;
+
+@compute @workgroup_size(CONV_UBO_WG)
 fn conv3x3_ubo(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let idx = (wid.y * nwg.x + wid.x) * 16u + lid;
+    let idx = flat_index_of(wid, nwg, lid, CONV_UBO_WG);
     // Idle lanes leave at once: on CPU drivers a SIMD batch whose lanes have all returned skips
     // the loop (otherwise a 6x4 plane pays for 64 lanes of work).
     if idx >= p.wb * p.h { return; }

@@ -7,11 +7,11 @@
 // the same address. Here lane l of each subgroup loads float 8g + l of the current (input channel,
 // kernel row) and subgroupBroadcast hands each of the 8 to every lane: 12 gathers per kernel row
 // instead of 96. Every lane stays active to the end (no early return), as subgroupBroadcast needs.
-@compute @workgroup_size(16)
+@compute @workgroup_size(CONV_UBO_WG)
 fn conv3x3_ubo_sg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) lid: u32, @builtin(subgroup_invocation_id) sid: u32) {
     let blocks = p.wb * p.h;
-    let idx0 = (wid.y * nwg.x + wid.x) * 16u + lid;
+    let idx0 = flat_index_of(wid, nwg, lid, CONV_UBO_WG);
     let live = idx0 < blocks;
     let idx = min(idx0, blocks - 1u);
     let xb = idx % p.wb;

@@ -10,24 +10,20 @@ struct Params {
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 // ReLU backward, in place on the gradient y: y = y where the ReLU output x > 0, else 0.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn relu_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     y[i] = select(0.0, y[i], x[i] > 0.0);
 }
 
 // y = a * x + b * y  (b = 0 overwrites y, so stale or NaN contents never leak through).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn axpby(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
          @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     var r = p.a * x[i];
     if p.b != 0.0 { r += p.b * y[i]; }

@@ -25,10 +25,6 @@ struct Params {
 @group(0) @binding(5) var<storage, read> rgba: array<u32>;
 @group(0) @binding(6) var<storage, read> i1: array<f32>;
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 fn at(buf_off: u32, x: i32, y: i32, w: u32, h: u32) -> u32 {
     return buf_off + u32(clamp(y, 0, i32(h) - 1)) * w + u32(clamp(x, 0, i32(w) - 1));
 }
@@ -68,17 +64,17 @@ fn bilinear_a(off: u32, x: f32, y: f32) -> f32 {
 }
 
 // o = 0 over p.k planes (the coarsest level starts from zero flow).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn fill_zero(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h * p.k { return; }
     o[i] = 0.0;
 }
 
 // Gray level in 0..1 of packed RGBA8 (Rec. 601 luma).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h { return; }
     let v = rgba[i];
     let r = f32(v & 255u);
@@ -89,9 +85,9 @@ fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 // Next pyramid level: 5x5 binomial blur ([1 4 6 4 1]/16 each way) sampled at even pixels.
 // Source p.sw x p.sh, destination p.w x p.h.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h { return; }
     let x = i32(i % p.w) * 2;
     let y = i32(i / p.w) * 2;
@@ -108,9 +104,9 @@ fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 }
 
 // Scharr gradients of plane a: o = [Ix, Iy].
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gradient(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let x = i32(i % p.w);
@@ -149,14 +145,14 @@ fn blur_along(i: u32, dx: i32, dy: i32) {
     o[i] = s / ws;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    blur_along(index(wid, nwg, lid), 1, 0);
+    blur_along(flat_index(wid, nwg, lid), 1, 0);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    blur_along(index(wid, nwg, lid), 0, 1);
+    blur_along(flat_index(wid, nwg, lid), 0, 1);
 }
 
 // Per-pixel LK products: with a = I2, b = [Ix, Iy] of I1, c = flow [u, v], i1 = I1 and
@@ -164,9 +160,9 @@ fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 // falls outside I2 has no data there, so all five products are zero for it: the window sums
 // then rest on the pixels that do see I2, and border regions follow their neighbours instead of
 // matching against clamped border values.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let x = f32(i % p.w) + c[i];
@@ -186,9 +182,9 @@ fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 // Gauss-Newton update of the flow o = [u, v] from a = window sums of the five products of
 // `mismatch`: (S + lambda I) d = -[Sxt, Syt]. The Tikhonov term keeps flat or edge-only
 // (aperture) regions near the coarser estimate instead of letting them explode.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn solve(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let bx = a[i];
@@ -211,9 +207,9 @@ fn sort2(a: ptr<function, array<f32, 9>>, i: i32, j: i32) {
 }
 
 // 3x3 median of each of p.k planes (a -> o): removes isolated outliers of the LK solution.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n * p.k { return; }
     let plane = i / n;
@@ -238,9 +234,9 @@ fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 
 // Flow of the next finer level: bilinear upsampling of a (p.sw x p.sh) to p.w x p.h, scaled by
 // the size ratio.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let sx = f32(p.sw) / f32(p.w);
@@ -254,9 +250,9 @@ fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 }
 
 // Warp p.k planes of a along the flow b = [u, v]: o(x) = a(x + flow(x)), bilinear, clamped.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let x = f32(i % p.w) + b[i];
@@ -268,9 +264,9 @@ fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 // Forward-backward consistency (Ruder et al. 2016): a = forward flow A->B, b = backward flow
 // B->A. o = 1 where consistent, 0 where occluded/unreliable or the target leaves the image.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
     let wf = vec2(a[i], a[n + i]);

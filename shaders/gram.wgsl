@@ -20,10 +20,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> outp: array<f32>;   // partials [splits, C, C], dF, or D
 @group(0) @binding(3) var<storage, read> dg: array<f32>;           // backward: D [C, C]; symmetrize: dG
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 // F[row, q], zero past the last row (C need not be a multiple of 8).
 fn fr(row: u32, q: u32) -> f32 {
     return select(0.0, f[min(row, p.c - 1u) * p.np + q], row < p.c);
@@ -37,10 +33,10 @@ fn put_block(base: u32, i: u32, j0: u32, lo: vec4<f32>, hi: vec4<f32>) {
     }
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gram_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-    let idx = index(wid, nwg, lid);
+    let idx = flat_index(wid, nwg, lid);
     if idx >= p.splits * p.c8 * p.c8 { return; }
     let bj = idx % p.c8;
     let bi = (idx / p.c8) % p.c8;
@@ -83,10 +79,10 @@ fn gram_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
 
 // G[i, j] = scale * sum over slices of the partials (taken from the upper triangle of 8x8
 // blocks); `outp` here is G, `f` the partials.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gram_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let idx = index(wid, nwg, lid);
+    let idx = flat_index(wid, nwg, lid);
     let cc = p.c * p.c;
     if idx >= cc { return; }
     var i = idx / p.c;
@@ -102,10 +98,10 @@ fn gram_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
 }
 
 // D = scale * (dG + dG^T), so the backward reads one value per (i, j).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gram_symmetrize(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                    @builtin(local_invocation_index) lid: u32) {
-    let idx = index(wid, nwg, lid);
+    let idx = flat_index(wid, nwg, lid);
     if idx >= p.c * p.c { return; }
     let i = idx / p.c;
     let j = idx % p.c;
@@ -133,10 +129,10 @@ fn put_df(i: u32, q0: u32, lo: vec4<f32>, hi: vec4<f32>) {
 }
 
 // dF[i, q] = sum_j D[i, j] F[j, q]: 8 rows x 8 consecutive q per invocation; `dg` holds D.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn gram_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
-    let idx = index(wid, nwg, lid);
+    let idx = flat_index(wid, nwg, lid);
     let qb = (p.np + 7u) / 8u;
     if idx >= p.c8 * qb { return; }
     let q0 = (idx % qb) * 8u;

@@ -11,10 +11,10 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> rgba: array<u32>;
 @group(0) @binding(2) var<storage, read_write> planar: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn preprocess(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
-    let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     let v = rgba[i];
     planar[i] = f32(v & 255u) - p.mean.x;
@@ -22,10 +22,10 @@ fn preprocess(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     planar[2u * p.n + i] = f32((v >> 16u) & 255u) - p.mean.z;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn postprocess(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let i = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     let r = planar[i] + p.mean.x;
     let g = planar[p.n + i] + p.mean.y;

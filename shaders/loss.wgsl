@@ -14,10 +14,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> grad: array<f32>;
 @group(0) @binding(3) var<storage, read> b: array<f32>;
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 fn put(i: u32, v: f32) {
     var r = v;
     if p.accumulate != 0u { r += grad[i]; }
@@ -25,10 +21,10 @@ fn put(i: u32, v: f32) {
 }
 
 // d/da of weight * mean((a - b)^2) = 2 * weight / N * (a - b).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn mse_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
             @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     put(i, p.k * (a[i] - b[i]));
 }
@@ -37,10 +33,10 @@ fn mse_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 // (differences past the border are absent). tv_terms writes each pixel's two terms into grad
 // (scratch, to be reduced); tv_grad writes k/2 * dTV/da, gathering the up-to-four differences
 // that involve the pixel, so no atomics are needed.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn tv_terms(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
             @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     let x = i % p.w;
     let y = (i / p.w) % p.h;
@@ -51,10 +47,10 @@ fn tv_terms(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     grad[i] = t;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn tv_grad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
            @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.n { return; }
     let x = i % p.w;
     let y = (i / p.w) % p.h;

@@ -15,10 +15,6 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> dst: array<f32>;  // forward: output; backward: input grad
 @group(0) @binding(3) var<storage, read> gout: array<f32>;       // backward only: output grad
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 // Index in the input of the top-left pixel of output pixel i's window.
 fn window_base(i: u32) -> u32 {
     let ox = i % p.wo;
@@ -27,28 +23,28 @@ fn window_base(i: u32) -> u32 {
     return (c * p.h + oy * 2u) * p.w + ox * 2u;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn max_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.c * p.ho * p.wo { return; }
     let b = window_base(i);
     dst[i] = max(max(src[b], src[b + 1u]), max(src[b + p.w], src[b + p.w + 1u]));
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn avg_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.c * p.ho * p.wo { return; }
     let b = window_base(i);
     dst[i] = 0.25 * (src[b] + src[b + 1u] + src[b + p.w] + src[b + p.w + 1u]);
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn max_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.c * p.h * p.w { return; }
     let x = i % p.w;
     let y = (i / p.w) % p.h;
@@ -70,10 +66,10 @@ fn max_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     dst[i] = g;
 }
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn avg_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= p.c * p.h * p.w { return; }
     let x = i % p.w;
     let y = (i / p.w) % p.h;

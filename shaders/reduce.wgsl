@@ -19,10 +19,10 @@ struct Params {
 // reduce_partial writes the partial sums here; reduce_final writes its result here.
 @group(0) @binding(3) var<storage, read_write> acc: array<f32>;
 
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn reduce_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) lid: u32) {
-    let k = (wid.y * nwg.x + wid.x) * 64u + lid;
+    let k = flat_index(wid, nwg, lid);
     if k >= p.k { return; }
     let i0 = k * p.chunk;
     let i1 = min(i0 + p.chunk, p.n);
@@ -42,7 +42,7 @@ fn reduce_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
 }
 
 // Here x holds the partial sums (y is not bound).
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn reduce_final(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
     if lid != 0u || wid.x != 0u { return; }
     var s = 0.0;

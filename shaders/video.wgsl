@@ -15,15 +15,11 @@ struct Params {
 @group(0) @binding(6) var<storage, read> image: array<f32>;
 @group(0) @binding(7) var<storage, read_write> grad: array<f32>;
 
-fn index(wid: vec3<u32>, nwg: vec3<u32>, lid: u32) -> u32 {
-    return (wid.y * nwg.x + wid.x) * 64u + lid;
-}
-
 // x = content + mask * blend * (warped - content): the warped previous stylised frame where the
 // flow is reliable, the new content frame where it is occluded.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= 3u * p.n { return; }
     let c = content[i];
     x[i] = c + mask[i % p.n] * p.blend * (warped[i] - c);
@@ -31,9 +27,9 @@ fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
 
 // Temporal loss (Ruder et al. 2016): weight * mean(mask * (image - warped)^2). Adds its gradient
 // to `grad` and writes the per-element terms for the reduction that makes the value.
-@compute @workgroup_size(64)
+@compute @workgroup_size(WG)
 fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-    let i = index(wid, nwg, lid);
+    let i = flat_index(wid, nwg, lid);
     if i >= 3u * p.n { return; }
     let m = mask[i % p.n];
     let d = image[i] - warped[i];

@@ -8,7 +8,7 @@ use crate::Result;
 pub const CONV3X3: Kernel =
     Kernel::new(Shader::Conv, "conv3x3", &[read(1, "inp"), read(2, "wt"), read(3, "bias"), read_write(4, "out")]);
 const UBO_BINDINGS: &[Binding] = &[read(1, "inp"), read(3, "bias"), read_write(4, "out"), uniform(5, "wu")];
-/// Threads per workgroup of the uniform-buffer variants (their `@workgroup_size` in conv.wgsl).
+/// Threads per workgroup of the uniform-buffer variants (`CONV_UBO_WG` in conv.wgsl).
 const UBO_WG: u32 = 16;
 /// Weights of one 32x32-channel block from a uniform buffer (CPU drivers).
 pub const CONV3X3_UBO: Kernel = Kernel::new(Shader::Conv, "conv3x3_ubo", UBO_BINDINGS).with_workgroup(UBO_WG);
