@@ -42,6 +42,35 @@ impl LossConfig {
     }
 }
 
+/// Where each loss term writes its value in the optimiser's loss buffer (one float per slot),
+/// laid out from the configuration so any number of style layers fits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LossSlots {
+    pub content: usize,
+    /// One slot per style layer, in `LossConfig::style_layers` order.
+    pub style: std::ops::Range<usize>,
+    pub tv: usize,
+    /// For a term added through [`Optimizer::with_extra`] (video's temporal loss).
+    pub extra: usize,
+    /// Slots in all.
+    pub len: usize,
+}
+
+impl LossSlots {
+    pub fn new(cfg: &LossConfig) -> LossSlots {
+        let n = cfg.style_layers.len();
+        LossSlots { content: 0, style: 1..1 + n, tv: 1 + n, extra: 2 + n, len: 3 + n }
+    }
+
+    /// The named values of a read-back loss buffer.
+    pub fn losses(&self, v: &[f32]) -> Losses {
+        let style_layers = v[self.style.clone()].to_vec();
+        let style = style_layers.iter().sum();
+        let (content, tv, extra) = (v[self.content], v[self.tv], v[self.extra]);
+        Losses { content, style_layers, style, tv, extra, total: content + style + tv + extra }
+    }
+}
+
 /// Loss values of one iteration.
 #[derive(Clone, Debug, Default)]
 pub struct Losses {
@@ -50,6 +79,8 @@ pub struct Losses {
     pub style_layers: Vec<f32>,
     pub style: f32,
     pub tv: f32,
+    /// The term added through [`Optimizer::with_extra`], if any (0 otherwise).
+    pub extra: f32,
     pub total: f32,
 }
 
@@ -65,6 +96,7 @@ pub struct Optimizer {
     style_targets: Vec<Tensor>,
     grams: Vec<Tensor>,
     gram_grads: Vec<Tensor>,
+    slots: LossSlots,
     losses: Tensor,
     last_good: Tensor,
     adam: Adam,
@@ -77,12 +109,12 @@ pub struct Optimizer {
 impl Optimizer {
     /// Build for an h x w image.
     pub fn new(gpu: &Gpu, vgg: &Vgg, cfg: LossConfig, adam: AdamConfig, h: usize, w: usize) -> Result<Optimizer> {
-        Self::with_extra(gpu, vgg, cfg, adam, h, w, |_, _, _, _| {})
+        Self::with_extra(gpu, vgg, cfg, adam, h, w, |_, _, _, _, _| {})
     }
 
-    /// Like [`Optimizer::new`]; `extra(plan, image, image_gradient, losses)` records more loss
-    /// terms (value into loss slot 7, gradient added to the image gradient) after the VGG backward
-    /// and before the Adam step, e.g. video's temporal loss.
+    /// Like [`Optimizer::new`]; `extra(plan, image, image_gradient, losses, slot)` records one more
+    /// loss term (value into `losses[slot]`, gradient added to the image gradient) after the VGG
+    /// backward and before the Adam step, e.g. video's temporal loss.
     pub fn with_extra(
         gpu: &Gpu,
         vgg: &Vgg,
@@ -90,7 +122,7 @@ impl Optimizer {
         adam: AdamConfig,
         h: usize,
         w: usize,
-        extra: impl FnOnce(&mut Plan, &Tensor, &Tensor, &Tensor),
+        extra: impl FnOnce(&mut Plan, &Tensor, &Tensor, &Tensor, usize),
     ) -> Result<Optimizer> {
         let depth = cfg.depth();
         if depth > vgg.depth() {
@@ -116,7 +148,8 @@ impl Optimizer {
         }
         let content_mse = Mse::new(gpu, pass.acts[cfg.content_layer].len())?;
         let tv = TotalVariation::new(gpu, &[3, h, w])?;
-        let losses = Tensor::zeros(gpu, &[8], "losses")?;
+        let slots = LossSlots::new(&cfg);
+        let losses = Tensor::zeros(gpu, &[slots.len], "losses")?;
         let pixels = Tensor::zeros(gpu, &[h * w], "rgba pixels")?;
         let last_good = Tensor::zeros(gpu, &[3, h, w], "last good image")?;
         let adam = Adam::new(gpu, 3 * h * w, adam)?;
@@ -133,25 +166,41 @@ impl Optimizer {
         pass.record_backward(gpu, &mut it, vgg, upto, |i, plan, first| {
             let mut wrote = false;
             if i == cfg.content_layer {
-                content_mse.record(gpu, plan, cfg.content_weight, &pass.acts[i], &content_target, &pass.grads[i], !first, &losses, 0);
+                content_mse.record(gpu, plan, cfg.content_weight, &pass.acts[i], &content_target, &pass.grads[i], !first, &losses, slots.content);
                 wrote = true;
             }
             for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
                 if l == i {
-                    gram_mse[k].record(gpu, plan, cfg.style_weight * lw, &grams[k], &style_targets[k], &gram_grads[k], false, &losses, 1 + k);
+                    gram_mse[k].record(gpu, plan, cfg.style_weight * lw, &grams[k], &style_targets[k], &gram_grads[k], false, &losses, slots.style.start + k);
                     gram_bwd[k].record(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
                     wrote = true;
                 }
             }
             wrote
         });
-        tv.record(gpu, &mut it, cfg.tv_weight, &pass.input, &pass.input_grad, true, &losses, 6);
-        extra(&mut it, &pass.input, &pass.input_grad, &losses);
+        tv.record(gpu, &mut it, cfg.tv_weight, &pass.input, &pass.input_grad, true, &losses, slots.tv);
+        extra(&mut it, &pass.input, &pass.input_grad, &losses, slots.extra);
         adam.record(gpu, &mut it, &pass.input_grad, &pass.input, h * w);
 
         // The plans' bind groups keep the helpers' scratch buffers alive; the helpers can go.
         drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
-        Ok(Optimizer { h, w, cfg, pass, pixels, content_target, style_targets, grams, gram_grads, losses, last_good, adam, iteration: it, forward_only })
+        Ok(Optimizer {
+            h,
+            w,
+            cfg,
+            pass,
+            pixels,
+            content_target,
+            style_targets,
+            grams,
+            gram_grads,
+            slots,
+            losses,
+            last_good,
+            adam,
+            iteration: it,
+            forward_only,
+        })
     }
 
     /// Upload an RGB image into the optimised variable (network space: RGB minus the mean).
@@ -231,11 +280,7 @@ impl Optimizer {
     /// Read the loss values of the last iteration (waits for the GPU). NaN/Inf: an error, after
     /// restoring the last image that had finite losses.
     pub fn check_losses(&self, gpu: &Gpu) -> Result<Losses> {
-        let v = self.losses.read(gpu)?;
-        let n = self.cfg.style_layers.len();
-        let style_layers = v[1..1 + n].to_vec();
-        let style = style_layers.iter().sum();
-        let l = Losses { content: v[0], style_layers, style, tv: v[6], total: v[0] + style + v[6] + v[7] };
+        let l = self.slots.losses(&self.losses.read(gpu)?);
         if !l.total.is_finite() {
             let mut plan = Plan::new();
             plan.copy(&self.last_good.buffer, &self.pass.input.buffer, self.pass.input.len() as u64 * 4);
@@ -483,4 +528,26 @@ pub fn stylize(
     }
     let out = previous.expect("at least one scale");
     Ok(if job.original_colors { original_colors(&out, &crate::imageio::fit(content, job.size)) } else { out })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loss_slots_grow_with_the_style_layers_and_never_overlap() {
+        for n in [0usize, 1, 5, 6, 13] {
+            let cfg = LossConfig { style_layers: (0..n).map(|l| (l, 1.0)).collect(), ..Default::default() };
+            let s = LossSlots::new(&cfg);
+            let mut all: Vec<usize> = [s.content, s.tv, s.extra].into_iter().chain(s.style.clone()).collect();
+            assert_eq!(all.len(), s.len, "{n} style layers");
+            all.sort();
+            all.dedup();
+            assert_eq!(all, (0..s.len).collect::<Vec<_>>(), "{n} style layers: every slot used once");
+            let v: Vec<f32> = (0..s.len).map(|i| (1 << i) as f32).collect();
+            let l = s.losses(&v);
+            assert_eq!(l.total, v.iter().sum::<f32>(), "total of {n} layers");
+            assert_eq!(l.style_layers.len(), n);
+        }
+    }
 }

@@ -177,9 +177,9 @@ impl<'a> VideoStylizer<'a> {
         // The temporal loss belongs to the flow method; the baselines stay plain.
         let temporal_target = warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
-        let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses| {
+        let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses, slot| {
             if tw > 0.0 {
-                temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, 7);
+                temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, slot);
             }
         })?;
         opt.set_style_grams(gpu, style_grams)?;
