@@ -333,12 +333,11 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     let size = resolve_size(&gpu, &a.style);
     let iters = a.iters.unwrap_or(if gpu.is_cpu() { 150 } else { 300 });
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
-    let (lo, hi) = style::pixel_bounds();
     let job = ImageJob {
         size,
         iters,
         loss: cfg,
-        adam: paintflow::ops::adam::AdamConfig { lr: a.style.lr, clamp: Some((lo, hi)), ..Default::default() },
+        adam: style::pixel_adam(a.style.lr),
         init,
         seed: a.seed,
         style_scale: a.style.style_scale,
@@ -457,7 +456,7 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
 }
 
 fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
-    use paintflow::video::{self, Mode, Sink, Source, VideoJob, VideoStylizer};
+    use paintflow::video::{self, Mode, RenderRange, Sink, Source, VideoEvent, VideoJob};
     let cfg = loss_config(&a.style)?;
     if !(0.0..=1.0).contains(&a.blend) {
         bail!("--blend must be between 0 and 1, got {}", a.blend);
@@ -476,11 +475,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !to_stdout && out_dir.exists() && !out_dir.is_dir() {
         bail!("-o {}: exists and is not a folder", out_dir.display());
     }
-    let mut source = Source::open(&a.input)?;
-    let total = match (source.known_len(), a.frames) {
-        (Some(n), Some(m)) => Some(n.min(m)),
-        (n, m) => n.or(m),
-    };
+    let source = Source::open(&a.input)?;
     let mode = if a.no_flow {
         Mode::NoFlow
     } else if a.blend_only {
@@ -492,19 +487,6 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let gpu = Gpu::new(adapter)?;
     let size = resolve_size(&gpu, &a.style);
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
-
-    // The first frame fixes the processing size.
-    let Some((name0, frame0)) = source.next_frame()? else { bail!("{}: no frames", a.input) };
-    let (w0, h0) = frame0.dimensions();
-    let (fw, fh) = imageio::fit_dims(w0, h0, size);
-    style::check_fits(&gpu, fw, fh)?;
-    let first = imageio::fit(&frame0, size);
-    let (w, h) = first.dimensions();
-    let style_size = ((w.max(h) as f32 * a.style.style_scale).round() as u32).max(16);
-    let grams: Vec<Vec<Vec<f32>>> =
-        styles.iter().map(|(s, _)| style::style_grams(&gpu, &vgg, &cfg, &imageio::fit(s, style_size))).collect::<paintflow::Result<_>>()?;
-    let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
-    let (lo, hi) = style::pixel_bounds();
     let job = VideoJob {
         size,
         iters_first: a.iters_first,
@@ -513,78 +495,46 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         temporal_weight: a.temporal_weight,
         mode,
         loss: cfg,
-        adam: paintflow::ops::adam::AdamConfig { lr: a.style.lr, clamp: Some((lo, hi)), ..Default::default() },
+        adam: style::pixel_adam(a.style.lr),
+        style_scale: a.style.style_scale,
         flow: FlowConfig::default(),
         log_every: a.style.log_every,
         report: a.report.is_some(),
     };
-    let mut styl = VideoStylizer::new(&gpu, &vgg, job, w as usize, h as usize, &style::blend_grams(&grams, &blend))?;
-
-    let rate = source.rate();
-    let mut start_index = 0;
-    let mut pending = Some((name0, frame0));
-    if a.resume {
-        let done = video::finished_frames(&out_dir);
-        if let Some(t) = total {
-            if done >= t {
-                eprintln!("all {t} frames are already in {}", out_dir.display());
-                return Ok(());
-            }
-        }
-        if done > 0 {
-            // skip to input frame done-1, which becomes the previous frame
-            let mut prev = pending.take().unwrap();
-            for _ in 1..done {
-                prev = source.next_frame()?.ok_or_else(|| anyhow::anyhow!("--resume: the output has {done} frames but the input fewer"))?;
-            }
-            let prev_in = imageio::fit(&prev.1, size);
-            let prev_out = imageio::load(&video::frame_path(&out_dir, done - 1))?;
-            styl.resume_from(done, &prev_in, &prev_out)?;
-            start_index = done;
-            eprintln!("resuming after frame {} of {}", done - 1, out_dir.display());
-        }
-    }
-    let frames = video::read_ahead(source, 2);
     let sink = if to_stdout { Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout()))) } else { Sink::Dir(out_dir.clone()) };
-    let (tx, writer) = video::write_behind(sink, rate);
-    let pb = match total {
-        Some(n) => {
-            let pb = ProgressBar::new(n as u64);
-            pb.set_style(ProgressStyle::with_template("frame {pos}/{len} {bar:30} [{elapsed_precise} < {eta_precise}] {msg}").unwrap());
-            pb.set_position(start_index as u64);
-            pb
-        }
-        None => {
-            let pb = ProgressBar::new_spinner();
-            pb.set_style(ProgressStyle::with_template("frame {pos} [{elapsed_precise}] {msg}").unwrap());
-            pb
-        }
-    };
-    let mut stats = Vec::new();
-    let mut index = start_index;
-    let mut iter_frames = pending.into_iter().map(Ok).chain(frames);
-    let result: Result<()> = (|| {
-        while a.frames.is_none_or(|m| index < m) {
-            let Some(next) = iter_frames.next() else { break };
-            let (name, img) = next?;
-            if img.dimensions() != (w0, h0) {
-                bail!("{name} is {}x{} but the first frame is {w0}x{h0}: all frames must have the same size", img.width(), img.height());
+    let range = RenderRange { resume: a.resume, max_frames: a.frames };
+    let mut pb = ProgressBar::hidden();
+    let mut size_done = (0, 0, 0);
+    let stats = video::render(&gpu, &vgg, &job, &styles, source, sink, range, |ev| match ev {
+        VideoEvent::Started { width, height, total, first } => {
+            size_done = (width, height, first);
+            let bar = match total {
+                Some(n) => {
+                    let b = ProgressBar::new(n as u64);
+                    b.set_style(ProgressStyle::with_template("frame {pos}/{len} {bar:30} [{elapsed_precise} < {eta_precise}] {msg}").unwrap());
+                    b
+                }
+                None => {
+                    let b = ProgressBar::new_spinner();
+                    b.set_style(ProgressStyle::with_template("frame {pos} [{elapsed_precise}] {msg}").unwrap());
+                    b
+                }
+            };
+            bar.set_position(first as u64);
+            if first > 0 {
+                bar.println(format!("resuming after frame {} of {}", first - 1, out_dir.display()));
             }
-            let f = imageio::fit(&img, size);
-            let (out, st) = styl.process(&f, |it, n| pb.set_message(format!("iteration {it}/{n}")))?;
+            pb = bar;
+        }
+        VideoEvent::AlreadyDone { frames } => eprintln!("all {frames} frames are already in {}", out_dir.display()),
+        VideoEvent::Iteration { iteration, of } => pb.set_message(format!("iteration {iteration}/{of}")),
+        VideoEvent::Frame(st) => {
             pb.set_message(format!("{:.1} s/frame", st.seconds));
             pb.inc(1);
-            tx.send((index, out)).map_err(|_| anyhow::anyhow!("the frame writer stopped"))?;
-            stats.push(st);
-            index += 1;
         }
-        Ok(())
-    })();
-    drop(tx);
+    });
     pb.finish_and_clear();
-    let wrote = writer.join().map_err(|_| anyhow::anyhow!("the frame writer panicked"))?;
-    result?;
-    wrote?;
+    let stats = stats?;
     if let Some(p) = &a.report {
         write_report(p, mode, &stats)?;
     }
@@ -592,7 +542,10 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !errs.is_empty() {
         eprintln!("mean warping error {:.6} over {} frame pairs", errs.iter().sum::<f64>() / errs.len() as f64, errs.len());
     }
-    eprintln!("wrote {} frames ({}x{}) to {}", index - start_index, w, h, if to_stdout { "stdout" } else { &a.output });
+    if !stats.is_empty() {
+        let (w, h, _) = size_done;
+        eprintln!("wrote {} frames ({w}x{h}) to {}", stats.len(), if to_stdout { "stdout" } else { &a.output });
+    }
     Ok(())
 }
 

@@ -398,6 +398,30 @@ pub fn pixel_bounds() -> ([f32; 3], [f32; 3]) {
     (IMAGENET_MEAN.map(|m| -m), IMAGENET_MEAN.map(|m| 255.0 - m))
 }
 
+/// Adam with learning rate `lr` (pixel units) that keeps every pixel in 0..255: what image and
+/// video jobs use.
+pub fn pixel_adam(lr: f32) -> AdamConfig {
+    AdamConfig { lr, clamp: Some(pixel_bounds()), ..AdamConfig::default() }
+}
+
+/// The longest side style images are resized to for an output of `w` x `h` (at least 16 px, the
+/// smallest image VGG-19 takes).
+pub fn style_size(w: u32, h: u32, style_scale: f32) -> u32 {
+    ((w.max(h) as f32 * style_scale).round() as u32).max(16)
+}
+
+/// The style targets for an output of `w` x `h`: each style's Gram matrices at
+/// [`style_size`], blended by the styles' weights.
+pub fn style_targets(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, styles: &[(Rgb, f32)], style_scale: f32, w: u32, h: u32) -> Result<Vec<Vec<f32>>> {
+    if styles.is_empty() {
+        return Err(Error::Invalid("at least one style image is needed".into()));
+    }
+    let size = style_size(w, h, style_scale);
+    let grams: Vec<Vec<Vec<f32>>> = styles.iter().map(|(s, _)| style_grams(gpu, vgg, cfg, &crate::imageio::fit(s, size))).collect::<Result<_>>()?;
+    let weights: Vec<f32> = styles.iter().map(|s| s.1).collect();
+    Ok(blend_grams(&grams, &weights))
+}
+
 /// How the optimised image starts.
 #[derive(Clone)]
 pub enum Init {
@@ -429,12 +453,11 @@ pub struct ImageJob {
 
 impl Default for ImageJob {
     fn default() -> Self {
-        let (lo, hi) = pixel_bounds();
         ImageJob {
             size: 512,
             iters: 300,
             loss: LossConfig::default(),
-            adam: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..AdamConfig::default() },
+            adam: pixel_adam(4.0),
             init: Init::Content,
             seed: 0,
             style_scale: 1.0,
@@ -498,13 +521,10 @@ pub fn stylize(
         let c = crate::imageio::fit(content, size);
         let (w, h) = c.dimensions();
         on(Event::Scale(k, scales, w, h));
-        let style_size = ((w.max(h) as f32 * job.style_scale).round() as u32).max(16);
-        let grams: Vec<Vec<Vec<f32>>> =
-            styles.iter().map(|(s, _)| style_grams(gpu, vgg, &job.loss, &crate::imageio::fit(s, style_size))).collect::<Result<_>>()?;
-        let blend: Vec<f32> = styles.iter().map(|s| s.1).collect();
+        let targets = style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
         let opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.adam, h as usize, w as usize)?;
         opt.set_content(gpu, &c)?;
-        opt.set_style_grams(gpu, &blend_grams(&grams, &blend))?;
+        opt.set_style_grams(gpu, &targets)?;
         let init = match (&previous, &job.init) {
             (Some(p), _) => crate::imageio::resize(p, w, h),
             (None, Init::Content) => c.clone(),

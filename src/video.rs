@@ -42,6 +42,8 @@ pub struct VideoJob {
     pub mode: Mode,
     pub loss: LossConfig,
     pub adam: crate::ops::adam::AdamConfig,
+    /// Style images are resized to this fraction of the frames' longest side.
+    pub style_scale: f32,
     pub flow: FlowConfig,
     pub log_every: usize,
     /// Compute the warping-error report.
@@ -81,6 +83,14 @@ impl Source {
         let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(f));
         let header = y4m::read_header(spec, &mut reader)?;
         Ok(Source::Y4m { name: spec.into(), reader, header, next: 0 })
+    }
+
+    /// The input's name for messages.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Dir { files, .. } => files.first().and_then(|f| f.parent()).map(|d| d.display().to_string()).unwrap_or_default(),
+            Source::Y4m { name, .. } => name.clone(),
+        }
     }
 
     /// Number of frames when known in advance.
@@ -349,4 +359,113 @@ pub fn write_behind(sink: Sink, rate: (u32, u32)) -> (mpsc::SyncSender<(usize, R
         Ok(())
     });
     (tx, handle)
+}
+
+/// What [`render`] reports as it goes.
+pub enum VideoEvent<'a> {
+    /// The first frame fixed the processing size; `total` frames will be processed when the
+    /// input's length is known; frames before `first` are already finished (resume).
+    Started { width: u32, height: u32, total: Option<usize>, first: usize },
+    /// Every frame the run was asked for is already in the output folder.
+    AlreadyDone { frames: usize },
+    /// Iteration `iteration` of `of` of the current frame finished.
+    Iteration { iteration: usize, of: usize },
+    /// A frame was painted and handed to the writer.
+    Frame(&'a FrameStats),
+}
+
+/// How much of the input a render covers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderRange {
+    /// Continue after the last finished frame in the output folder.
+    pub resume: bool,
+    /// Process at most this many frames (counted from the input's first).
+    pub max_frames: Option<usize>,
+}
+
+/// Paint a whole video: read `source` ahead on a thread, paint each frame with `styles`, write
+/// each finished frame to `sink` behind on another thread (folders: atomically), resume after
+/// the frames already in the output folder when asked. Returns the statistics of the frames
+/// painted in this run.
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    gpu: &Gpu,
+    vgg: &Vgg,
+    job: &VideoJob,
+    styles: &[(Rgb, f32)],
+    mut source: Source,
+    sink: Sink,
+    range: RenderRange,
+    mut on: impl FnMut(VideoEvent),
+) -> Result<Vec<FrameStats>> {
+    let out_dir = match (&sink, range.resume) {
+        (Sink::Dir(d), _) => Some(d.clone()),
+        (Sink::Y4m(_), true) => return Err(Error::Invalid("--resume needs an output folder, not a stream".into())),
+        (Sink::Y4m(_), false) => None,
+    };
+    let total = match (source.known_len(), range.max_frames) {
+        (Some(n), Some(m)) => Some(n.min(m)),
+        (n, m) => n.or(m),
+    };
+    // The first frame fixes the processing size (every frame must have the first one's size).
+    let Some((name0, frame0)) = source.next_frame()? else { return Err(Error::Invalid(format!("{}: no frames", source.name()))) };
+    let (w0, h0) = frame0.dimensions();
+    let (fw, fh) = crate::imageio::fit_dims(w0, h0, job.size);
+    crate::style::check_fits(gpu, fw, fh)?;
+    let fit = |img: &Rgb| crate::imageio::fit(img, job.size);
+    let (w, h) = fit(&frame0).dimensions();
+    let targets = crate::style::style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
+    let mut styl = VideoStylizer::new(gpu, vgg, job.clone(), w as usize, h as usize, &targets)?;
+
+    let rate = source.rate();
+    let mut first = 0;
+    let mut pending = Some((name0, frame0));
+    if let (true, Some(dir)) = (range.resume, &out_dir) {
+        let done = finished_frames(dir);
+        if total.is_some_and(|t| done >= t) {
+            on(VideoEvent::AlreadyDone { frames: done });
+            return Ok(Vec::new());
+        }
+        if done > 0 {
+            // input frame done-1 becomes the previous frame
+            let mut prev = pending.take().expect("the first frame");
+            for _ in 1..done {
+                prev = source
+                    .next_frame()?
+                    .ok_or_else(|| Error::Invalid(format!("--resume: {} holds {done} frames but the input has fewer", dir.display())))?;
+            }
+            styl.resume_from(done, &fit(&prev.1), &crate::imageio::load(&frame_path(dir, done - 1))?)?;
+            first = done;
+        }
+    }
+    on(VideoEvent::Started { width: w, height: h, total, first });
+    let frames = read_ahead(source, 2);
+    let (tx, writer) = write_behind(sink, rate);
+    let mut stats = Vec::new();
+    let mut index = first;
+    let mut inputs = pending.into_iter().map(Ok).chain(frames);
+    let painted: Result<()> = (|| {
+        while range.max_frames.is_none_or(|m| index < m) {
+            let Some(next) = inputs.next() else { break };
+            let (name, img) = next?;
+            if img.dimensions() != (w0, h0) {
+                let (iw, ih) = img.dimensions();
+                return Err(Error::Invalid(format!("{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size")));
+            }
+            let (out, st) = styl.process(&fit(&img), |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+            if tx.send((index, out)).is_err() {
+                break; // the writer stopped: its error is reported below
+            }
+            on(VideoEvent::Frame(&st));
+            stats.push(st);
+            index += 1;
+        }
+        Ok(())
+    })();
+    drop(tx);
+    let written = writer.join().map_err(|_| Error::Invalid("the frame writer panicked".into()))?;
+    // The writer's error first: a frame that could not be written explains a stop.
+    written?;
+    painted?;
+    Ok(stats)
 }

@@ -31,6 +31,7 @@ fn job(mode: Mode) -> VideoJob {
         mode,
         loss: LossConfig::default(),
         adam: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() },
+        style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
         report: true,
