@@ -25,6 +25,10 @@ fn flow_kernels_match_cpu() {
         let rgb: Vec<u8> = (0..3 * n).map(|_| rng.below(256) as u8).collect();
         let rgba = Tensor::zeros(g, &[n], "rgba").unwrap();
         rgba.write_u32(g, &paintflow::ops::image::pack_rgb(&rgb)).unwrap();
+        let zeros = poisoned(&[2, h, w]);
+        run1(|p| flow::record_fill_zero(g, p, &zeros));
+        assert_eq!(zeros.read(g).unwrap(), cpu::fill_zero(2 * n), "fill_zero {what}");
+
         let gray = poisoned(&[h, w]);
         run1(|p| flow::record_gray(g, p, &rgba, &gray));
         assert_close(&format!("gray {what}"), &gray.read(g).unwrap(), &cpu::gray(&rgb), TOL);

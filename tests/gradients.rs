@@ -3,7 +3,7 @@
 mod common;
 
 use common::Rng;
-use paintflow::ops::{conv, gram, loss, pool};
+use paintflow::ops::{conv, gram, loss, pool, video};
 
 /// Central differences of `f` at `x`, in f64 from f32 evaluations.
 fn numeric_grad(x: &[f32], eps: f32, f: impl Fn(&[f32]) -> f64) -> Vec<f64> {
@@ -86,4 +86,16 @@ fn mse_and_tv_gradients_match_finite_differences() {
     let (_, g) = loss::tv_cpu(0.8, &a, c, h, w);
     let numeric = numeric_grad(&a, 1e-2, |a| loss::tv_cpu(0.8, a, c, h, w).0);
     check("tv", &g, &numeric, 1e-3);
+}
+
+#[test]
+fn temporal_loss_gradient_matches_finite_differences() {
+    let mut rng = Rng::new("fd_temporal");
+    let n = 6;
+    let image = rng.vec(3 * n, 1.0);
+    let warped = rng.vec(3 * n, 1.0);
+    let mask: Vec<f32> = (0..n).map(|i| [0.0, 1.0, 0.4][i % 3]).collect();
+    let (_, g) = video::temporal_cpu(1.7, &image, &warped, &mask);
+    let numeric = numeric_grad(&image, 1e-2, |x| video::temporal_cpu(1.7, x, &warped, &mask).0);
+    check("temporal", &g, &numeric, 1e-3);
 }

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use paintflow::gpu::{Plan, Tensor};
-use paintflow::ops::{adam, conv, elementwise, gram, image, loss, pool, reduce};
+use paintflow::ops::{adam, calibration, conv, elementwise, gram, image, loss, pool, reduce, video};
 
 const ELEMENTWISE_TOL: f64 = 1e-5;
 const REDUCTION_TOL: f64 = 1e-4;
@@ -256,5 +256,62 @@ fn image_pre_and_post_processing_match_cpu() {
         let got = image::unpack_rgb(&out.read_u32(g).unwrap());
         assert_eq!(got, image::postprocess_cpu(&p), "postprocess {h}x{w}");
         assert!(out.read_u32(g).unwrap().iter().all(|px| px >> 24 == 255), "alpha must be opaque");
+    }
+}
+
+#[test]
+fn video_blend_and_temporal_loss_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("video_kernels");
+    for &(h, w) in &[(1usize, 1usize), (7, 5), (1, 13), (11, 1), (24, 32)] {
+        let n = h * w;
+        let what = format!("{h}x{w}");
+        let content = rng.vec(3 * n, 100.0);
+        let warped = rng.vec(3 * n, 100.0);
+        // a mask with exact zeros and ones (the consistency check's values) and fractions
+        let mask: Vec<f32> = (0..n).map(|_| [0.0, 1.0, rng.uniform().abs()][rng.below(3)]).collect();
+        let (ct, wt, mt) = (upload(&[3, h, w], &content), upload(&[3, h, w], &warped), upload(&[h, w], &mask));
+        let x = poisoned(&[3, h, w]);
+        let mut plan = Plan::new();
+        video::blend_init(g, &mut plan, &ct, &wt, &mt, 0.85, &x);
+        plan.run(g).unwrap();
+        assert_close(&format!("blend_init {what}"), &x.read(g).unwrap(), &video::blend_init_cpu(&content, &warped, &mask, 0.85), ELEMENTWISE_TOL);
+
+        // the temporal loss adds its gradient onto what is there
+        let grad0 = rng.vec(3 * n, 1.0);
+        let grad = upload(&[3, h, w], &grad0);
+        let losses = poisoned(&[3]);
+        let t = video::TemporalLoss::new(g, n).unwrap();
+        let mut plan = Plan::new();
+        t.record(g, &mut plan, 3.0, &ct, &wt, &mt, &grad, &losses, 1);
+        plan.run(g).unwrap();
+        let (value, tg) = video::temporal_cpu(3.0, &content, &warped, &mask);
+        let got = losses.read(g).unwrap()[1] as f64;
+        assert!((got - value).abs() <= REDUCTION_TOL * value.abs().max(1e-12), "temporal value {what}: {got} vs {value}");
+        let want: Vec<f32> = tg.iter().zip(&grad0).map(|(a, b)| a + b).collect();
+        assert_close(&format!("temporal grad {what}"), &grad.read(g).unwrap(), &want, ELEMENTWISE_TOL);
+    }
+}
+
+#[test]
+fn calibration_kernels_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("calibration");
+    let src = rng.vec(64 * 4, 1.0);
+    let st = upload(&[64 * 4], &src);
+    for invocations in [64usize, 192] {
+        let dst = poisoned(&[invocations * 4]);
+        let mut plan = Plan::new();
+        calibration::peak_fma(g, &mut plan, &st, &dst, 3);
+        plan.run(g).unwrap();
+        assert_close(&format!("peak_fma x{invocations}"), &dst.read(g).unwrap(), &calibration::peak_fma_cpu(&src, invocations, 3), ELEMENTWISE_TOL);
+    }
+    for n in [4usize, 4 * 65, 4 * 1000] {
+        let x = rng.vec(n, 1.0);
+        let dst = poisoned(&[n]);
+        let mut plan = Plan::new();
+        calibration::copy(g, &mut plan, &upload(&[n], &x), &dst);
+        plan.run(g).unwrap();
+        assert_eq!(dst.read(g).unwrap(), x, "copy of {n} floats");
     }
 }

@@ -15,6 +15,11 @@ pub fn bilinear(p: &[f32], w: usize, h: usize, x: f32, y: f32) -> f32 {
     top * (1.0 - fy) + bot * fy
 }
 
+/// A zero flow (the coarsest level's start).
+pub fn fill_zero(len: usize) -> Vec<f32> {
+    vec![0.0; len]
+}
+
 pub fn gray(rgb: &[u8]) -> Vec<f32> {
     rgb.chunks_exact(3).map(|c| (0.299 * c[0] as f32 + 0.587 * c[1] as f32 + 0.114 * c[2] as f32) / 255.0).collect()
 }

@@ -35,3 +35,26 @@ pub fn copy(gpu: &Gpu, plan: &mut Plan, src: &Tensor, dst: &Tensor) {
     let n = src.len() / 4;
     plan.dispatch_1d(gpu, &COPY, &CalibrationParams { n: n as u32 }, &[&src.buffer, &dst.buffer], n);
 }
+
+// --- CPU references ---
+
+/// CPU twin of `peak_fma`: the vec4 each invocation writes (`invocations` of them), f32 like the
+/// GPU (fma rounds once there; the reference uses mul_add, which does too).
+pub fn peak_fma_cpu(src: &[f32], invocations: usize, trips: u32) -> Vec<f32> {
+    let mut out = Vec::with_capacity(invocations * 4);
+    for i in 0..invocations {
+        for lane in 0..4 {
+            let s = src[(i % 64) * 4 + lane];
+            let mut sum = 0.0f32;
+            for chain in 0..8 {
+                let mut a = s + chain as f32;
+                for _ in 0..4 * trips {
+                    a = a.mul_add(0.999, 0.001);
+                }
+                sum += a;
+            }
+            out.push(sum);
+        }
+    }
+    out
+}

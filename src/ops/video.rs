@@ -58,3 +58,27 @@ impl TemporalLoss {
         self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / k as f32, losses, slot, false);
     }
 }
+
+// --- CPU references ---
+
+/// CPU twin of `blend_init`: content + mask * blend * (warped - content), planar [3, n].
+pub fn blend_init_cpu(content: &[f32], warped: &[f32], mask: &[f32], blend: f32) -> Vec<f32> {
+    let n = mask.len();
+    (0..3 * n).map(|i| (content[i] as f64 + mask[i % n] as f64 * blend as f64 * (warped[i] as f64 - content[i] as f64)) as f32).collect()
+}
+
+/// CPU twin of the temporal loss: (value, gradient) of weight * mean(mask * (image - warped)^2)
+/// over the 3n values, planar [3, n] images and an [n] mask.
+pub fn temporal_cpu(weight: f32, image: &[f32], warped: &[f32], mask: &[f32]) -> (f64, Vec<f32>) {
+    let n = mask.len();
+    let k = weight as f64 / (3 * n) as f64;
+    let mut value = 0.0;
+    let grad = (0..3 * n)
+        .map(|i| {
+            let (m, d) = (mask[i % n] as f64, image[i] as f64 - warped[i] as f64);
+            value += m * d * d;
+            (2.0 * k * m * d) as f32
+        })
+        .collect();
+    (value * k, grad)
+}
