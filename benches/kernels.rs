@@ -14,7 +14,8 @@ fn main() {
     };
     let weights = VggWeights::load(&default_weights_path().expect("weights"), LAYERS.len()).expect("weights");
     let vgg = Vgg::new(&gpu, &weights, Pool::Max).expect("vgg");
-    let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, Some(&vgg), size, &[size], 5, |w| eprintln!("  {w} ...")).expect("benchmark");
+    let (rows, peak, notes) =
+        paintflow::bench::run_suite(&gpu, Some(&vgg), size, &[size], 5, |w| eprintln!("  {w} ...")).expect("benchmark");
     println!("adapter: {}\n", gpu.info.name);
     println!("{}", paintflow::bench::table(&rows, peak));
     for n in notes {

@@ -1,4 +1,5 @@
-// Calibration kernels for the benchmark (host: src/ops/calibration.rs): the device's achievable FP32 FMA rate and copy bandwidth.
+// Calibration kernels for the benchmark (host: src/ops/calibration.rs): the device's achievable
+// FP32 FMA rate and copy bandwidth.
 
 struct Params {
     n: u32,       // peak_fma: loop count; copy: vec4 elements

@@ -47,7 +47,8 @@ fn taps(x: f32, y: f32, w: u32, h: u32) -> Taps {
     let y0 = floor(yc);
     let ix = i32(x0);
     let iy = i32(y0);
-    return Taps(at(0u, ix, iy, w, h), at(0u, ix + 1, iy, w, h), at(0u, ix, iy + 1, w, h), at(0u, ix + 1, iy + 1, w, h), xc - x0, yc - y0);
+    return Taps(at(0u, ix, iy, w, h), at(0u, ix + 1, iy, w, h), at(0u, ix, iy + 1, w, h), at(0u, ix + 1, iy + 1, w, h),
+                xc - x0, yc - y0);
 }
 
 fn blend4(t: Taps, v00: f32, v10: f32, v01: f32, v11: f32) -> f32 {
@@ -65,7 +66,8 @@ fn bilinear_a(off: u32, x: f32, y: f32) -> f32 {
 
 // o = 0 over p.k planes (the coarsest level starts from zero flow).
 @compute @workgroup_size(WG)
-fn fill_zero(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn fill_zero(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h * p.k { return; }
     o[i] = 0.0;
@@ -73,7 +75,8 @@ fn fill_zero(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
 
 // Gray level in 0..1 of packed RGBA8 (Rec. 601 luma).
 @compute @workgroup_size(WG)
-fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h { return; }
     let v = rgba[i];
@@ -86,7 +89,8 @@ fn gray(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 // Next pyramid level: 5x5 binomial blur ([1 4 6 4 1]/16 each way) sampled at even pixels.
 // Source p.sw x p.sh, destination p.w x p.h.
 @compute @workgroup_size(WG)
-fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     if i >= p.w * p.h { return; }
     let x = i32(i % p.w) * 2;
@@ -105,7 +109,8 @@ fn pyr_down(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 
 // Scharr gradients of plane a: o = [Ix, Iy].
 @compute @workgroup_size(WG)
-fn gradient(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn gradient(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -146,12 +151,14 @@ fn blur_along(i: u32, dx: i32, dy: i32) {
 }
 
 @compute @workgroup_size(WG)
-fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn blur_h(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+          @builtin(local_invocation_index) lid: u32) {
     blur_along(flat_index(wid, nwg, lid), 1, 0);
 }
 
 @compute @workgroup_size(WG)
-fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+          @builtin(local_invocation_index) lid: u32) {
     blur_along(flat_index(wid, nwg, lid), 0, 1);
 }
 
@@ -161,7 +168,8 @@ fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 // then rest on the pixels that do see I2, and border regions follow their neighbours instead of
 // matching against clamped border values.
 @compute @workgroup_size(WG)
-fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -183,7 +191,8 @@ fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 // `mismatch`: (S + lambda I) d = -[Sxt, Syt]. The Tikhonov term keeps flat or edge-only
 // (aperture) regions near the coarser estimate instead of letting them explode.
 @compute @workgroup_size(WG)
-fn solve(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn solve(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+         @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -208,7 +217,8 @@ fn sort2(a: ptr<function, array<f32, 9>>, i: i32, j: i32) {
 
 // 3x3 median of each of p.k planes (a -> o): removes isolated outliers of the LK solution.
 @compute @workgroup_size(WG)
-fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+           @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n * p.k { return; }
@@ -235,7 +245,8 @@ fn median3(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 // Flow of the next finer level: bilinear upsampling of a (p.sw x p.sh) to p.w x p.h, scaled by
 // the size ratio.
 @compute @workgroup_size(WG)
-fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -251,7 +262,8 @@ fn upsample(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
 
 // Warp p.k planes of a along the flow b = [u, v]: o(x) = a(x + flow(x)), bilinear, clamped.
 @compute @workgroup_size(WG)
-fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -265,7 +277,8 @@ fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 // Forward-backward consistency (Ruder et al. 2016): a = forward flow A->B, b = backward flow
 // B->A. o = 1 where consistent, 0 where occluded/unreliable or the target leaves the image.
 @compute @workgroup_size(WG)
-fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     let n = p.w * p.h;
     if i >= n { return; }
@@ -275,7 +288,8 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     var ok = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
     // the backward flow b, sampled bilinearly at (x, y)
     let t = taps(x, y, p.w, p.h);
-    let wb = vec2(blend4(t, b[t.i00], b[t.i10], b[t.i01], b[t.i11]), blend4(t, b[n + t.i00], b[n + t.i10], b[n + t.i01], b[n + t.i11]));
+    let wb = vec2(blend4(t, b[t.i00], b[t.i10], b[t.i01], b[t.i11]),
+                  blend4(t, b[n + t.i00], b[n + t.i10], b[n + t.i01], b[n + t.i11]));
     let s = wf + wb;
     if dot(s, s) > 0.01 * (dot(wf, wf) + dot(wb, wb)) + 0.5 { ok = false; }
     o[i] = select(0.0, 1.0, ok);

@@ -18,7 +18,8 @@ struct Params {
 // x = content + mask * blend * (warped - content): the warped previous stylised frame where the
 // flow is reliable, the new content frame where it is occluded.
 @compute @workgroup_size(WG)
-fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     if i >= 3u * p.n { return; }
     let c = content[i];
@@ -28,7 +29,8 @@ fn blend_init(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
 // Temporal loss (Ruder et al. 2016): weight * mean(mask * (image - warped)^2). Adds its gradient
 // to `grad` and writes the per-element terms for the reduction that makes the value.
 @compute @workgroup_size(WG)
-fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+            @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
     if i >= 3u * p.n { return; }
     let m = mask[i % p.n];

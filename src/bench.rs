@@ -42,7 +42,11 @@ pub fn timing_method(gpu: &Gpu) -> &'static str {
 
 /// One run of `plan` timed by GPU timestamps (ms).
 fn gpu_time(gpu: &Gpu, plan: &Plan) -> Result<f64> {
-    let qs = gpu.device.create_query_set(&wgpu::QuerySetDescriptor { label: Some("bench"), ty: wgpu::QueryType::Timestamp, count: 2 });
+    let qs = gpu.device.create_query_set(&wgpu::QuerySetDescriptor {
+        label: Some("bench"),
+        ty: wgpu::QueryType::Timestamp,
+        count: 2,
+    });
     let resolve = gpu.device.create_buffer(&wgpu::BufferDescriptor {
         label: Some("timestamps"),
         size: 16,
@@ -123,7 +127,13 @@ pub fn conv_rows(gpu: &Gpu, name: &str, cin: usize, cout: usize, h: usize, w: us
     let mut b = Plan::new();
     conv::backward_input(gpu, &mut b, &y, &weights, &x);
     Ok(vec![
-        Row { name: format!("conv fwd {name}"), shape: shape.clone(), ms: time_plan(gpu, &f, 1, reps)?, gflop: fl, gbytes: bytes },
+        Row {
+            name: format!("conv fwd {name}"),
+            shape: shape.clone(),
+            ms: time_plan(gpu, &f, 1, reps)?,
+            gflop: fl,
+            gbytes: bytes,
+        },
         Row { name: format!("conv bwd {name}"), shape, ms: time_plan(gpu, &b, 1, reps)?, gflop: fl, gbytes: bytes },
     ])
 }
@@ -167,8 +177,20 @@ pub fn gram_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result
     let fl = gram::flops(c, h * w) / 1e9;
     let n = (c * h * w) as f64;
     Ok(vec![
-        Row { name: "gram fwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &f, 1, reps)?, gflop: fl, gbytes: n * 4.0 / 1e9 },
-        Row { name: "gram bwd".into(), shape: format!("{c}x{w}x{h}"), ms: time_plan(gpu, &b, 1, reps)?, gflop: fl, gbytes: 2.0 * n * 4.0 / 1e9 },
+        Row {
+            name: "gram fwd".into(),
+            shape: format!("{c}x{w}x{h}"),
+            ms: time_plan(gpu, &f, 1, reps)?,
+            gflop: fl,
+            gbytes: n * 4.0 / 1e9,
+        },
+        Row {
+            name: "gram bwd".into(),
+            shape: format!("{c}x{w}x{h}"),
+            ms: time_plan(gpu, &b, 1, reps)?,
+            gflop: fl,
+            gbytes: 2.0 * n * 4.0 / 1e9,
+        },
     ])
 }
 
@@ -193,7 +215,9 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     use crate::style::{LossConfig, Optimizer};
     let cfg = LossConfig::default();
     let opt = Optimizer::new(gpu, vgg, cfg, AdamConfig::default(), size, size)?;
-    let img = crate::imageio::Rgb::from_fn(size as u32, size as u32, |x, y| image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8]));
+    let img = crate::imageio::Rgb::from_fn(size as u32, size as u32, |x, y| {
+        image::Rgb([(x * 7 % 255) as u8, (y * 3 % 255) as u8, ((x + y) % 255) as u8])
+    });
     opt.set_content(gpu, &img)?;
     let mut times = Vec::new();
     opt.iterate(gpu, false)?;
@@ -204,7 +228,16 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let fl = iteration_flops(size, size) / 1e9;
-    Ok((Row { name: "style iteration".into(), shape: format!("{size}x{size}"), ms: times[times.len() / 2], gflop: fl, gbytes: 0.0 }, opt.bytes()))
+    Ok((
+        Row {
+            name: "style iteration".into(),
+            shape: format!("{size}x{size}"),
+            ms: times[times.len() / 2],
+            gflop: fl,
+            gbytes: 0.0,
+        },
+        opt.bytes(),
+    ))
 }
 
 /// Convolution FLOPs of one iteration: forward through conv5_1 and the input gradient of each layer.
@@ -229,7 +262,11 @@ pub fn flow_row(gpu: &Gpu, w: usize, h: usize, reps: usize) -> Result<Row> {
         image::Rgb([((x as f32 * 0.3).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2).cos() * 100.0 + 128.0) as u8, 90])
     });
     let b = crate::imageio::Rgb::from_fn(w as u32, h as u32, |x, y| {
-        image::Rgb([((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8, ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8, 90])
+        image::Rgb([
+            ((x as f32 * 0.3 + 1.0).sin() * 100.0 + 128.0) as u8,
+            ((y as f32 * 0.2 + 0.5).cos() * 100.0 + 128.0) as u8,
+            90,
+        ])
     });
     let pa = Pyramid::new(gpu, w, h, &cfg)?;
     let pb = Pyramid::new(gpu, w, h, &cfg)?;
@@ -246,12 +283,20 @@ pub fn flow_row(gpu: &Gpu, w: usize, h: usize, reps: usize) -> Result<Row> {
         }
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    Ok(Row { name: "LK flow (one way)".into(), shape: format!("{w}x{h}"), ms: times[times.len() / 2], gflop: 0.0, gbytes: 0.0 })
+    Ok(Row {
+        name: "LK flow (one way)".into(),
+        shape: format!("{w}x{h}"),
+        ms: times[times.len() / 2],
+        gflop: 0.0,
+        gbytes: 0.0,
+    })
 }
 
 /// Render rows as a Markdown table with % of the measured peak.
 pub fn table(rows: &[Row], peak_gflops: f64) -> String {
-    let mut s = String::from("| kernel | shape | ms (median) | GFLOP/s | GB/s | % of peak FMA |\n|---|---|---:|---:|---:|---:|\n");
+    let mut s = String::from(
+        "| kernel | shape | ms (median) | GFLOP/s | GB/s | % of peak FMA |\n|---|---|---:|---:|---:|---:|\n",
+    );
     for r in rows {
         let pct = if r.gflop > 0.0 { format!("{:.1}", 100.0 * r.gflops() / peak_gflops) } else { "-".into() };
         let gf = if r.gflop > 0.0 { format!("{:.2}", r.gflops()) } else { "-".into() };
@@ -296,9 +341,13 @@ pub fn run_suite(
     progress("copy");
     rows.push(copy_bandwidth(gpu)?);
     let s = size;
-    for (name, cin, cout, div) in
-        [("conv1_2", 64, 64, 1), ("conv2_2", 128, 128, 2), ("conv3_2", 256, 256, 4), ("conv4_2", 512, 512, 8), ("conv5_1", 512, 512, 16)]
-    {
+    for (name, cin, cout, div) in [
+        ("conv1_2", 64, 64, 1),
+        ("conv2_2", 128, 128, 2),
+        ("conv3_2", 256, 256, 4),
+        ("conv4_2", 512, 512, 8),
+        ("conv5_1", 512, 512, 16),
+    ] {
         progress(name);
         rows.extend(conv_rows(gpu, name, cin, cout, s / div, s / div, reps)?);
     }
@@ -325,7 +374,13 @@ pub fn run_suite(
             // A video frame after the first: flow both ways plus the default 60 iterations.
             let frame_ms = 2.0 * flow_ms * (s * s) as f64 / (512.0 * 384.0) + 60.0 * row.ms;
             rows.push(row);
-            rows.push(Row { name: "video frame (2 flows + 60 iterations, estimate)".into(), shape: format!("{s}x{s}"), ms: frame_ms, gflop: 0.0, gbytes: 0.0 });
+            rows.push(Row {
+                name: "video frame (2 flows + 60 iterations, estimate)".into(),
+                shape: format!("{s}x{s}"),
+                ms: frame_ms,
+                gflop: 0.0,
+                gbytes: 0.0,
+            });
         }
     }
     Ok((rows, peak_gflops, notes))

@@ -15,7 +15,11 @@ use paintflow::style::{self, ImageJob, Init};
 use paintflow::vgg::{self, Vgg, VggWeights};
 
 #[derive(Parser)]
-#[command(name = "paintflow", version, about = "Neural style transfer for images and video on any GPU (Vulkan, Metal, DX12)")]
+#[command(
+    name = "paintflow",
+    version,
+    about = "Neural style transfer for images and video on any GPU (Vulkan, Metal, DX12)"
+)]
 pub struct Cli {
     /// Use the adapter whose name contains this text (also: WGPU_ADAPTER_NAME; WGPU_BACKEND picks backends)
     #[arg(long, global = true)]
@@ -234,7 +238,10 @@ fn info(adapter: Option<&str>) -> Result<()> {
     println!("  max_compute_workgroup_storage_size   {} B", l.max_compute_workgroup_storage_size);
     println!("  max_compute_invocations_per_workgroup {}", l.max_compute_invocations_per_workgroup);
     println!("  max_compute_workgroups_per_dimension {}", l.max_compute_workgroups_per_dimension);
-    println!("timestamp queries: {}", if gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY) { "yes" } else { "no" });
+    println!(
+        "timestamp queries: {}",
+        if gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY) { "yes" } else { "no" }
+    );
     println!("kernel variants:   {}", if gpu.is_cpu() { "CPU driver (register-blocked, barrier-free)" } else { "GPU" });
     Ok(())
 }
@@ -283,7 +290,12 @@ pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(imageio::Rgb, f32)>> {
 }
 
 pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
-    let mut cfg = style::LossConfig { content_weight: opts.content_weight, style_weight: opts.style_weight, tv_weight: opts.tv_weight, ..Default::default() };
+    let mut cfg = style::LossConfig {
+        content_weight: opts.content_weight,
+        style_weight: opts.style_weight,
+        tv_weight: opts.tv_weight,
+        ..Default::default()
+    };
     if opts.style_layer_weights.len() != cfg.style_layers.len() {
         bail!(
             "--style-layer-weights needs {} values (relu1_1,relu2_1,relu3_1,relu4_1,relu5_1), got {}",
@@ -294,7 +306,12 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
     for (l, w) in cfg.style_layers.iter_mut().zip(&opts.style_layer_weights) {
         l.1 = *w;
     }
-    for (flag, v) in [("--content-weight", opts.content_weight), ("--style-weight", opts.style_weight), ("--tv-weight", opts.tv_weight), ("--lr", opts.lr)] {
+    for (flag, v) in [
+        ("--content-weight", opts.content_weight),
+        ("--style-weight", opts.style_weight),
+        ("--tv-weight", opts.tv_weight),
+        ("--lr", opts.lr),
+    ] {
         if !v.is_finite() || v < 0.0 {
             bail!("{flag} must be a non-negative number, got {v}");
         }
@@ -308,7 +325,10 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
 pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     let pb = ProgressBar::new(len);
     pb.set_style(
-        ProgressStyle::with_template(&format!("{what} {{bar:30}} {{pos}}/{{len}} [{{elapsed_precise}} < {{eta_precise}}, {{per_sec}}] {{msg}}")).unwrap(),
+        ProgressStyle::with_template(&format!(
+            "{what} {{bar:30}} {{pos}}/{{len}} [{{elapsed_precise}} < {{eta_precise}}, {{per_sec}}] {{msg}}"
+        ))
+        .unwrap(),
     );
     pb
 }
@@ -347,7 +367,8 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     };
     let mut csv = match &a.losses {
         Some(p) => {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("--losses {}", p.display()))?);
+            let mut f =
+                std::io::BufWriter::new(std::fs::File::create(p).with_context(|| format!("--losses {}", p.display()))?);
             writeln!(f, "scale,iteration,content,style,tv,total")?;
             Some(f)
         }
@@ -373,7 +394,8 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
                 pb.set_message(format!("style {:.3e} content {:.3e}", l.style, l.content));
                 if let Some(f) = csv.as_mut() {
                     // flushed per line so the file can be watched during a long run
-                    let _ = writeln!(f, "{scale},{it},{},{},{},{}", l.content, l.style, l.tv, l.total).and_then(|_| f.flush());
+                    let _ = writeln!(f, "{scale},{it},{},{},{},{}", l.content, l.style, l.tv, l.total)
+                        .and_then(|_| f.flush());
                 }
             }
         },
@@ -400,7 +422,13 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     imageio::save_atomic(&img, &a.output)?;
-    eprintln!("wrote {} ({}x{}) in {:.1} s", a.output.display(), img.width(), img.height(), start.elapsed().as_secs_f64());
+    eprintln!(
+        "wrote {} ({}x{}) in {:.1} s",
+        a.output.display(),
+        img.width(),
+        img.height(),
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -428,7 +456,8 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     let gpu = Gpu::new(adapter)?;
     let (w, h) = (ia.width() as usize, ia.height() as usize);
     let start = Instant::now();
-    let of::FlowPair { forward: fwd, backward: bwd, consistency } = of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
+    let of::FlowPair { forward: fwd, backward: bwd, consistency } =
+        of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
     let secs = start.elapsed().as_secs_f64();
     flo::write(&a.output, &flo::FlowField { width: w, height: h, data: fwd.clone() })?;
     if let (Some(p), Some(b)) = (&a.backward, &bwd) {
@@ -501,7 +530,11 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         log_every: a.style.log_every,
         report: a.report.is_some(),
     };
-    let sink = if to_stdout { Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout()))) } else { Sink::Dir(out_dir.clone()) };
+    let sink = if to_stdout {
+        Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
+    } else {
+        Sink::Dir(out_dir.clone())
+    };
     let range = RenderRange { resume: a.resume, max_frames: a.frames };
     let mut pb = ProgressBar::hidden();
     let mut size_done = (0, 0, 0);
@@ -511,7 +544,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             let bar = match total {
                 Some(n) => {
                     let b = ProgressBar::new(n as u64);
-                    b.set_style(ProgressStyle::with_template("frame {pos}/{len} {bar:30} [{elapsed_precise} < {eta_precise}] {msg}").unwrap());
+                    b.set_style(
+                        ProgressStyle::with_template(
+                            "frame {pos}/{len} {bar:30} [{elapsed_precise} < {eta_precise}] {msg}",
+                        )
+                        .unwrap(),
+                    );
                     b
                 }
                 None => {
@@ -540,7 +578,11 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
     if !errs.is_empty() {
-        eprintln!("mean warping error {:.6} over {} frame pairs", errs.iter().sum::<f64>() / errs.len() as f64, errs.len());
+        eprintln!(
+            "mean warping error {:.6} over {} frame pairs",
+            errs.iter().sum::<f64>() / errs.len() as f64,
+            errs.len()
+        );
     }
     if !stats.is_empty() {
         let (w, h, _) = size_done;
@@ -596,7 +638,8 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     if sizes.iter().any(|&s| s < 16) {
         bail!("--iteration-sizes must be at least 16");
     }
-    let (rows, peak, notes) = paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;
+    let (rows, peak, notes) =
+        paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;
     println!(
         "adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up\n",
         s.name,
@@ -610,7 +653,8 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
         println!("{n}");
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, paintflow::bench::json(&rows, peak, &s.name)).with_context(|| format!("--json {}", p.display()))?;
+        std::fs::write(p, paintflow::bench::json(&rows, peak, &s.name))
+            .with_context(|| format!("--json {}", p.display()))?;
     }
     Ok(())
 }

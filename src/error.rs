@@ -3,8 +3,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("no GPU adapter found{detail}.\n  paintflow needs a Vulkan, Metal or DX12 driver. Install your GPU's driver, or on Debian/Ubuntu \
-the CPU Vulkan driver: `sudo apt-get install mesa-vulkan-drivers libvulkan1`.\n  WGPU_BACKEND (vulkan, metal, dx12, gl) and WGPU_ADAPTER_NAME choose among several.")]
+    #[error(
+        "no GPU adapter found{detail}.\n  paintflow needs a Vulkan, Metal or DX12 driver. Install your GPU's driver, \
+         or on Debian/Ubuntu the CPU Vulkan driver: `sudo apt-get install mesa-vulkan-drivers libvulkan1`.\n  \
+         WGPU_BACKEND (vulkan, metal, dx12, gl) and WGPU_ADAPTER_NAME choose among several."
+    )]
     NoAdapter { detail: String },
     #[error("could not create a device on adapter '{adapter}': {source}")]
     Device { adapter: String, source: wgpu::RequestDeviceError },

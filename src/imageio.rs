@@ -9,10 +9,12 @@ pub type Rgb = image::RgbImage;
 
 /// Bundled examples (public domain; see assets/README.md): `paintflow image` works without flags.
 pub const EXAMPLE_CONTENT: (&str, &[u8]) = ("chelsea.png (bundled)", include_bytes!("../assets/content/chelsea.png"));
-pub const EXAMPLE_STYLE: (&str, &[u8]) = ("starry_night.jpg (bundled)", include_bytes!("../assets/style/starry_night.jpg"));
+pub const EXAMPLE_STYLE: (&str, &[u8]) =
+    ("starry_night.jpg (bundled)", include_bytes!("../assets/style/starry_night.jpg"));
 
 pub fn decode(name: &str, bytes: &[u8]) -> Result<Rgb> {
-    let img = image::load_from_memory(bytes).map_err(|e| Error::file(name, format!("not a readable PNG/JPEG image: {e}")))?;
+    let img =
+        image::load_from_memory(bytes).map_err(|e| Error::file(name, format!("not a readable PNG/JPEG image: {e}")))?;
     Ok(img.to_rgb8())
 }
 
@@ -22,11 +24,13 @@ pub fn load(path: &Path) -> Result<Rgb> {
         return Err(Error::file(path, "no such file"));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
-    let fmt = image::guess_format(&bytes).map_err(|_| Error::file(path, "unsupported or unrecognised image format (expected PNG or JPEG)"))?;
+    let fmt = image::guess_format(&bytes)
+        .map_err(|_| Error::file(path, "unsupported or unrecognised image format (expected PNG or JPEG)"))?;
     if !matches!(fmt, image::ImageFormat::Png | image::ImageFormat::Jpeg) {
         return Err(Error::file(path, format!("{fmt:?} images are not supported (expected PNG or JPEG)")));
     }
-    let img = image::load_from_memory_with_format(&bytes, fmt).map_err(|e| Error::file(path, format!("corrupt or truncated {fmt:?} image: {e}")))?;
+    let img = image::load_from_memory_with_format(&bytes, fmt)
+        .map_err(|e| Error::file(path, format!("corrupt or truncated {fmt:?} image: {e}")))?;
     if img.width() == 0 || img.height() == 0 {
         return Err(Error::file(path, "image has no pixels"));
     }

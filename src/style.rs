@@ -2,8 +2,8 @@
 //! losses on several, total variation, and Adam on the pixels. One iteration is one recorded plan
 //! (forward, losses, backward, Adam) replayed without allocation or readback.
 use crate::error::{Error, Result};
-use crate::imageio::Rgb;
 use crate::gpu::{Gpu, Plan, Tensor};
+use crate::imageio::Rgb;
 use crate::ops::adam::{Adam, AdamConfig};
 use crate::ops::gram::{GramBackward, GramForward};
 use crate::ops::loss::{Mse, TotalVariation};
@@ -126,7 +126,10 @@ impl Optimizer {
     ) -> Result<Optimizer> {
         let depth = cfg.depth();
         if depth > vgg.depth() {
-            return Err(Error::Invalid(format!("the losses need {depth} VGG layers but the network has {}", vgg.depth())));
+            return Err(Error::Invalid(format!(
+                "the losses need {depth} VGG layers but the network has {}",
+                vgg.depth()
+            )));
         }
         let pass = VggPass::new(gpu, depth, h, w)?;
         let act_shape = |i: usize| pass.acts[i].shape.clone();
@@ -166,12 +169,32 @@ impl Optimizer {
         pass.record_backward(gpu, &mut it, vgg, upto, |i, plan, first| {
             let mut wrote = false;
             if i == cfg.content_layer {
-                content_mse.record(gpu, plan, cfg.content_weight, &pass.acts[i], &content_target, &pass.grads[i], !first, &losses, slots.content);
+                content_mse.record(
+                    gpu,
+                    plan,
+                    cfg.content_weight,
+                    &pass.acts[i],
+                    &content_target,
+                    &pass.grads[i],
+                    !first,
+                    &losses,
+                    slots.content,
+                );
                 wrote = true;
             }
             for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
                 if l == i {
-                    gram_mse[k].record(gpu, plan, cfg.style_weight * lw, &grams[k], &style_targets[k], &gram_grads[k], false, &losses, slots.style.start + k);
+                    gram_mse[k].record(
+                        gpu,
+                        plan,
+                        cfg.style_weight * lw,
+                        &grams[k],
+                        &style_targets[k],
+                        &gram_grads[k],
+                        false,
+                        &losses,
+                        slots.style.start + k,
+                    );
                     gram_bwd[k].record(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
                     wrote = true;
                 }
@@ -219,7 +242,13 @@ impl Optimizer {
 
     fn check_size(&self, img: &Rgb, what: &str) -> Result<()> {
         if (img.height() as usize, img.width() as usize) != (self.h, self.w) {
-            return Err(Error::Invalid(format!("{what} is {}x{}, expected {}x{}", img.width(), img.height(), self.w, self.h)));
+            return Err(Error::Invalid(format!(
+                "{what} is {}x{}, expected {}x{}",
+                img.width(),
+                img.height(),
+                self.w,
+                self.h
+            )));
         }
         Ok(())
     }
@@ -286,7 +315,8 @@ impl Optimizer {
             plan.copy(&self.last_good.buffer, &self.pass.input.buffer, self.pass.input.len() as u64 * 4);
             plan.run(gpu)?;
             return Err(Error::NonFinite(format!(
-                "the loss became {} (content {}, style {}, tv {}); the optimisation diverged. Keeping the last good image; try a lower --lr",
+                "the loss became {} (content {}, style {}, tv {}); the optimisation diverged. \
+                 Keeping the last good image; try a lower --lr",
                 l.total, l.content, l.style, l.tv
             )));
         }
@@ -342,7 +372,14 @@ pub fn style_grams(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, img: &Rgb) -> Result<
 }
 
 /// [`style_grams`] of a planar network-space image [3, h, w].
-pub fn style_grams_planar(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, planar: &[f32], h: usize, w: usize) -> Result<Vec<Vec<f32>>> {
+pub fn style_grams_planar(
+    gpu: &Gpu,
+    vgg: &Vgg,
+    cfg: &LossConfig,
+    planar: &[f32],
+    h: usize,
+    w: usize,
+) -> Result<Vec<Vec<f32>>> {
     let depth = cfg.style_layers.iter().map(|l| l.0).max().unwrap_or(0) + 1;
     let pass = VggPass::new(gpu, depth, h, w)?;
     pass.input.write(gpu, planar)?;
@@ -412,12 +449,21 @@ pub fn style_size(w: u32, h: u32, style_scale: f32) -> u32 {
 
 /// The style targets for an output of `w` x `h`: each style's Gram matrices at
 /// [`style_size`], blended by the styles' weights.
-pub fn style_targets(gpu: &Gpu, vgg: &Vgg, cfg: &LossConfig, styles: &[(Rgb, f32)], style_scale: f32, w: u32, h: u32) -> Result<Vec<Vec<f32>>> {
+pub fn style_targets(
+    gpu: &Gpu,
+    vgg: &Vgg,
+    cfg: &LossConfig,
+    styles: &[(Rgb, f32)],
+    style_scale: f32,
+    w: u32,
+    h: u32,
+) -> Result<Vec<Vec<f32>>> {
     if styles.is_empty() {
         return Err(Error::Invalid("at least one style image is needed".into()));
     }
     let size = style_size(w, h, style_scale);
-    let grams: Vec<Vec<Vec<f32>>> = styles.iter().map(|(s, _)| style_grams(gpu, vgg, cfg, &crate::imageio::fit(s, size))).collect::<Result<_>>()?;
+    let grams: Vec<Vec<Vec<f32>>> =
+        styles.iter().map(|(s, _)| style_grams(gpu, vgg, cfg, &crate::imageio::fit(s, size))).collect::<Result<_>>()?;
     let weights: Vec<f32> = styles.iter().map(|s| s.1).collect();
     Ok(blend_grams(&grams, &weights))
 }
@@ -534,7 +580,9 @@ pub fn stylize(
         opt.set_image(gpu, &init)?;
         for it in 1..=job.iters {
             match opt.iterate(gpu, it % job.log_every.max(1) == 0 || it == job.iters || it == 1) {
-                Err(Error::NonFinite(msg)) => return Err(Error::Diverged { msg, last_good: Box::new(opt.image(gpu)?) }),
+                Err(Error::NonFinite(msg)) => {
+                    return Err(Error::Diverged { msg, last_good: Box::new(opt.image(gpu)?) })
+                }
                 r => {
                     if let Some(l) = r? {
                         on(Event::Losses(it, &l));

@@ -78,7 +78,10 @@ impl VggWeights {
             let (_, w) = file.get(&format!("{name}.weight"), Some(&[cout, cin, 3, 3]))?;
             let (_, b) = file.get(&format!("{name}.bias"), Some(&[cout]))?;
             if w.iter().chain(&b).any(|v| !v.is_finite()) {
-                return Err(Error::Weights { path: path.display().to_string(), msg: format!("tensor `{name}` holds NaN or Inf") });
+                return Err(Error::Weights {
+                    path: path.display().to_string(),
+                    msg: format!("tensor `{name}` holds NaN or Inf"),
+                });
             }
             layers.push((w, b));
         }
@@ -132,7 +135,9 @@ impl VggPass {
         let mut shapes = Vec::new();
         for &(name, _, cout, pools) in &LAYERS[..depth] {
             if hh == 0 || ww == 0 {
-                return Err(Error::Invalid(format!("the image is too small for VGG-19 up to {name}: it needs at least 16 px on each side")));
+                return Err(Error::Invalid(format!(
+                    "the image is too small for VGG-19 up to {name}: it needs at least 16 px on each side"
+                )));
             }
             let act = [cout, hh, ww];
             if pools {
@@ -143,7 +148,8 @@ impl VggPass {
         }
         let biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
         let biggest_pooled = shapes.iter().filter_map(|s| s.2.map(|p| p.iter().product::<usize>())).max().unwrap_or(1);
-        let shared = [Tensor::zeros(gpu, &[biggest], "layer grads A")?, Tensor::zeros(gpu, &[biggest], "layer grads B")?];
+        let shared =
+            [Tensor::zeros(gpu, &[biggest], "layer grads A")?, Tensor::zeros(gpu, &[biggest], "layer grads B")?];
         let shared_pooled = Tensor::zeros(gpu, &[biggest_pooled], "pooled grads")?;
         let mut acts = Vec::new();
         let mut pooled = Vec::new();
@@ -195,7 +201,14 @@ impl VggPass {
     /// Record the backward pass from layer `upto` down to the input. Before each layer's part,
     /// `inject(i, plan, first)` must add (or, if `first`, write) the loss gradient of layer i's
     /// ReLU output into `grads[i]`; it returns whether it wrote anything.
-    pub fn record_backward(&self, gpu: &Gpu, plan: &mut Plan, vgg: &Vgg, upto: usize, mut inject: impl FnMut(usize, &mut Plan, bool) -> bool) {
+    pub fn record_backward(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        vgg: &Vgg,
+        upto: usize,
+        mut inject: impl FnMut(usize, &mut Plan, bool) -> bool,
+    ) {
         // `have`: grads[i] already holds the gradient flowing down from above.
         let mut have = false;
         for i in (0..=upto).rev() {

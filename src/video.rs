@@ -10,10 +10,10 @@ use std::sync::mpsc;
 use crate::error::{Error, Result};
 use crate::flow::{self, FlowConfig, FlowSolver, Pyramid};
 use crate::gpu::{Gpu, Plan, Tensor};
+use crate::imageio::Rgb;
 use crate::ops::image::pack_rgb;
 use crate::ops::video::{blend_init, TemporalLoss};
 use crate::ops::IMAGENET_MEAN;
-use crate::imageio::Rgb;
 use crate::style::{LossConfig, Optimizer};
 use crate::vgg::Vgg;
 use crate::y4m;
@@ -68,7 +68,11 @@ impl Source {
             let mut files: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(|e| Error::file(path, format!("cannot list: {e}")))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg")))
+                .filter(|p| {
+                    p.extension()
+                        .and_then(|e| e.to_str())
+                        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
+                })
                 .collect();
             files.sort();
             if files.is_empty() {
@@ -77,7 +81,10 @@ impl Source {
             return Ok(Source::Dir { files, next: 0 });
         }
         if !path.exists() {
-            return Err(Error::file(path, "no such file or folder (expected a folder of frames, a .y4m file, or - for stdin)"));
+            return Err(Error::file(
+                path,
+                "no such file or folder (expected a folder of frames, a .y4m file, or - for stdin)",
+            ));
         }
         let f = std::fs::File::open(path).map_err(|e| Error::file(path, format!("cannot open: {e}")))?;
         let mut reader: Box<dyn BufRead + Send> = Box::new(BufReader::new(f));
@@ -88,7 +95,9 @@ impl Source {
     /// The input's name for messages.
     pub fn name(&self) -> String {
         match self {
-            Source::Dir { files, .. } => files.first().and_then(|f| f.parent()).map(|d| d.display().to_string()).unwrap_or_default(),
+            Source::Dir { files, .. } => {
+                files.first().and_then(|f| f.parent()).map(|d| d.display().to_string()).unwrap_or_default()
+            }
             Source::Y4m { name, .. } => name.clone(),
         }
     }
@@ -194,7 +203,10 @@ impl<'a> VideoStylizer<'a> {
         })?;
         opt.set_style_grams(gpu, style_grams)?;
         let pyramids = [Pyramid::new(gpu, w, h, &job.flow)?, Pyramid::new(gpu, w, h, &job.flow)?];
-        let solvers = [FlowSolver::new(gpu, &pyramids[0], &pyramids[1], &job.flow)?, FlowSolver::new(gpu, &pyramids[1], &pyramids[0], &job.flow)?];
+        let solvers = [
+            FlowSolver::new(gpu, &pyramids[0], &pyramids[1], &job.flow)?,
+            FlowSolver::new(gpu, &pyramids[1], &pyramids[0], &job.flow)?,
+        ];
         let align = [0, 1].map(|c| {
             let mut p = Plan::new();
             // frame t on pyramid c: flow t->t-1 is solvers[c], t-1->t is solvers[1-c]
@@ -202,7 +214,23 @@ impl<'a> VideoStylizer<'a> {
             flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
             p
         });
-        Ok(VideoStylizer { gpu, job, w, h, opt, pyramids, solvers, content, prev, warped, mask, ones, tmask, align, frame: 0 })
+        Ok(VideoStylizer {
+            gpu,
+            job,
+            w,
+            h,
+            opt,
+            pyramids,
+            solvers,
+            content,
+            prev,
+            warped,
+            mask,
+            ones,
+            tmask,
+            align,
+            frame: 0,
+        })
     }
 
     fn needs_flow(&self) -> bool {
@@ -222,7 +250,13 @@ impl<'a> VideoStylizer<'a> {
 
     fn check(&self, img: &Rgb, what: &str) -> Result<()> {
         if (img.width() as usize, img.height() as usize) != (self.w, self.h) {
-            return Err(Error::Invalid(format!("{what} is {}x{}, expected {}x{}", img.width(), img.height(), self.w, self.h)));
+            return Err(Error::Invalid(format!(
+                "{what} is {}x{}, expected {}x{}",
+                img.width(),
+                img.height(),
+                self.w,
+                self.h
+            )));
         }
         Ok(())
     }
@@ -286,7 +320,16 @@ impl<'a> VideoStylizer<'a> {
         plan.copy(&self.content.buffer, &self.prev.buffer, (3 * n * 4) as u64);
         plan.run(gpu)?;
         self.frame += 1;
-        Ok((out, FrameStats { index: t, seconds: start.elapsed().as_secs_f64(), warping_error: werr, consistent_fraction: frac, losses }))
+        Ok((
+            out,
+            FrameStats {
+                index: t,
+                seconds: start.elapsed().as_secs_f64(),
+                warping_error: werr,
+                consistent_fraction: frac,
+                losses,
+            },
+        ))
     }
 
     fn warping_error(&self, out: &Rgb) -> Result<(f64, f64)> {
@@ -332,7 +375,10 @@ pub fn read_ahead(mut src: Source, ahead: usize) -> mpsc::Receiver<Result<(Strin
 }
 
 /// Write frames on a thread; the returned handle yields the first error, if any.
-pub fn write_behind(sink: Sink, rate: (u32, u32)) -> (mpsc::SyncSender<(usize, Rgb)>, std::thread::JoinHandle<Result<()>>) {
+pub fn write_behind(
+    sink: Sink,
+    rate: (u32, u32),
+) -> (mpsc::SyncSender<(usize, Rgb)>, std::thread::JoinHandle<Result<()>>) {
     let (tx, rx) = mpsc::sync_channel::<(usize, Rgb)>(2);
     let handle = std::thread::spawn(move || -> Result<()> {
         match sink {
@@ -346,12 +392,20 @@ pub fn write_behind(sink: Sink, rate: (u32, u32)) -> (mpsc::SyncSender<(usize, R
                 let mut header = None;
                 for (_, img) in rx {
                     if header.is_none() {
-                        let h = y4m::Header { width: img.width() as usize, height: img.height() as usize, rate, chroma444: false, full_range: false };
-                        y4m::write_header(&mut w, &h).map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
+                        let h = y4m::Header {
+                            width: img.width() as usize,
+                            height: img.height() as usize,
+                            rate,
+                            chroma444: false,
+                            full_range: false,
+                        };
+                        y4m::write_header(&mut w, &h)
+                            .map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
                         header = Some(h);
                     }
                     let h = header.as_ref().unwrap();
-                    y4m::write_frame(&mut w, h, &img).map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
+                    y4m::write_frame(&mut w, h, &img)
+                        .map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
                 }
                 w.flush().map_err(|e| Error::Invalid(format!("writing Y4M output: {e}")))?;
             }
@@ -408,7 +462,9 @@ pub fn render(
         (n, m) => n.or(m),
     };
     // The first frame fixes the processing size (every frame must have the first one's size).
-    let Some((name0, frame0)) = source.next_frame()? else { return Err(Error::Invalid(format!("{}: no frames", source.name()))) };
+    let Some((name0, frame0)) = source.next_frame()? else {
+        return Err(Error::Invalid(format!("{}: no frames", source.name())));
+    };
     let (w0, h0) = frame0.dimensions();
     let (fw, fh) = crate::imageio::fit_dims(w0, h0, job.size);
     crate::style::check_fits(gpu, fw, fh)?;
@@ -430,9 +486,9 @@ pub fn render(
             // input frame done-1 becomes the previous frame
             let mut prev = pending.take().expect("the first frame");
             for _ in 1..done {
-                prev = source
-                    .next_frame()?
-                    .ok_or_else(|| Error::Invalid(format!("--resume: {} holds {done} frames but the input has fewer", dir.display())))?;
+                prev = source.next_frame()?.ok_or_else(|| {
+                    Error::Invalid(format!("--resume: {} holds {done} frames but the input has fewer", dir.display()))
+                })?;
             }
             styl.resume_from(done, &fit(&prev.1), &crate::imageio::load(&frame_path(dir, done - 1))?)?;
             first = done;
@@ -450,7 +506,9 @@ pub fn render(
             let (name, img) = next?;
             if img.dimensions() != (w0, h0) {
                 let (iw, ih) = img.dimensions();
-                return Err(Error::Invalid(format!("{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size")));
+                return Err(Error::Invalid(format!(
+                    "{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size"
+                )));
             }
             let (out, st) = styl.process(&fit(&img), |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
             if tx.send((index, out)).is_err() {

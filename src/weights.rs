@@ -11,9 +11,12 @@ pub struct TensorFile {
 
 impl TensorFile {
     pub fn open(path: &Path) -> Result<TensorFile> {
-        let bytes = std::fs::read(path).map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("cannot read: {e}") })?;
-        safetensors::SafeTensors::deserialize(&bytes)
-            .map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("not a valid safetensors file: {e}") })?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("cannot read: {e}") })?;
+        safetensors::SafeTensors::deserialize(&bytes).map_err(|e| Error::Weights {
+            path: path.display().to_string(),
+            msg: format!("not a valid safetensors file: {e}"),
+        })?;
         Ok(TensorFile { path: path.to_path_buf(), bytes })
     }
 

@@ -43,13 +43,23 @@ pub fn read_header(name: &str, r: &mut impl BufRead) -> Result<Header> {
             "H" => h = Some(val.parse::<usize>().map_err(|_| bad(name, format!("height '{val}'")))?),
             "F" => {
                 let (a, b) = val.split_once(':').ok_or_else(|| bad(name, format!("frame rate '{val}'")))?;
-                rate = (a.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?, b.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?);
+                rate = (
+                    a.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?,
+                    b.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?,
+                );
             }
             "C" => {
                 c444 = match val {
                     "420jpeg" | "420mpeg2" | "420paldv" | "420" => false,
                     "444" => true,
-                    other => return Err(bad(name, format!("colour space C{other} is not supported (use 8-bit 4:2:0 or 4:4:4: ffmpeg -pix_fmt yuv420p)"))),
+                    other => {
+                        return Err(bad(
+                            name,
+                            format!(
+                        "colour space C{other} is not supported (use 8-bit 4:2:0 or 4:4:4: ffmpeg -pix_fmt yuv420p)"
+                    ),
+                        ))
+                    }
                 }
             }
             "X" => full |= val == "COLORRANGE=FULL",
@@ -78,7 +88,13 @@ pub fn read_frame(name: &str, index: usize, hdr: &Header, r: &mut impl BufRead) 
         return Ok(None);
     }
     if !line.starts_with(b"FRAME") {
-        return Err(bad(name, format!("frame {index}: expected 'FRAME', found {:?}", String::from_utf8_lossy(&line[..line.len().min(16)]))));
+        return Err(bad(
+            name,
+            format!(
+                "frame {index}: expected 'FRAME', found {:?}",
+                String::from_utf8_lossy(&line[..line.len().min(16)])
+            ),
+        ));
     }
     let (ys, cs) = plane_sizes(hdr);
     let mut buf = vec![0u8; ys + 2 * cs];
@@ -94,7 +110,8 @@ fn yuv_to_rgb(h: &Header, buf: &[u8]) -> Rgb {
         let (x, y) = (x as usize, y as usize);
         let ci = if h.chroma444 { y * cw + x } else { (y / 2) * cw + x / 2 };
         let (yy, u, v) = (yp[y * h.width + x] as f32, up[ci] as f32 - 128.0, vp[ci] as f32 - 128.0);
-        let (l, cu, cv) = if h.full_range { (yy, u, v) } else { ((yy - 16.0) * 255.0 / 219.0, u * 255.0 / 224.0, v * 255.0 / 224.0) };
+        let (l, cu, cv) =
+            if h.full_range { (yy, u, v) } else { ((yy - 16.0) * 255.0 / 219.0, u * 255.0 / 224.0, v * 255.0 / 224.0) };
         let rgb = [l + 1.402 * cv, l - 0.344136 * cu - 0.714136 * cv, l + 1.772 * cu];
         image::Rgb(rgb.map(|c| c.round().clamp(0.0, 255.0) as u8))
     })
@@ -117,7 +134,8 @@ pub fn write_frame(w: &mut impl Write, h: &Header, img: &Rgb) -> std::io::Result
         let [r, g, b] = p.0.map(|c| c as f32);
         let l = 0.299 * r + 0.587 * g + 0.114 * b;
         let (u, v) = ((b - l) / 1.772, (r - l) / 1.402);
-        let (yy, u, v) = if h.full_range { (l, u, v) } else { (16.0 + l * 219.0 / 255.0, u * 224.0 / 255.0, v * 224.0 / 255.0) };
+        let (yy, u, v) =
+            if h.full_range { (l, u, v) } else { (16.0 + l * 219.0 / 255.0, u * 224.0 / 255.0, v * 224.0 / 255.0) };
         buf[y as usize * h.width + x as usize] = yy.round().clamp(0.0, 255.0) as u8;
         let ci = if h.chroma444 { y as usize * cw + x as usize } else { (y as usize / 2) * cw + x as usize / 2 };
         usum[ci] += u;

@@ -5,7 +5,11 @@ use std::process::Command;
 
 fn paintflow(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args).output().expect("run paintflow");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -31,7 +35,14 @@ fn write_png(p: &Path, w: u32, h: u32) {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in [&["--help"][..], &["info", "--help"], &["image", "--help"], &["flow", "--help"], &["video", "--help"], &["bench", "--help"]] {
+    for sub in [
+        &["--help"][..],
+        &["info", "--help"],
+        &["image", "--help"],
+        &["flow", "--help"],
+        &["video", "--help"],
+        &["bench", "--help"],
+    ] {
         let (ok, out, _) = paintflow(sub);
         assert!(ok && out.contains("Usage"), "{sub:?}: {out}");
     }
@@ -48,7 +59,10 @@ fn info_names_the_adapter() {
 fn bad_images_are_named() {
     let d = tmpdir("images");
     let missing = d.join("missing.png");
-    fails_with(&["image", "-c", missing.to_str().unwrap(), "-o", "x.png"], &["missing.png", "no such file", "--content"]);
+    fails_with(
+        &["image", "-c", missing.to_str().unwrap(), "-o", "x.png"],
+        &["missing.png", "no such file", "--content"],
+    );
     let corrupt = d.join("corrupt.png");
     let mut bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/content/chelsea.png")).unwrap();
     bytes.truncate(2000);
@@ -90,9 +104,15 @@ fn bad_weights_name_the_tensor() {
     let w = vec![0u8; 64 * 3 * 9 * 4];
     let tensors = vec![("conv1_1.weight", TensorView::new(safetensors::Dtype::F32, vec![64, 3, 3, 3], &w).unwrap())];
     std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
-    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["conv1_1.bias", "missing"]);
+    fails_with(
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["conv1_1.bias", "missing"],
+    );
     std::fs::write(&p, b"not a safetensors file").unwrap();
-    fails_with(&["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"], &["bad.safetensors", "safetensors"]);
+    fails_with(
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["bad.safetensors", "safetensors"],
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -122,10 +142,16 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
     assert_eq!((f.width, f.height), (40, 30));
     assert!(f.data.iter().all(|v| v.abs() < 0.05), "identical images must give ~zero flow");
     assert!(d.join("v.png").is_file() && d.join("m.png").is_file() && d.join("b.flo").is_file());
-    fails_with(&["flow", a.to_str().unwrap(), c.to_str().unwrap(), "-o", o.to_str().unwrap()], &["c.png", "41x30", "same size"]);
+    fails_with(
+        &["flow", a.to_str().unwrap(), c.to_str().unwrap(), "-o", o.to_str().unwrap()],
+        &["c.png", "41x30", "same size"],
+    );
     let bad = d.join("bad.flo");
     std::fs::write(&bad, b"PIEH\x01\x00\x00\x00").unwrap();
-    fails_with(&["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", bad.to_str().unwrap()], &["bad.flo"]);
+    fails_with(
+        &["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", bad.to_str().unwrap()],
+        &["bad.flo"],
+    );
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -138,7 +164,18 @@ fn video_rejects_frames_of_different_sizes_and_bad_streams() {
     write_png(&frames.join("0002.png"), 30, 24);
     let out = d.join("out");
     fails_with(
-        &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "32", "--iters-first", "1", "--iters", "1"],
+        &[
+            "video",
+            frames.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--size",
+            "32",
+            "--iters-first",
+            "1",
+            "--iters",
+            "1",
+        ],
         &["0002.png", "30x24", "32x24"],
     );
     // the first frame was finished and written before the error
@@ -146,7 +183,10 @@ fn video_rejects_frames_of_different_sizes_and_bad_streams() {
     let y = d.join("bad.y4m");
     std::fs::write(&y, b"YUV4MPEG2 W32 H24 C422\n").unwrap();
     fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "C422"]);
-    fails_with(&["video", d.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap()], &["nothing", "no such file"]);
+    fails_with(
+        &["video", d.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap()],
+        &["nothing", "no such file"],
+    );
     fails_with(&["video", frames.to_str().unwrap(), "-o", "-", "--resume"], &["--resume"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
@@ -159,7 +199,8 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     let mut input = Vec::new();
     paintflow::y4m::write_header(&mut input, &hdr).unwrap();
     for t in 0..2u32 {
-        let img = image::RgbImage::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]));
+        let img =
+            image::RgbImage::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]));
         paintflow::y4m::write_frame(&mut input, &hdr, &img).unwrap();
     }
     let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
@@ -188,10 +229,23 @@ fn video_resume_continues_with_the_same_frames() {
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
     for t in 0..3u32 {
-        image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120])).save(frames.join(format!("{t:04}.png"))).unwrap();
+        image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]))
+            .save(frames.join(format!("{t:04}.png")))
+            .unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "32", "--iters-first", "2", "--iters", "1"];
+        let mut args = vec![
+            "video",
+            frames.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--size",
+            "32",
+            "--iters-first",
+            "2",
+            "--iters",
+            "1",
+        ];
         args.extend_from_slice(extra);
         let (ok, _, err) = paintflow(&args);
         assert!(ok, "{err}");

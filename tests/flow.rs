@@ -53,14 +53,20 @@ fn flow_kernels_match_cpu() {
             let mut plan = Plan::new();
             flow::record_blur(g, &mut plan, &st, &tmp, &out, window);
             plan.run(g).unwrap();
-            assert_close(&format!("blur {window} {what}"), &out.read(g).unwrap(), &cpu::blur(&src, w, h, 3, window), TOL);
+            assert_close(
+                &format!("blur {window} {what}"),
+                &out.read(g).unwrap(),
+                &cpu::blur(&src, w, h, 3, window),
+                TOL,
+            );
         }
 
         let i2 = rng.vec(n, 1.0);
         let fl: Vec<f32> = rng.vec(2 * n, 3.0);
         let gr = rng.vec(2 * n, 1.0);
         let m = poisoned(&[5, h, w]);
-        let (i2t, grt, flt, i1t) = (upload(&[h, w], &i2), upload(&[2, h, w], &gr), upload(&[2, h, w], &fl), upload(&[h, w], &img));
+        let (i2t, grt, flt, i1t) =
+            (upload(&[h, w], &i2), upload(&[2, h, w], &gr), upload(&[2, h, w], &fl), upload(&[h, w], &img));
         run1(|p| flow::record_mismatch(g, p, &i1t, &grt, &i2t, &flt, &m));
         let want_m = cpu::mismatch(&i2, &gr, &fl, &img, w, h);
         assert_close(&format!("mismatch {what}"), &m.read(g).unwrap(), &want_m, TOL);
@@ -104,7 +110,8 @@ fn flow_kernels_match_cpu() {
 /// A smooth random texture, sampled at (x - dx, y - dy): frame2(x + d) = frame1(x).
 fn texture(w: u32, h: u32, dx: f32, dy: f32, seed: u64) -> image::RgbImage {
     let mut r = paintflow::rng::Rng::new(seed);
-    let waves: Vec<(f32, f32, f32, f32)> = (0..12).map(|_| (r.unit() * 0.25 + 0.04, r.unit() * 0.25 + 0.04, r.unit() * 6.3, r.unit() * 6.3)).collect();
+    let waves: Vec<(f32, f32, f32, f32)> =
+        (0..12).map(|_| (r.unit() * 0.25 + 0.04, r.unit() * 0.25 + 0.04, r.unit() * 6.3, r.unit() * 6.3)).collect();
     image::RgbImage::from_fn(w, h, |x, y| {
         let (fx, fy) = (x as f32 - dx, y as f32 - dy);
         let v: f32 = waves.iter().map(|(a, b, p, q)| (a * fx + p).sin() * (b * fy + q).cos()).sum::<f32>() / 12.0;

@@ -12,7 +12,10 @@ use paintflow::vgg::{default_weights_path, layer_index, Vgg, VggWeights, LAYERS}
 use paintflow::weights::TensorFile;
 
 fn golden() -> TensorFile {
-    TensorFile::open(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gatys_vgg19_128x96.safetensors")).unwrap()
+    TensorFile::open(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/gatys_vgg19_128x96.safetensors"),
+    )
+    .unwrap()
 }
 
 fn minus_mean(x: &[f32]) -> Vec<f32> {

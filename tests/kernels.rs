@@ -11,8 +11,17 @@ const REDUCTION_TOL: f64 = 1e-4;
 
 /// (cin, cout, h, w): odd sizes, 1-pixel edges, channel counts that are not multiples of the
 /// 4x4 register tile, and 3 and 512 channels.
-const CONV_SHAPES: &[(usize, usize, usize, usize)] =
-    &[(3, 64, 9, 11), (1, 1, 1, 1), (5, 7, 1, 13), (6, 3, 11, 1), (13, 9, 17, 18), (512, 6, 5, 3), (3, 512, 3, 5), (64, 64, 12, 16), (35, 33, 13, 14)];
+const CONV_SHAPES: &[(usize, usize, usize, usize)] = &[
+    (3, 64, 9, 11),
+    (1, 1, 1, 1),
+    (5, 7, 1, 13),
+    (6, 3, 11, 1),
+    (13, 9, 17, 18),
+    (512, 6, 5, 3),
+    (3, 512, 3, 5),
+    (64, 64, 12, 16),
+    (35, 33, 13, 14),
+];
 
 #[test]
 fn conv_forward_matches_cpu() {
@@ -29,7 +38,12 @@ fn conv_forward_matches_cpu() {
             conv::forward(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, relu);
             plan.run(g).unwrap();
             let want = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
-            assert_close(&format!("{variant:?} conv {cin}->{cout} {h}x{w} relu={relu}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
+            assert_close(
+                &format!("{variant:?} conv {cin}->{cout} {h}x{w} relu={relu}"),
+                &out.read(g).unwrap(),
+                &want,
+                REDUCTION_TOL,
+            );
         }
     }
 }
@@ -47,7 +61,12 @@ fn conv_backward_input_matches_cpu() {
         conv::backward_input(g, &mut plan, &upload(&[cout, h, w], &gout), &weights, &gin);
         plan.run(g).unwrap();
         let want = conv::backward_input_cpu(&gout, cout, h, w, &wt, cin);
-        assert_close(&format!("{variant:?} conv backward {cin}->{cout} {h}x{w}"), &gin.read(g).unwrap(), &want, REDUCTION_TOL);
+        assert_close(
+            &format!("{variant:?} conv backward {cin}->{cout} {h}x{w}"),
+            &gin.read(g).unwrap(),
+            &want,
+            REDUCTION_TOL,
+        );
     }
 }
 
@@ -101,7 +120,12 @@ fn relu_backward_and_axpby_match_cpu() {
         let mut plan = Plan::new();
         elementwise::relu_backward(g, &mut plan, &upload(&[n], &act), &gt);
         plan.run(g).unwrap();
-        assert_close("relu_backward", &gt.read(g).unwrap(), &elementwise::relu_backward_cpu(&act, &grad), ELEMENTWISE_TOL);
+        assert_close(
+            "relu_backward",
+            &gt.read(g).unwrap(),
+            &elementwise::relu_backward_cpu(&act, &grad),
+            ELEMENTWISE_TOL,
+        );
 
         let x = rng.vec(n, 1.0);
         for (a, b) in [(0.7f32, 0.0f32), (-1.5, 0.25)] {
@@ -118,7 +142,16 @@ fn relu_backward_and_axpby_match_cpu() {
 fn gram_forward_and_backward_match_cpu() {
     let g = gpu();
     let mut rng = Rng::new("gram");
-    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (5, 1, 7), (13, 17, 3), (17, 9, 9), (64, 33, 31), (512, 3, 5), (6, 128, 96)] {
+    for &(c, h, w) in &[
+        (3usize, 9usize, 11usize),
+        (1, 1, 1),
+        (5, 1, 7),
+        (13, 17, 3),
+        (17, 9, 9),
+        (64, 33, 31),
+        (512, 3, 5),
+        (6, 128, 96),
+    ] {
         let f = rng.vec(c * h * w, 1.0);
         let ft = upload(&[c, h, w], &f);
         let gram = poisoned(&[c, c]);
@@ -196,7 +229,11 @@ fn mse_and_tv_losses_match_cpu() {
         let (tvv, tg) = loss::tv_cpu(0.7, &a, c, h, w);
         let what = format!("{c}x{h}x{w}");
         assert!((got[0] as f64 - mv).abs() <= REDUCTION_TOL * mv.abs(), "mse value {what}: {} vs {mv}", got[0]);
-        assert!((got[1] as f64 - tvv).abs() <= REDUCTION_TOL * tvv.abs().max(1e-12), "tv value {what}: {} vs {tvv}", got[1]);
+        assert!(
+            (got[1] as f64 - tvv).abs() <= REDUCTION_TOL * tvv.abs().max(1e-12),
+            "tv value {what}: {} vs {tvv}",
+            got[1]
+        );
         assert_close(&format!("mse grad {what}"), &grad.read(g).unwrap(), &mg, ELEMENTWISE_TOL);
         let tg_plus_b: Vec<f32> = tg.iter().zip(&b).map(|(x, y)| x + y).collect();
         assert_close(&format!("tv grad {what}"), &tvgrad.read(g).unwrap(), &tg_plus_b, ELEMENTWISE_TOL);
@@ -222,7 +259,12 @@ fn adam_steps_match_cpu() {
                 plan.run(g).unwrap();
                 adam::step_cpu(&cfg, t, &gr, &mut x, &mut m, &mut v, h * w);
             }
-            assert_close(&format!("adam {c}x{h}x{w} clamp={}", clamp.is_some()), &xt.read(g).unwrap(), &x, ELEMENTWISE_TOL);
+            assert_close(
+                &format!("adam {c}x{h}x{w} clamp={}", clamp.is_some()),
+                &xt.read(g).unwrap(),
+                &x,
+                ELEMENTWISE_TOL,
+            );
         }
     }
 }
@@ -275,7 +317,12 @@ fn video_blend_and_temporal_loss_match_cpu() {
         let mut plan = Plan::new();
         video::blend_init(g, &mut plan, &ct, &wt, &mt, 0.85, &x);
         plan.run(g).unwrap();
-        assert_close(&format!("blend_init {what}"), &x.read(g).unwrap(), &video::blend_init_cpu(&content, &warped, &mask, 0.85), ELEMENTWISE_TOL);
+        assert_close(
+            &format!("blend_init {what}"),
+            &x.read(g).unwrap(),
+            &video::blend_init_cpu(&content, &warped, &mask, 0.85),
+            ELEMENTWISE_TOL,
+        );
 
         // the temporal loss adds its gradient onto what is there
         let grad0 = rng.vec(3 * n, 1.0);
@@ -287,7 +334,10 @@ fn video_blend_and_temporal_loss_match_cpu() {
         plan.run(g).unwrap();
         let (value, tg) = video::temporal_cpu(3.0, &content, &warped, &mask);
         let got = losses.read(g).unwrap()[1] as f64;
-        assert!((got - value).abs() <= REDUCTION_TOL * value.abs().max(1e-12), "temporal value {what}: {got} vs {value}");
+        assert!(
+            (got - value).abs() <= REDUCTION_TOL * value.abs().max(1e-12),
+            "temporal value {what}: {got} vs {value}"
+        );
         let want: Vec<f32> = tg.iter().zip(&grad0).map(|(a, b)| a + b).collect();
         assert_close(&format!("temporal grad {what}"), &grad.read(g).unwrap(), &want, ELEMENTWISE_TOL);
     }
@@ -304,7 +354,12 @@ fn calibration_kernels_match_cpu() {
         let mut plan = Plan::new();
         calibration::peak_fma(g, &mut plan, &st, &dst, 3);
         plan.run(g).unwrap();
-        assert_close(&format!("peak_fma x{invocations}"), &dst.read(g).unwrap(), &calibration::peak_fma_cpu(&src, invocations, 3), ELEMENTWISE_TOL);
+        assert_close(
+            &format!("peak_fma x{invocations}"),
+            &dst.read(g).unwrap(),
+            &calibration::peak_fma_cpu(&src, invocations, 3),
+            ELEMENTWISE_TOL,
+        );
     }
     for n in [4usize, 4 * 65, 4 * 1000] {
         let x = rng.vec(n, 1.0);

@@ -28,7 +28,9 @@ fn all_reflected() -> HashMap<Shader, Reflected> {
 fn access_of(space: naga::AddressSpace) -> Option<Access> {
     match space {
         naga::AddressSpace::Uniform => Some(Access::Uniform),
-        naga::AddressSpace::Storage { access } if access.contains(naga::StorageAccess::STORE) => Some(Access::ReadWrite),
+        naga::AddressSpace::Storage { access } if access.contains(naga::StorageAccess::STORE) => {
+            Some(Access::ReadWrite)
+        }
         naga::AddressSpace::Storage { .. } => Some(Access::Read),
         _ => None,
     }
@@ -57,7 +59,8 @@ fn every_kernel_declaration_matches_its_wgsl() {
             let declared = k.bindings().find(|b| b.slot == rb.binding);
             if !uses[handle].is_empty() {
                 assert_eq!(rb.group, 0, "{what}: `{name}` is not in group 0");
-                let b = declared.unwrap_or_else(|| panic!("{what} uses `{name}` (binding {}) but does not declare it", rb.binding));
+                let b = declared
+                    .unwrap_or_else(|| panic!("{what} uses `{name}` (binding {}) but does not declare it", rb.binding));
                 assert_eq!(b.name, name, "{what}: binding {} is `{name}` in the WGSL", rb.binding);
             }
             if let Some(b) = declared {
@@ -68,7 +71,8 @@ fn every_kernel_declaration_matches_its_wgsl() {
         }
         for b in k.bindings() {
             let found = r.module.global_variables.iter().any(|(_, v)| {
-                v.name.as_deref() == Some(b.name) && v.binding.as_ref().is_some_and(|rb| rb.group == 0 && rb.binding == b.slot)
+                v.name.as_deref() == Some(b.name)
+                    && v.binding.as_ref().is_some_and(|rb| rb.group == 0 && rb.binding == b.slot)
             });
             assert!(found, "{what}: declares `{}` at binding {}, which the WGSL does not have", b.name, b.slot);
         }
@@ -78,7 +82,10 @@ fn every_kernel_declaration_matches_its_wgsl() {
     for (&s, r) in &shaders {
         for ep in &r.module.entry_points {
             let files = s.files();
-            let n = kernels.iter().filter(|k| k.entry == ep.name && k.shader.files().iter().all(|f| files.contains(f))).count();
+            let n = kernels
+                .iter()
+                .filter(|k| k.entry == ep.name && k.shader.files().iter().all(|f| files.contains(f)))
+                .count();
             assert_eq!(n, 1, "{s:?}::{} has {n} kernel declarations (want exactly 1)", ep.name);
         }
     }
@@ -87,9 +94,10 @@ fn every_kernel_declaration_matches_its_wgsl() {
 /// (name, offset) of every member of struct `name` in `module`, and the struct's size.
 fn wgsl_struct(module: &naga::Module, name: &str) -> Option<(Vec<(String, usize)>, usize)> {
     module.types.iter().find_map(|(_, t)| match (&t.name, &t.inner) {
-        (Some(n), naga::TypeInner::Struct { members, span }) if n == name => {
-            Some((members.iter().map(|m| (m.name.clone().unwrap_or_default(), m.offset as usize)).collect(), *span as usize))
-        }
+        (Some(n), naga::TypeInner::Struct { members, span }) if n == name => Some((
+            members.iter().map(|m| (m.name.clone().unwrap_or_default(), m.offset as usize)).collect(),
+            *span as usize,
+        )),
         _ => None,
     })
 }
@@ -103,7 +111,14 @@ fn every_params_twin_matches_its_wgsl_struct() {
             .unwrap_or_else(|| panic!("{}: {:?} has no struct {}", t.rust_name, t.shader.files(), t.wgsl_struct));
         let rust: Vec<(String, usize)> =
             t.fields.iter().filter(|(n, _)| !n.starts_with('_')).map(|(n, o)| (n.to_string(), *o)).collect();
-        assert_eq!(rust, members, "{} vs struct {} of {:?}: (field, offset)", t.rust_name, t.wgsl_struct, t.shader.files());
+        assert_eq!(
+            rust,
+            members,
+            "{} vs struct {} of {:?}: (field, offset)",
+            t.rust_name,
+            t.wgsl_struct,
+            t.shader.files()
+        );
         assert_eq!(t.size, span, "{}: size in Rust vs WGSL", t.rust_name);
     }
     // Every shader's parameter struct has a twin (a module that only appends to another, like
@@ -112,6 +127,16 @@ fn every_params_twin_matches_its_wgsl_struct() {
         let home = Shader::ALL.into_iter().find(|h| h.files() == [s.files()[0]]).unwrap();
         if wgsl_struct(&shaders[&s].module, "Params").is_some() {
             assert!(twins.iter().any(|t| t.shader == home), "{s:?}: struct Params has no Rust twin");
+        }
+    }
+}
+
+#[test]
+fn every_shader_keeps_to_120_columns() {
+    for s in Shader::ALL {
+        for (i, line) in s.source().lines().enumerate() {
+            let n = line.chars().count();
+            assert!(n <= 120, "{s:?} ({:?} after the prelude), line {} of the module: {n} columns", s.files(), i + 1);
         }
     }
 }

@@ -3,9 +3,9 @@ mod common;
 
 use common::gpu;
 use paintflow::flow::FlowConfig;
+use paintflow::imageio::Rgb;
 use paintflow::ops::adam::AdamConfig;
 use paintflow::ops::pool::Pool;
-use paintflow::imageio::Rgb;
 use paintflow::style::{self, LossConfig};
 use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
 use paintflow::video::{Mode, VideoJob, VideoStylizer};
@@ -66,7 +66,11 @@ fn sequence_end_to_end_and_resume_gives_the_same_frames() {
     for s in &stats[1..] {
         let e = s.warping_error.unwrap();
         assert!(e.is_finite() && e >= 0.0, "warping error {e}");
-        assert!(s.consistent_fraction.unwrap() > 0.5, "a 1 px pan should be mostly consistent: {:?}", s.consistent_fraction);
+        assert!(
+            s.consistent_fraction.unwrap() > 0.5,
+            "a 1 px pan should be mostly consistent: {:?}",
+            s.consistent_fraction
+        );
         assert!(s.losses.as_ref().unwrap().total.is_finite());
     }
     // the stylisation changed the frames
@@ -112,7 +116,9 @@ fn y4m_round_trip_and_bad_headers() {
         for (k, want) in imgs.iter().enumerate() {
             let f = y4m::read_frame("t.y4m", k, &got, &mut r).unwrap().unwrap();
             // chroma subsampling and 8-bit YUV lose a little; a smooth image comes back close
-            let err: f64 = f.as_raw().iter().zip(want.as_raw()).map(|(a, b)| (*a as f64 - *b as f64).abs()).sum::<f64>() / f.as_raw().len() as f64;
+            let err: f64 =
+                f.as_raw().iter().zip(want.as_raw()).map(|(a, b)| (*a as f64 - *b as f64).abs()).sum::<f64>()
+                    / f.as_raw().len() as f64;
             let limit = if c444 { 2.0 } else { 20.0 };
             assert!(err < limit, "frame {k} (444={c444}, full={full}): mean abs error {err}");
         }

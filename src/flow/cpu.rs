@@ -50,7 +50,8 @@ pub fn gradient(p: &[f32], w: usize, h: usize) -> Vec<f32> {
             let v = |dx: isize, dy: isize| at(p, x + dx, y + dy, w, h);
             let i = y as usize * w + x as usize;
             out[i] = (3.0 * (v(1, -1) - v(-1, -1)) + 10.0 * (v(1, 0) - v(-1, 0)) + 3.0 * (v(1, 1) - v(-1, 1))) / 32.0;
-            out[n + i] = (3.0 * (v(-1, 1) - v(-1, -1)) + 10.0 * (v(0, 1) - v(0, -1)) + 3.0 * (v(1, 1) - v(1, -1))) / 32.0;
+            out[n + i] =
+                (3.0 * (v(-1, 1) - v(-1, -1)) + 10.0 * (v(0, 1) - v(0, -1)) + 3.0 * (v(1, 1) - v(1, -1))) / 32.0;
         }
     }
     out
@@ -69,13 +70,15 @@ pub fn blur(src: &[f32], w: usize, h: usize, k: usize, window: usize) -> Vec<f32
         let p = &src[c * n..(c + 1) * n];
         for y in 0..h as isize {
             for x in 0..w as isize {
-                tmp[c * n + y as usize * w + x as usize] = (-r..=r).map(|d| wt[(d + r) as usize] * at(p, x + d, y, w, h)).sum::<f32>() / ws;
+                tmp[c * n + y as usize * w + x as usize] =
+                    (-r..=r).map(|d| wt[(d + r) as usize] * at(p, x + d, y, w, h)).sum::<f32>() / ws;
             }
         }
         let t = &tmp[c * n..(c + 1) * n];
         for y in 0..h as isize {
             for x in 0..w as isize {
-                out[c * n + y as usize * w + x as usize] = (-r..=r).map(|d| wt[(d + r) as usize] * at(t, x, y + d, w, h)).sum::<f32>() / ws;
+                out[c * n + y as usize * w + x as usize] =
+                    (-r..=r).map(|d| wt[(d + r) as usize] * at(t, x, y + d, w, h)).sum::<f32>() / ws;
             }
         }
     }
@@ -119,7 +122,10 @@ pub fn median3(src: &[f32], w: usize, h: usize, k: usize) -> Vec<f32> {
         let p = &src[c * n..(c + 1) * n];
         for y in 0..h as isize {
             for x in 0..w as isize {
-                let mut v: Vec<f32> = (-1..=1).flat_map(|dy| (-1..=1).map(move |dx| (dx, dy))).map(|(dx, dy)| at(p, x + dx, y + dy, w, h)).collect();
+                let mut v: Vec<f32> = (-1..=1)
+                    .flat_map(|dy| (-1..=1).map(move |dx| (dx, dy)))
+                    .map(|(dx, dy)| at(p, x + dx, y + dy, w, h))
+                    .collect();
                 v.sort_by(|a, b| a.partial_cmp(b).unwrap());
                 out[c * n + y as usize * w + x as usize] = v[4];
             }

@@ -32,7 +32,10 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<FlowField> {
     let (w, h) = (w as usize, h as usize);
     let want = 12 + w * h * 8;
     if bytes.len() != want {
-        return Err(bad(format!("{w}x{h} flow needs {want} bytes, the file has {} (truncated or corrupt)", bytes.len())));
+        return Err(bad(format!(
+            "{w}x{h} flow needs {want} bytes, the file has {} (truncated or corrupt)",
+            bytes.len()
+        )));
     }
     let n = w * h;
     let mut data = vec![0.0; 2 * n];

@@ -17,13 +17,17 @@ pub const PYR_DOWN: Kernel = Kernel::new(Shader::Flow, "pyr_down", A_TO_O);
 pub const GRADIENT: Kernel = Kernel::new(Shader::Flow, "gradient", A_TO_O);
 pub const BLUR_H: Kernel = Kernel::new(Shader::Flow, "blur_h", A_TO_O);
 pub const BLUR_V: Kernel = Kernel::new(Shader::Flow, "blur_v", A_TO_O);
-pub const MISMATCH: Kernel =
-    Kernel::new(Shader::Flow, "mismatch", &[read(1, "a"), read_write(2, "o"), read(3, "b"), read(4, "c"), read(6, "i1")]);
+pub const MISMATCH: Kernel = Kernel::new(
+    Shader::Flow,
+    "mismatch",
+    &[read(1, "a"), read_write(2, "o"), read(3, "b"), read(4, "c"), read(6, "i1")],
+);
 pub const SOLVE: Kernel = Kernel::new(Shader::Flow, "solve", A_TO_O);
 pub const MEDIAN3: Kernel = Kernel::new(Shader::Flow, "median3", A_TO_O);
 pub const UPSAMPLE: Kernel = Kernel::new(Shader::Flow, "upsample", A_TO_O);
 pub const WARP: Kernel = Kernel::new(Shader::Flow, "warp", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
-pub const CONSISTENCY: Kernel = Kernel::new(Shader::Flow, "consistency", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
+pub const CONSISTENCY: Kernel =
+    Kernel::new(Shader::Flow, "consistency", &[read(1, "a"), read_write(2, "o"), read(3, "b")]);
 pub const KERNELS: &[Kernel] =
     &[FILL_ZERO, GRAY, PYR_DOWN, GRADIENT, BLUR_H, BLUR_V, MISMATCH, SOLVE, MEDIAN3, UPSAMPLE, WARP, CONSISTENCY];
 
@@ -147,7 +151,15 @@ pub fn record_blur(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: 
 
 /// The per-pixel LK products `out` [5, H, W] of the first image (`first_gray`, its gradients
 /// `first_grad`) against `second_gray` displaced by the current `flow` [2, H, W].
-pub fn record_mismatch(gpu: &Gpu, plan: &mut Plan, first_gray: &Tensor, first_grad: &Tensor, second_gray: &Tensor, flow: &Tensor, out: &Tensor) {
+pub fn record_mismatch(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    first_gray: &Tensor,
+    first_grad: &Tensor,
+    second_gray: &Tensor,
+    flow: &Tensor,
+    out: &Tensor,
+) {
     let (_, h, w) = planes(first_gray);
     assert_eq!(out.shape, [5, h, w], "mismatch output shape");
     let bufs = [&*second_gray.buffer, &out.buffer, &first_grad.buffer, &flow.buffer, &first_gray.buffer];
@@ -297,9 +309,21 @@ pub struct FlowPair {
 
 /// Flow between two RGB images of the same size, computed on the GPU; with `both`, also the
 /// backward flow and the consistency mask.
-pub fn estimate(gpu: &Gpu, a: &crate::imageio::Rgb, b: &crate::imageio::Rgb, cfg: &FlowConfig, both: bool) -> Result<FlowPair> {
+pub fn estimate(
+    gpu: &Gpu,
+    a: &crate::imageio::Rgb,
+    b: &crate::imageio::Rgb,
+    cfg: &FlowConfig,
+    both: bool,
+) -> Result<FlowPair> {
     if a.dimensions() != b.dimensions() {
-        return Err(Error::Invalid(format!("the two images differ in size: {}x{} and {}x{}", a.width(), a.height(), b.width(), b.height())));
+        return Err(Error::Invalid(format!(
+            "the two images differ in size: {}x{} and {}x{}",
+            a.width(),
+            a.height(),
+            b.width(),
+            b.height()
+        )));
     }
     let (w, h) = (a.width() as usize, a.height() as usize);
     let pa = Pyramid::new(gpu, w, h, cfg)?;
@@ -324,5 +348,6 @@ pub fn estimate(gpu: &Gpu, a: &crate::imageio::Rgb, b: &crate::imageio::Rgb, cfg
 /// Average endpoint error between two flows [2, H, W].
 pub fn epe(a: &[f32], b: &[f32]) -> f64 {
     let n = a.len() / 2;
-    (0..n).map(|i| (((a[i] - b[i]) as f64).powi(2) + ((a[n + i] - b[n + i]) as f64).powi(2)).sqrt()).sum::<f64>() / n as f64
+    (0..n).map(|i| (((a[i] - b[i]) as f64).powi(2) + ((a[n + i] - b[n + i]) as f64).powi(2)).sqrt()).sum::<f64>()
+        / n as f64
 }

@@ -30,7 +30,9 @@ pub fn colorize(flow: &[f32], w: usize, h: usize, max_mag: Option<f32>) -> Rgb {
     let n = w * h;
     let wheel = wheel();
     let nc = wheel.len() as f32;
-    let maxr = max_mag.unwrap_or_else(|| (0..n).map(|i| (flow[i].powi(2) + flow[n + i].powi(2)).sqrt()).fold(0.0, f32::max)).max(1e-6);
+    let maxr = max_mag
+        .unwrap_or_else(|| (0..n).map(|i| (flow[i].powi(2) + flow[n + i].powi(2)).sqrt()).fold(0.0, f32::max))
+        .max(1e-6);
     Rgb::from_fn(w as u32, h as u32, |x, y| {
         let i = y as usize * w + x as usize;
         let (u, v) = (flow[i] / maxr, flow[n + i] / maxr);

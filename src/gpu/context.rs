@@ -58,13 +58,22 @@ impl Gpu {
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         desc.backends = backends;
         let instance = wgpu::Instance::new(desc);
-        let wanted = adapter_name.map(str::to_string).or_else(|| std::env::var("WGPU_ADAPTER_NAME").ok()).map(|s| s.to_lowercase());
+        let wanted = adapter_name
+            .map(str::to_string)
+            .or_else(|| std::env::var("WGPU_ADAPTER_NAME").ok())
+            .map(|s| s.to_lowercase());
         let adapters = instance.enumerate_adapters(backends).await;
         let names: Vec<String> = adapters.iter().map(|a| a.get_info().name).collect();
         let adapter = match &wanted {
-            Some(w) => adapters.into_iter().find(|a| a.get_info().name.to_lowercase().contains(w.as_str())).ok_or_else(|| Error::NoAdapter {
-                detail: format!(" named like '{w}' (available: {})", if names.is_empty() { "none".into() } else { names.join(", ") }),
-            })?,
+            Some(w) => adapters
+                .into_iter()
+                .find(|a| a.get_info().name.to_lowercase().contains(w.as_str()))
+                .ok_or_else(|| Error::NoAdapter {
+                    detail: format!(
+                        " named like '{w}' (available: {})",
+                        if names.is_empty() { "none".into() } else { names.join(", ") }
+                    ),
+                })?,
             None => {
                 // Prefer a discrete GPU, then integrated, then anything (CPU drivers last).
                 let rank = |a: &wgpu::Adapter| match a.get_info().device_type {
@@ -84,7 +93,10 @@ impl Gpu {
         let limits = adapter.limits();
         // Timestamps (for the benchmark) and subgroup operations (a faster convolution on CPU
         // drivers) when the adapter has them; nothing else is required.
-        let features = adapter.features() & (wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS | wgpu::Features::SUBGROUP);
+        let features = adapter.features()
+            & (wgpu::Features::TIMESTAMP_QUERY
+                | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS
+                | wgpu::Features::SUBGROUP);
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("paintflow"),
@@ -145,7 +157,13 @@ impl Gpu {
     /// layout its declaration gives (not one derived from the shader).
     pub fn compiled(&self, kernel: &Kernel) -> Arc<Compiled> {
         if let Some(c) = self.pipelines.lock().unwrap().get(&(kernel.shader, kernel.entry)) {
-            assert_eq!(&c.kernel, kernel, "two declarations of kernel {}::{} disagree", kernel.shader.files()[0], kernel.entry);
+            assert_eq!(
+                &c.kernel,
+                kernel,
+                "two declarations of kernel {}::{} disagree",
+                kernel.shader.files()[0],
+                kernel.entry
+            );
             return c.clone();
         }
         let module = self.module(kernel.shader);
@@ -166,8 +184,10 @@ impl Gpu {
                 count: None,
             })
             .collect();
-        let layout =
-            self.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor { label: Some(kernel.entry), entries: &entries });
+        let layout = self.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some(kernel.entry),
+            entries: &entries,
+        });
         let pipeline_layout = self.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some(kernel.entry),
             bind_group_layouts: &[Some(&layout)],
@@ -201,7 +221,10 @@ impl Gpu {
             needed: bytes,
             limit,
             max,
-            hint: format!("try a size about {:.0}% of the current one (e.g. a smaller --size)", (scale * 95.0).floor().max(1.0)),
+            hint: format!(
+                "try a size about {:.0}% of the current one (e.g. a smaller --size)",
+                (scale * 95.0).floor().max(1.0)
+            ),
         })
     }
 
@@ -213,11 +236,16 @@ impl Gpu {
 
     /// True when GPU timestamps can bracket a whole command buffer.
     pub fn has_timestamps(&self) -> bool {
-        self.device.features().contains(wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS)
+        self.device
+            .features()
+            .contains(wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS)
     }
 
     /// Block until all submitted work is done.
     pub fn wait(&self) -> Result<()> {
-        self.device.poll(wgpu::PollType::wait_indefinitely()).map(|_| ()).map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
+        self.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map(|_| ())
+            .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
     }
 }

@@ -57,7 +57,8 @@ macro_rules! shader_params {
 
         impl $crate::gpu::ShaderParams for $name {
             const SHADER: $crate::gpu::Shader = $shader;
-            const FIELDS: &'static [(&'static str, usize)] = &[$((stringify!($f), ::std::mem::offset_of!($name, $f))),*];
+            const FIELDS: &'static [(&'static str, usize)] =
+                &[$((stringify!($f), ::std::mem::offset_of!($name, $f))),*];
         }
     };
 }

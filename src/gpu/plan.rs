@@ -45,7 +45,14 @@ impl Plan {
 
     /// Add a launch of `kernel` on `groups` workgroups: `params` at binding 0, `buffers` at the
     /// kernel's declared bindings, in its declared order.
-    pub fn dispatch<P: ShaderParams>(&mut self, gpu: &Gpu, kernel: &Kernel, params: &P, buffers: &[&wgpu::Buffer], groups: [u32; 3]) {
+    pub fn dispatch<P: ShaderParams>(
+        &mut self,
+        gpu: &Gpu,
+        kernel: &Kernel,
+        params: &P,
+        buffers: &[&wgpu::Buffer],
+        groups: [u32; 3],
+    ) {
         assert_eq!(
             buffers.len(),
             kernel.buffers.len(),
@@ -82,7 +89,14 @@ impl Plan {
     }
 
     /// [`Plan::dispatch`] with enough workgroups for `threads` invocations of a 1-D kernel.
-    pub fn dispatch_1d<P: ShaderParams>(&mut self, gpu: &Gpu, kernel: &Kernel, params: &P, buffers: &[&wgpu::Buffer], threads: usize) {
+    pub fn dispatch_1d<P: ShaderParams>(
+        &mut self,
+        gpu: &Gpu,
+        kernel: &Kernel,
+        params: &P,
+        buffers: &[&wgpu::Buffer],
+        threads: usize,
+    ) {
         self.dispatch(gpu, kernel, params, buffers, groups_for(threads, kernel.workgroup as usize));
     }
 
@@ -118,7 +132,8 @@ impl Plan {
                     i += 1;
                 }
                 Step::Dispatch { .. } => {
-                    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+                    let mut pass = encoder
+                        .begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
                     while let Some(Step::Dispatch { compiled, bind_group, groups }) = self.steps.get(i) {
                         pass.set_pipeline(&compiled.pipeline);
                         pass.set_bind_group(0, bind_group, &[]);

@@ -36,7 +36,11 @@ impl Tensor {
     /// tensors whose lifetimes do not overlap.
     pub fn view(&self, shape: &[usize]) -> Tensor {
         let len: usize = shape.iter().product();
-        assert!(len as u64 * 4 <= self.buffer.size(), "a view of {shape:?} does not fit a buffer of {} bytes", self.buffer.size());
+        assert!(
+            len as u64 * 4 <= self.buffer.size(),
+            "a view of {shape:?} does not fit a buffer of {} bytes",
+            self.buffer.size()
+        );
         Tensor { buffer: self.buffer.clone(), shape: shape.to_vec() }
     }
 
@@ -93,7 +97,9 @@ pub fn read_words(gpu: &Gpu, buffer: &wgpu::Buffer, len: usize) -> Result<Vec<u3
         let _ = tx.send(r);
     });
     gpu.wait()?;
-    rx.recv().map_err(|_| Error::Gpu("readback callback never ran".into()))?.map_err(|e| Error::Gpu(format!("mapping a readback buffer: {e}")))?;
+    rx.recv()
+        .map_err(|_| Error::Gpu("readback callback never ran".into()))?
+        .map_err(|e| Error::Gpu(format!("mapping a readback buffer: {e}")))?;
     let view = slice.get_mapped_range().map_err(|e| Error::Gpu(format!("reading a mapped buffer: {e}")))?;
     let out = bytemuck::cast_slice(&view).to_vec();
     drop(view);

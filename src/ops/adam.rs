@@ -56,7 +56,12 @@ pub struct Adam {
 
 impl Adam {
     pub fn new(gpu: &Gpu, n: usize, config: AdamConfig) -> Result<Adam> {
-        Ok(Adam { config, m: Tensor::zeros(gpu, &[n], "adam m")?, v: Tensor::zeros(gpu, &[n], "adam v")?, state: Tensor::zeros(gpu, &[4], "adam step")? })
+        Ok(Adam {
+            config,
+            m: Tensor::zeros(gpu, &[n], "adam m")?,
+            v: Tensor::zeros(gpu, &[n], "adam v")?,
+            state: Tensor::zeros(gpu, &[4], "adam step")?,
+        })
     }
 
     /// Start again from step 0 with zero moments.

@@ -13,7 +13,8 @@ const UBO_WG: u32 = 16;
 /// Weights of one 32x32-channel block from a uniform buffer (CPU drivers).
 pub const CONV3X3_UBO: Kernel = Kernel::new(Shader::Conv, "conv3x3_ubo", UBO_BINDINGS).with_workgroup(UBO_WG);
 /// [`CONV3X3_UBO`] with subgroup broadcasts of the weights (CPU drivers with subgroups).
-pub const CONV3X3_UBO_SG: Kernel = Kernel::new(Shader::ConvSubgroup, "conv3x3_ubo_sg", UBO_BINDINGS).with_workgroup(UBO_WG);
+pub const CONV3X3_UBO_SG: Kernel =
+    Kernel::new(Shader::ConvSubgroup, "conv3x3_ubo_sg", UBO_BINDINGS).with_workgroup(UBO_WG);
 pub const KERNELS: &[Kernel] = &[CONV3X3, CONV3X3_UBO, CONV3X3_UBO_SG];
 
 crate::shader_params! {
@@ -150,16 +151,27 @@ impl ConvWeights {
         Self::with_variant(gpu, ConvVariant::for_gpu(gpu), cout, cin, weight, bias, label)
     }
 
-    pub fn with_variant(gpu: &Gpu, variant: ConvVariant, cout: usize, cin: usize, weight: &[f32], bias: &[f32], label: &str) -> Result<ConvWeights> {
+    pub fn with_variant(
+        gpu: &Gpu,
+        variant: ConvVariant,
+        cout: usize,
+        cin: usize,
+        weight: &[f32],
+        bias: &[f32],
+        label: &str,
+    ) -> Result<ConvWeights> {
         assert_eq!(weight.len(), cout * cin * 9, "weight length");
         assert_eq!(bias.len(), cout, "bias length");
         let flipped = transpose_flip(weight, cout, cin);
         let packed = |w: &[f32], co: usize, ci: usize| -> Result<Packed> {
             Ok(match variant {
-                ConvVariant::Storage => Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?),
-                ConvVariant::Uniform | ConvVariant::UniformSubgroup => {
-                    Packed::Uniform { blocks: pack_blocks(gpu, w, co, ci, label), subgroup: variant == ConvVariant::UniformSubgroup }
+                ConvVariant::Storage => {
+                    Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?)
                 }
+                ConvVariant::Uniform | ConvVariant::UniformSubgroup => Packed::Uniform {
+                    blocks: pack_blocks(gpu, w, co, ci, label),
+                    subgroup: variant == ConvVariant::UniformSubgroup,
+                },
             })
         };
         let (forward, backward) = (packed(weight, cout, cin)?, packed(&flipped, cin, cout)?);
@@ -179,7 +191,17 @@ impl ConvWeights {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn launch(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &Packed, b: &Tensor, out: &Tensor, cin: usize, cout: usize, relu: bool) {
+fn launch(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    input: &Tensor,
+    w: &Packed,
+    b: &Tensor,
+    out: &Tensor,
+    cin: usize,
+    cout: usize,
+    relu: bool,
+) {
     let (c, h, wd) = dims3(&input.shape);
     assert_eq!(c, cin, "conv input channels");
     assert_eq!(dims3(&out.shape), (cout, h, wd), "conv output shape");
@@ -239,7 +261,16 @@ pub fn flops(cin: usize, cout: usize, h: usize, w: usize) -> f64 {
 
 /// CPU reference: direct convolution, f64 accumulation.
 #[allow(clippy::too_many_arguments)]
-pub fn forward_cpu(input: &[f32], cin: usize, h: usize, w: usize, weight: &[f32], bias: &[f32], cout: usize, relu: bool) -> Vec<f32> {
+pub fn forward_cpu(
+    input: &[f32],
+    cin: usize,
+    h: usize,
+    w: usize,
+    weight: &[f32],
+    bias: &[f32],
+    cout: usize,
+    relu: bool,
+) -> Vec<f32> {
     let mut out = vec![0.0f32; cout * h * w];
     for o in 0..cout {
         for y in 0..h {
@@ -252,7 +283,8 @@ pub fn forward_cpu(input: &[f32], cin: usize, h: usize, w: usize, weight: &[f32]
                             if yy < 0 || xx < 0 || yy >= h as isize || xx >= w as isize {
                                 continue;
                             }
-                            s += weight[((o * cin + i) * 3 + ky) * 3 + kx] as f64 * input[(i * h + yy as usize) * w + xx as usize] as f64;
+                            s += weight[((o * cin + i) * 3 + ky) * 3 + kx] as f64
+                                * input[(i * h + yy as usize) * w + xx as usize] as f64;
                         }
                     }
                 }
@@ -278,7 +310,8 @@ pub fn backward_input_cpu(grad_out: &[f32], cout: usize, h: usize, w: usize, wei
                             if yy < 0 || xx < 0 || yy >= h as isize || xx >= w as isize {
                                 continue;
                             }
-                            gin[(i * h + yy as usize) * w + xx as usize] += g * weight[((o * cin + i) * 3 + ky) * 3 + kx] as f64;
+                            gin[(i * h + yy as usize) * w + xx as usize] +=
+                                g * weight[((o * cin + i) * 3 + ky) * 3 + kx] as f64;
                         }
                     }
                 }

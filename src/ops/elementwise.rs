@@ -2,7 +2,8 @@
 use crate::gpu::shaders::{read, read_write};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 
-pub const RELU_BACKWARD: Kernel = Kernel::new(Shader::Elementwise, "relu_backward", &[read(1, "x"), read_write(2, "y")]);
+pub const RELU_BACKWARD: Kernel =
+    Kernel::new(Shader::Elementwise, "relu_backward", &[read(1, "x"), read_write(2, "y")]);
 pub const AXPBY: Kernel = Kernel::new(Shader::Elementwise, "axpby", &[read(1, "x"), read_write(2, "y")]);
 pub const KERNELS: &[Kernel] = &[RELU_BACKWARD, AXPBY];
 

@@ -9,9 +9,11 @@ pub const GRAM_PARTIAL: Kernel = Kernel::new(Shader::Gram, "gram_partial", &[rea
 /// Adds the slices (bound as `f`) and mirrors the upper triangle into the Gram matrix `outp`.
 pub const GRAM_REDUCE: Kernel = Kernel::new(Shader::Gram, "gram_reduce", &[read(1, "f"), read_write(2, "outp")]);
 /// D = scale * (dG + dG^T): `dg` -> `outp`.
-pub const GRAM_SYMMETRIZE: Kernel = Kernel::new(Shader::Gram, "gram_symmetrize", &[read_write(2, "outp"), read(3, "dg")]);
+pub const GRAM_SYMMETRIZE: Kernel =
+    Kernel::new(Shader::Gram, "gram_symmetrize", &[read_write(2, "outp"), read(3, "dg")]);
 /// dF (+)= D F: features `f`, D in `dg`, dF in `outp`.
-pub const GRAM_BACKWARD: Kernel = Kernel::new(Shader::Gram, "gram_backward", &[read(1, "f"), read_write(2, "outp"), read(3, "dg")]);
+pub const GRAM_BACKWARD: Kernel =
+    Kernel::new(Shader::Gram, "gram_backward", &[read(1, "f"), read_write(2, "outp"), read(3, "dg")]);
 pub const KERNELS: &[Kernel] = &[GRAM_PARTIAL, GRAM_REDUCE, GRAM_SYMMETRIZE, GRAM_BACKWARD];
 
 crate::shader_params! {
@@ -80,7 +82,15 @@ impl GramBackward {
     }
 
     /// grad_f [C, H, W] (+)= (dG + dG^T) F / (C*H*W), the gradient through G = F F^T / (C*H*W).
-    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, features: &Tensor, grad_gram: &Tensor, grad_f: &Tensor, accumulate: bool) {
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        features: &Tensor,
+        grad_gram: &Tensor,
+        grad_f: &Tensor,
+        accumulate: bool,
+    ) {
         let (c, h, w) = dims3(&features.shape);
         assert_eq!(grad_gram.len(), c * c, "gram gradient shape");
         assert_eq!(self.sym.len(), c * c, "gram backward built for another channel count");

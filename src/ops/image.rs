@@ -3,8 +3,10 @@ use crate::gpu::shaders::read_write;
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::{dims3, IMAGENET_MEAN};
 
-pub const PREPROCESS: Kernel = Kernel::new(Shader::Image, "preprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
-pub const POSTPROCESS: Kernel = Kernel::new(Shader::Image, "postprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
+pub const PREPROCESS: Kernel =
+    Kernel::new(Shader::Image, "preprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
+pub const POSTPROCESS: Kernel =
+    Kernel::new(Shader::Image, "postprocess", &[read_write(1, "rgba"), read_write(2, "planar")]);
 pub const KERNELS: &[Kernel] = &[PREPROCESS, POSTPROCESS];
 
 crate::shader_params! {

@@ -6,7 +6,8 @@ use crate::ops::dims3;
 use crate::ops::reduce::{Reducer, Sum};
 use crate::Result;
 
-pub const MSE_GRAD: Kernel = Kernel::new(Shader::Loss, "mse_grad", &[read(1, "a"), read_write(2, "grad"), read(3, "b")]);
+pub const MSE_GRAD: Kernel =
+    Kernel::new(Shader::Loss, "mse_grad", &[read(1, "a"), read_write(2, "grad"), read(3, "b")]);
 /// Writes each pixel's total-variation terms into `grad` (scratch for the reduction).
 pub const TV_TERMS: Kernel = Kernel::new(Shader::Loss, "tv_terms", &[read(1, "a"), read_write(2, "grad")]);
 pub const TV_GRAD: Kernel = Kernel::new(Shader::Loss, "tv_grad", &[read(1, "a"), read_write(2, "grad")]);
@@ -28,7 +29,18 @@ impl Mse {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, weight: f32, a: &Tensor, b: &Tensor, grad: &Tensor, accumulate: bool, losses: &Tensor, slot: usize) {
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        weight: f32,
+        a: &Tensor,
+        b: &Tensor,
+        grad: &Tensor,
+        accumulate: bool,
+        losses: &Tensor,
+        slot: usize,
+    ) {
         let n = a.len();
         assert_eq!(b.len(), n, "mse target length");
         assert_eq!(grad.len(), n, "mse gradient length");
@@ -53,7 +65,17 @@ impl TotalVariation {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, weight: f32, x: &Tensor, grad: &Tensor, accumulate: bool, losses: &Tensor, slot: usize) {
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        weight: f32,
+        x: &Tensor,
+        grad: &Tensor,
+        accumulate: bool,
+        losses: &Tensor,
+        slot: usize,
+    ) {
         let (c, h, w) = dims3(&x.shape);
         let n = c * h * w;
         let k = 2.0 * weight / n as f32;

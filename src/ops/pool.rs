@@ -7,7 +7,8 @@ const FORWARD_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst")];
 pub const MAX_FORWARD: Kernel = Kernel::new(Shader::Pool, "max_forward", FORWARD_BINDINGS);
 pub const AVG_FORWARD: Kernel = Kernel::new(Shader::Pool, "avg_forward", FORWARD_BINDINGS);
 /// Needs the forward input to find each window's maximum.
-pub const MAX_BACKWARD: Kernel = Kernel::new(Shader::Pool, "max_backward", &[read(1, "src"), read_write(2, "dst"), read(3, "gout")]);
+pub const MAX_BACKWARD: Kernel =
+    Kernel::new(Shader::Pool, "max_backward", &[read(1, "src"), read_write(2, "dst"), read(3, "gout")]);
 pub const AVG_BACKWARD: Kernel = Kernel::new(Shader::Pool, "avg_backward", &[read_write(2, "dst"), read(3, "gout")]);
 pub const KERNELS: &[Kernel] = &[MAX_FORWARD, AVG_FORWARD, MAX_BACKWARD, AVG_BACKWARD];
 
@@ -49,7 +50,9 @@ pub fn backward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, grad_out
     assert_eq!(dims3(&grad_in.shape), (c, h, w), "pool grad_in shape");
     let p = params(c, h, w);
     match kind {
-        Pool::Max => plan.dispatch_1d(gpu, &MAX_BACKWARD, &p, &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w),
+        Pool::Max => {
+            plan.dispatch_1d(gpu, &MAX_BACKWARD, &p, &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w)
+        }
         Pool::Avg => plan.dispatch_1d(gpu, &AVG_BACKWARD, &p, &[&grad_in.buffer, &grad_out.buffer], c * h * w),
     }
 }

@@ -4,7 +4,8 @@ use crate::gpu::shaders::{read, read_write};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::Result;
 
-pub const REDUCE_PARTIAL: Kernel = Kernel::new(Shader::Reduce, "reduce_partial", &[read(1, "x"), read(2, "y"), read_write(3, "acc")]);
+pub const REDUCE_PARTIAL: Kernel =
+    Kernel::new(Shader::Reduce, "reduce_partial", &[read(1, "x"), read(2, "y"), read_write(3, "acc")]);
 /// Adds the partial sums (bound as `x`) into one slot of `acc`.
 pub const REDUCE_FINAL: Kernel = Kernel::new(Shader::Reduce, "reduce_final", &[read(1, "x"), read_write(3, "acc")]);
 pub const KERNELS: &[Kernel] = &[REDUCE_PARTIAL, REDUCE_FINAL];
@@ -46,7 +47,16 @@ impl Reducer {
 
     /// out[slot] = scale * sum (or out[slot] += ... when `accumulate`).
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, what: Sum, scale: f32, out: &Tensor, slot: usize, accumulate: bool) {
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        what: Sum,
+        scale: f32,
+        out: &Tensor,
+        slot: usize,
+        accumulate: bool,
+    ) {
         assert!(slot < out.len(), "reduce slot {slot} outside an output of {}", out.len());
         let (x, y, mode) = match what {
             Sum::Plain(x) => (x, x, 0u32),

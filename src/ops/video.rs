@@ -5,8 +5,11 @@ use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::reduce::{Reducer, Sum};
 use crate::Result;
 
-pub const BLEND_INIT: Kernel =
-    Kernel::new(Shader::Video, "blend_init", &[read(1, "content"), read_write(2, "x"), read(3, "warped"), read(4, "mask")]);
+pub const BLEND_INIT: Kernel = Kernel::new(
+    Shader::Video,
+    "blend_init",
+    &[read(1, "content"), read_write(2, "x"), read(3, "warped"), read(4, "mask")],
+);
 pub const TEMPORAL: Kernel = Kernel::new(
     Shader::Video,
     "temporal",
@@ -28,7 +31,15 @@ crate::shader_params! {
 
 /// x = content + mask * blend * (warped - content) for planar [3, H, W] images and a [H, W] mask:
 /// the warped previous result where the flow holds, the new frame where it does not.
-pub fn blend_init(gpu: &Gpu, plan: &mut Plan, content: &Tensor, warped: &Tensor, mask: &Tensor, blend: f32, x: &Tensor) {
+pub fn blend_init(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    content: &Tensor,
+    warped: &Tensor,
+    mask: &Tensor,
+    blend: f32,
+    x: &Tensor,
+) {
     let n = mask.len();
     assert!(content.len() == 3 * n && warped.len() == 3 * n && x.len() == 3 * n, "blend_init sizes");
     let p = VideoParams { n: n as u32, blend, ..Default::default() };
@@ -44,11 +55,25 @@ pub struct TemporalLoss {
 
 impl TemporalLoss {
     pub fn new(gpu: &Gpu, pixels: usize) -> Result<Self> {
-        Ok(TemporalLoss { reducer: Reducer::new(gpu, 3 * pixels)?, terms: Tensor::zeros(gpu, &[3 * pixels], "temporal terms")? })
+        Ok(TemporalLoss {
+            reducer: Reducer::new(gpu, 3 * pixels)?,
+            terms: Tensor::zeros(gpu, &[3 * pixels], "temporal terms")?,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&self, gpu: &Gpu, plan: &mut Plan, weight: f32, image: &Tensor, warped: &Tensor, mask: &Tensor, grad: &Tensor, losses: &Tensor, slot: usize) {
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        weight: f32,
+        image: &Tensor,
+        warped: &Tensor,
+        mask: &Tensor,
+        grad: &Tensor,
+        losses: &Tensor,
+        slot: usize,
+    ) {
         let n = mask.len();
         assert!(image.len() == 3 * n && warped.len() == 3 * n && grad.len() == 3 * n, "temporal loss sizes");
         let k = 3 * n;
@@ -64,7 +89,11 @@ impl TemporalLoss {
 /// CPU twin of `blend_init`: content + mask * blend * (warped - content), planar [3, n].
 pub fn blend_init_cpu(content: &[f32], warped: &[f32], mask: &[f32], blend: f32) -> Vec<f32> {
     let n = mask.len();
-    (0..3 * n).map(|i| (content[i] as f64 + mask[i % n] as f64 * blend as f64 * (warped[i] as f64 - content[i] as f64)) as f32).collect()
+    (0..3 * n)
+        .map(|i| {
+            (content[i] as f64 + mask[i % n] as f64 * blend as f64 * (warped[i] as f64 - content[i] as f64)) as f32
+        })
+        .collect()
 }
 
 /// CPU twin of the temporal loss: (value, gradient) of weight * mean(mask * (image - warped)^2)

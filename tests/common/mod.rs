@@ -8,7 +8,8 @@ use paintflow::gpu::{Gpu, Tensor};
 pub fn gpu() -> &'static Gpu {
     static GPU: OnceLock<Gpu> = OnceLock::new();
     GPU.get_or_init(|| {
-        let g = Gpu::new(None).expect("these tests need a GPU adapter (on CPU-only machines: apt-get install mesa-vulkan-drivers)");
+        let g = Gpu::new(None)
+            .expect("these tests need a GPU adapter (on CPU-only machines: apt-get install mesa-vulkan-drivers)");
         eprintln!("testing on {} ({:?})", g.info.name, g.info.backend);
         g
     })
@@ -20,10 +21,9 @@ pub struct Rng(paintflow::rng::Rng);
 
 impl Rng {
     pub fn new(test: &str) -> Rng {
-        let seed = std::env::var("PAINTFLOW_TEST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64);
+        let seed = std::env::var("PAINTFLOW_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+        });
         eprintln!("{test}: PAINTFLOW_TEST_SEED={seed}");
         let mixed = seed ^ test.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
         Rng(paintflow::rng::Rng::new(mixed))
