@@ -306,21 +306,41 @@ pub fn table(rows: &[Row], peak_gflops: f64) -> String {
     s
 }
 
-/// JSON lines of rows (for --json).
+/// What `paintflow bench --json` writes.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct JsonReport {
+    pub adapter: String,
+    pub peak_gflops: f64,
+    pub rows: Vec<JsonRow>,
+}
+
+/// One measured row in [`JsonReport`] (GFLOP/s and GB/s are 0 where they do not apply).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct JsonRow {
+    pub name: String,
+    pub shape: String,
+    pub ms: f64,
+    pub gflops: f64,
+    pub gbs: f64,
+}
+
+/// The rows as JSON (for --json).
 pub fn json(rows: &[Row], peak_gflops: f64, adapter: &str) -> String {
-    let mut s = format!("{{\n  \"adapter\": {adapter:?},\n  \"peak_gflops\": {peak_gflops:.2},\n  \"rows\": [\n");
-    for (i, r) in rows.iter().enumerate() {
-        s += &format!(
-            "    {{\"name\": {:?}, \"shape\": {:?}, \"ms\": {:.4}, \"gflops\": {:.3}, \"gbs\": {:.3}}}{}\n",
-            r.name,
-            r.shape,
-            r.ms,
-            r.gflops(),
-            r.gbs(),
-            if i + 1 < rows.len() { "," } else { "" }
-        );
-    }
-    s + "  ]\n}\n"
+    let report = JsonReport {
+        adapter: adapter.to_string(),
+        peak_gflops,
+        rows: rows
+            .iter()
+            .map(|r| JsonRow {
+                name: r.name.clone(),
+                shape: r.shape.clone(),
+                ms: r.ms,
+                gflops: r.gflops(),
+                gbs: r.gbs(),
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&report).expect("plain data serialises") + "\n"
 }
 
 /// The whole suite at image size `size`: calibration, kernels at VGG shapes, end to end.

@@ -574,7 +574,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     pb.finish_and_clear();
     let stats = stats?;
     if let Some(p) = &a.report {
-        write_report(p, mode, &stats)?;
+        video::Report::new(mode, &stats).write(p).context("--report")?;
     }
     let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
     if !errs.is_empty() {
@@ -588,30 +588,6 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         let (w, h, _) = size_done;
         eprintln!("wrote {} frames ({w}x{h}) to {}", stats.len(), if to_stdout { "stdout" } else { &a.output });
     }
-    Ok(())
-}
-
-fn write_report(p: &Path, mode: paintflow::video::Mode, stats: &[paintflow::video::FrameStats]) -> Result<()> {
-    let num = |v: Option<f64>| v.map(|x| format!("{x:.8}")).unwrap_or_else(|| "null".into());
-    let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
-    let mean = if errs.is_empty() { None } else { Some(errs.iter().sum::<f64>() / errs.len() as f64) };
-    let mut s = format!("{{\n  \"mode\": \"{mode:?}\",\n  \"mean_warping_error\": {},\n  \"frames\": [\n", num(mean));
-    for (k, st) in stats.iter().enumerate() {
-        s += &format!(
-            "    {{\"frame\": {}, \"seconds\": {:.3}, \"warping_error\": {}, \"consistent_fraction\": {}, \"style_loss\": {}, \"content_loss\": {}}}{}\n",
-            st.index,
-            st.seconds,
-            num(st.warping_error),
-            num(st.consistent_fraction),
-            num(st.losses.as_ref().map(|l| l.style as f64)),
-            num(st.losses.as_ref().map(|l| l.content as f64)),
-            if k + 1 < stats.len() { "," } else { "" }
-        );
-    }
-    s += "  ]\n}\n";
-    let tmp = p.with_extension("json.tmp");
-    std::fs::write(&tmp, s).with_context(|| format!("--report {}", tmp.display()))?;
-    std::fs::rename(&tmp, p).with_context(|| format!("--report {}", p.display()))?;
     Ok(())
 }
 

@@ -415,6 +415,55 @@ pub fn write_behind(
     (tx, handle)
 }
 
+/// What `paintflow video --report` writes: the flicker measure per frame and its mean.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Report {
+    pub mode: String,
+    /// Mean of the frames' warping errors (None when no frame pair was measured).
+    pub mean_warping_error: Option<f64>,
+    pub frames: Vec<FrameReport>,
+}
+
+/// One frame of a [`Report`].
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct FrameReport {
+    pub frame: usize,
+    pub seconds: f64,
+    pub warping_error: Option<f64>,
+    pub consistent_fraction: Option<f64>,
+    pub style_loss: Option<f64>,
+    pub content_loss: Option<f64>,
+}
+
+impl Report {
+    pub fn new(mode: Mode, stats: &[FrameStats]) -> Report {
+        let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
+        Report {
+            mode: format!("{mode:?}"),
+            mean_warping_error: (!errs.is_empty()).then(|| errs.iter().sum::<f64>() / errs.len() as f64),
+            frames: stats
+                .iter()
+                .map(|st| FrameReport {
+                    frame: st.index,
+                    seconds: st.seconds,
+                    warping_error: st.warping_error,
+                    consistent_fraction: st.consistent_fraction,
+                    style_loss: st.losses.as_ref().map(|l| l.style as f64),
+                    content_loss: st.losses.as_ref().map(|l| l.content as f64),
+                })
+                .collect(),
+        }
+    }
+
+    /// Write as JSON through a temporary file and a rename.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(self).expect("plain data serialises") + "\n";
+        std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write the report: {e}")))?;
+        std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename the report into place: {e}")))
+    }
+}
+
 /// What [`render`] reports as it goes.
 pub enum VideoEvent<'a> {
     /// The first frame fixed the processing size; `total` frames will be processed when the

@@ -251,7 +251,12 @@ fn video_resume_continues_with_the_same_frames() {
         assert!(ok, "{err}");
     };
     let full = d.join("full");
-    run(&full, &[]);
+    let report = d.join("flicker.json");
+    run(&full, &["--report", report.to_str().unwrap()]);
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!((r.mode.as_str(), r.frames.len()), ("Flow", 3), "{r:?}");
+    assert!(r.frames[0].warping_error.is_none() && r.frames[1..].iter().all(|f| f.warping_error.is_some()), "{r:?}");
+    assert!(r.mean_warping_error.is_some_and(|e| e.is_finite()), "{r:?}");
     let parts = d.join("parts");
     run(&parts, &["--frames", "2"]);
     assert!(!paintflow::video::frame_path(&parts, 2).exists());
@@ -262,4 +267,23 @@ fn video_resume_continues_with_the_same_frames() {
         assert!(a == b, "frame {i} differs after --resume");
     }
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn bench_json_is_valid_json() {
+    let rows = vec![
+        paintflow::bench::Row {
+            name: "conv \"fwd\"".into(),
+            shape: "3->64 9x9".into(),
+            ms: 1.5,
+            gflop: 0.3,
+            gbytes: 0.0,
+        },
+        paintflow::bench::Row { name: "copy".into(), shape: "64 MiB".into(), ms: 2.0, gflop: 0.0, gbytes: 0.134 },
+    ];
+    let text = paintflow::bench::json(&rows, 97.5, "llvmpipe (LLVM 19, 256 bits)");
+    let r: paintflow::bench::JsonReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(r.rows.len(), 2);
+    assert_eq!(r.rows[0].name, "conv \"fwd\"");
+    assert!((r.rows[0].gflops - 200.0).abs() < 1e-9 && (r.peak_gflops - 97.5).abs() < 1e-12);
 }
