@@ -49,6 +49,14 @@ pub fn save_atomic(img: &Rgb, path: &Path) -> Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
 }
 
+/// An error naming `what` unless `img` is `w` x `h`.
+pub fn check_size(img: &Rgb, w: usize, h: usize, what: &str) -> Result<()> {
+    if (img.width() as usize, img.height() as usize) != (w, h) {
+        return Err(Error::Invalid(format!("{what} is {}x{}, expected {w}x{h}", img.width(), img.height())));
+    }
+    Ok(())
+}
+
 /// The size of `w` x `h` scaled so its longest side is `size` (aspect kept, at least 1 px).
 pub fn fit_dims(w: u32, h: u32, size: u32) -> (u32, u32) {
     let s = size as f64 / w.max(h) as f64;

@@ -241,16 +241,7 @@ impl Optimizer {
     }
 
     fn check_size(&self, img: &Rgb, what: &str) -> Result<()> {
-        if (img.height() as usize, img.width() as usize) != (self.h, self.w) {
-            return Err(Error::Invalid(format!(
-                "{what} is {}x{}, expected {}x{}",
-                img.width(),
-                img.height(),
-                self.w,
-                self.h
-            )));
-        }
-        Ok(())
+        crate::imageio::check_size(img, self.w, self.h, what)
     }
 
     /// Make `img` the content target (its activation at the content layer).

@@ -249,16 +249,7 @@ impl<'a> VideoStylizer<'a> {
     }
 
     fn check(&self, img: &Rgb, what: &str) -> Result<()> {
-        if (img.width() as usize, img.height() as usize) != (self.w, self.h) {
-            return Err(Error::Invalid(format!(
-                "{what} is {}x{}, expected {}x{}",
-                img.width(),
-                img.height(),
-                self.w,
-                self.h
-            )));
-        }
-        Ok(())
+        crate::imageio::check_size(img, self.w, self.h, what)
     }
 
     /// Stylise the next frame (already resized to the processing size).
