@@ -17,6 +17,7 @@ pub enum Shader {
     Flow,
     Gram,
     Image,
+    Lbfgs,
     Loss,
     Pool,
     Reduce,
@@ -24,7 +25,7 @@ pub enum Shader {
 }
 
 impl Shader {
-    pub const ALL: [Shader; 12] = [
+    pub const ALL: [Shader; 13] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
@@ -33,6 +34,7 @@ impl Shader {
         Shader::Flow,
         Shader::Gram,
         Shader::Image,
+        Shader::Lbfgs,
         Shader::Loss,
         Shader::Pool,
         Shader::Reduce,
@@ -56,6 +58,7 @@ impl Shader {
             Shader::Flow => wgsl!("flow.wgsl"),
             Shader::Gram => wgsl!("gram.wgsl"),
             Shader::Image => wgsl!("image.wgsl"),
+            Shader::Lbfgs => wgsl!("lbfgs.wgsl"),
             Shader::Loss => wgsl!("loss.wgsl"),
             Shader::Pool => wgsl!("pool.wgsl"),
             Shader::Reduce => wgsl!("reduce.wgsl"),
@@ -74,6 +77,7 @@ impl Shader {
             Shader::Flow => &["flow.wgsl"],
             Shader::Gram => &["gram.wgsl"],
             Shader::Image => &["image.wgsl"],
+            Shader::Lbfgs => &["lbfgs.wgsl"],
             Shader::Loss => &["loss.wgsl"],
             Shader::Pool => &["pool.wgsl"],
             Shader::Reduce => &["reduce.wgsl"],

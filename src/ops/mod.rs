@@ -7,6 +7,7 @@ pub mod conv;
 pub mod elementwise;
 pub mod gram;
 pub mod image;
+pub mod lbfgs;
 pub mod loss;
 pub mod pool;
 pub mod reduce;
@@ -17,7 +18,7 @@ pub mod video;
 pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
     [adam::KERNELS, calibration::KERNELS, conv::KERNELS, elementwise::KERNELS, gram::KERNELS, image::KERNELS]
         .into_iter()
-        .chain([loss::KERNELS, pool::KERNELS, reduce::KERNELS, video::KERNELS, crate::flow::KERNELS])
+        .chain([lbfgs::KERNELS, loss::KERNELS, pool::KERNELS, reduce::KERNELS, video::KERNELS, crate::flow::KERNELS])
         .flatten()
         .copied()
         .collect()
@@ -35,6 +36,7 @@ pub fn all_params() -> Vec<crate::gpu::params::ParamsLayout> {
         layout_of::<crate::flow::FlowParams>(),
         layout_of::<gram::GramParams>(),
         layout_of::<image::ImageParams>(),
+        layout_of::<lbfgs::LbfgsParams>(),
         layout_of::<loss::LossParams>(),
         layout_of::<pool::PoolParams>(),
         layout_of::<reduce::ReduceParams>(),
