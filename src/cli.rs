@@ -132,6 +132,12 @@ pub struct FlowArgs {
     pub gt: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OptimizerArg {
+    Adam,
+    Lbfgs,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PoolArg {
     Max,
@@ -163,9 +169,17 @@ pub struct StyleOpts {
     /// Weight of the total-variation (smoothness) loss
     #[arg(long, default_value_t = 0.0)]
     pub tv_weight: f32,
-    /// Adam learning rate, in pixel units (0..255)
-    #[arg(long, default_value_t = 4.0)]
-    pub lr: f32,
+    /// How the pixels are updated: Adam, or L-BFGS (quasi-Newton, on the GPU)
+    #[arg(long, value_enum, default_value_t = OptimizerArg::Adam)]
+    pub optimizer: OptimizerArg,
+    /// Step size: Adam's learning rate in pixel units (0..255) [default: 4], or L-BFGS's step
+    /// length [default: 1, the quasi-Newton step]
+    #[arg(long, allow_negative_numbers = true)]
+    pub lr: Option<f32>,
+    /// L-BFGS: how many (step, gradient change) pairs it remembers (more: better steps, and
+    /// 2 x 12 bytes per pixel each of GPU memory)
+    #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
+    pub lbfgs_history: usize,
     /// Style images are resized to this fraction of the output's longest side
     #[arg(long, default_value_t = 1.0)]
     pub style_scale: f32,
@@ -310,7 +324,7 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
         ("--content-weight", opts.content_weight),
         ("--style-weight", opts.style_weight),
         ("--tv-weight", opts.tv_weight),
-        ("--lr", opts.lr),
+        ("--lr", opts.lr.unwrap_or(1.0)),
     ] {
         if !v.is_finite() || v < 0.0 {
             bail!("{flag} must be a non-negative number, got {v}");
@@ -319,7 +333,22 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
     if opts.size.is_some_and(|s| s < 16) {
         bail!("--size must be at least 16 (VGG-19 pools 4 times), got {}", opts.size.unwrap());
     }
+    if opts.lr == Some(0.0) {
+        bail!("--lr must be positive, got 0");
+    }
+    if opts.lbfgs_history == 0 {
+        bail!("--lbfgs-history must be at least 1, got 0");
+    }
     Ok(cfg)
+}
+
+/// The optimiser the flags ask for; both keep the pixels in 0..255 (Adam by clamping after each
+/// step, L-BFGS by projecting after each step).
+pub fn method(opts: &StyleOpts) -> style::Method {
+    match opts.optimizer {
+        OptimizerArg::Adam => style::Method::Adam(style::pixel_adam(opts.lr.unwrap_or(4.0))),
+        OptimizerArg::Lbfgs => style::Method::Lbfgs(style::pixel_lbfgs(opts.lr.unwrap_or(1.0), opts.lbfgs_history)),
+    }
 }
 
 pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
@@ -357,7 +386,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         size,
         iters,
         loss: cfg,
-        adam: style::pixel_adam(a.style.lr),
+        method: method(&a.style),
         init,
         seed: a.seed,
         style_scale: a.style.style_scale,
@@ -524,7 +553,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         temporal_weight: a.temporal_weight,
         mode,
         loss: cfg,
-        adam: style::pixel_adam(a.style.lr),
+        method: method(&a.style),
         style_scale: a.style.style_scale,
         flow: FlowConfig::default(),
         log_every: a.style.log_every,

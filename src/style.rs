@@ -6,6 +6,7 @@ use crate::gpu::{Gpu, Plan, Tensor};
 use crate::imageio::Rgb;
 use crate::ops::adam::{Adam, AdamConfig};
 use crate::ops::gram::{GramBackward, GramForward};
+use crate::ops::lbfgs::{Lbfgs, LbfgsConfig};
 use crate::ops::loss::{Mse, TotalVariation};
 use crate::ops::{image as imgops, IMAGENET_MEAN};
 use crate::vgg::{layer_index, Vgg, VggPass};
@@ -42,6 +43,10 @@ impl LossConfig {
     }
 }
 
+/// Rejected L-BFGS points in a row after which the optimisation counts as diverged (each
+/// rejection halves the step, so by then it is 2^-20 of the configured one).
+const MAX_REJECTS: usize = 20;
+
 /// Where each loss term writes its value in the optimiser's loss buffer (one float per slot),
 /// laid out from the configuration so any number of style layers fits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,8 +72,33 @@ impl LossSlots {
         let style_layers = v[self.style.clone()].to_vec();
         let style = style_layers.iter().sum();
         let (content, tv, extra) = (v[self.content], v[self.tv], v[self.extra]);
-        Losses { content, style_layers, style, tv, extra, total: content + style + tv + extra }
+        Losses { content, style_layers, style, tv, extra, total: content + style + tv + extra, rejected: false }
     }
+}
+
+/// How the pixels are updated.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Method {
+    Adam(AdamConfig),
+    Lbfgs(LbfgsConfig),
+}
+
+impl From<AdamConfig> for Method {
+    fn from(c: AdamConfig) -> Self {
+        Method::Adam(c)
+    }
+}
+
+impl From<LbfgsConfig> for Method {
+    fn from(c: LbfgsConfig) -> Self {
+        Method::Lbfgs(c)
+    }
+}
+
+/// The optimiser's GPU state.
+enum Stepper {
+    Adam(Adam),
+    Lbfgs(Lbfgs),
 }
 
 /// Loss values of one iteration.
@@ -82,6 +112,9 @@ pub struct Losses {
     /// The term added through [`Optimizer::with_extra`], if any (0 otherwise).
     pub extra: f32,
     pub total: f32,
+    /// L-BFGS only: this point was rejected (not finite, or much worse than the last accepted
+    /// one); the optimiser went back to the last accepted point and retries with a shorter step.
+    pub rejected: bool,
 }
 
 /// Everything for optimising one image size: the VGG buffers, the loss targets and terms,
@@ -99,7 +132,9 @@ pub struct Optimizer {
     slots: LossSlots,
     losses: Tensor,
     last_good: Tensor,
-    adam: Adam,
+    stepper: Stepper,
+    /// Iterations submitted so far.
+    iterations: std::cell::Cell<usize>,
     /// One whole iteration: forward, losses, backward, any extra terms, Adam.
     iteration: Plan,
     /// The forward pass alone (for content targets).
@@ -108,8 +143,15 @@ pub struct Optimizer {
 
 impl Optimizer {
     /// Build for an h x w image.
-    pub fn new(gpu: &Gpu, vgg: &Vgg, cfg: LossConfig, adam: AdamConfig, h: usize, w: usize) -> Result<Optimizer> {
-        Self::with_extra(gpu, vgg, cfg, adam, h, w, |_, _, _, _, _| {})
+    pub fn new(
+        gpu: &Gpu,
+        vgg: &Vgg,
+        cfg: LossConfig,
+        method: impl Into<Method>,
+        h: usize,
+        w: usize,
+    ) -> Result<Optimizer> {
+        Self::with_extra(gpu, vgg, cfg, method, h, w, |_, _, _, _, _| {})
     }
 
     /// Like [`Optimizer::new`]; `extra(plan, image, image_gradient, losses, slot)` records one more
@@ -119,7 +161,7 @@ impl Optimizer {
         gpu: &Gpu,
         vgg: &Vgg,
         cfg: LossConfig,
-        adam: AdamConfig,
+        method: impl Into<Method>,
         h: usize,
         w: usize,
         extra: impl FnOnce(&mut Plan, &Tensor, &Tensor, &Tensor, usize),
@@ -155,7 +197,10 @@ impl Optimizer {
         let losses = Tensor::zeros(gpu, &[slots.len], "losses")?;
         let pixels = Tensor::zeros(gpu, &[h * w], "rgba pixels")?;
         let last_good = Tensor::zeros(gpu, &[3, h, w], "last good image")?;
-        let adam = Adam::new(gpu, 3 * h * w, adam)?;
+        let stepper = match method.into() {
+            Method::Adam(c) => Stepper::Adam(Adam::new(gpu, 3 * h * w, c)?),
+            Method::Lbfgs(c) => Stepper::Lbfgs(Lbfgs::new(gpu, 3 * h * w, h * w, c)?),
+        };
 
         let upto = depth - 1;
         let mut forward_only = Plan::new();
@@ -203,7 +248,10 @@ impl Optimizer {
         });
         tv.record(gpu, &mut it, cfg.tv_weight, &pass.input, &pass.input_grad, true, &losses, slots.tv);
         extra(&mut it, &pass.input, &pass.input_grad, &losses, slots.extra);
-        adam.record(gpu, &mut it, &pass.input_grad, &pass.input, h * w);
+        match &stepper {
+            Stepper::Adam(adam) => adam.record(gpu, &mut it, &pass.input_grad, &pass.input, h * w),
+            Stepper::Lbfgs(lb) => lb.record(gpu, &mut it, &pass.input, &pass.input_grad, &losses, slots.len),
+        }
 
         // The plans' bind groups keep the helpers' scratch buffers alive; the helpers can go.
         drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
@@ -220,7 +268,8 @@ impl Optimizer {
             slots,
             losses,
             last_good,
-            adam,
+            stepper,
+            iterations: std::cell::Cell::new(0),
             iteration: it,
             forward_only,
         })
@@ -276,14 +325,36 @@ impl Optimizer {
         &self.grams
     }
 
-    /// Restart Adam (step 0, zero moments).
-    pub fn reset_adam(&self, gpu: &Gpu) -> Result<()> {
-        self.adam.reset(gpu)
+    /// Restart the optimiser: Adam at step 0 with zero moments, L-BFGS with no history.
+    pub fn reset_optimizer(&self, gpu: &Gpu) -> Result<()> {
+        self.iterations.set(0);
+        match &self.stepper {
+            Stepper::Adam(a) => a.reset(gpu),
+            Stepper::Lbfgs(l) => l.reset(gpu),
+        }
+    }
+
+    /// The L-BFGS history actually kept (capped by the device's limits), if L-BFGS runs.
+    pub fn lbfgs_history(&self) -> Option<usize> {
+        match &self.stepper {
+            Stepper::Lbfgs(l) => Some(l.history),
+            Stepper::Adam(_) => None,
+        }
     }
 
     /// Submit one iteration (no wait, no readback).
     pub fn step(&self, gpu: &Gpu) {
+        self.iterations.set(self.iterations.get() + 1);
         self.iteration.submit(gpu);
+    }
+
+    /// The optimisation's result so far: the current image for Adam; for L-BFGS the last point
+    /// it evaluated and accepted (the current image is a step beyond it, not yet evaluated).
+    fn result(&self) -> Tensor {
+        match &self.stepper {
+            Stepper::Lbfgs(l) if self.iterations.get() > 0 => l.last_point().view(&self.pass.input.shape),
+            _ => self.pass.input.clone(),
+        }
     }
 
     /// Run one iteration to completion; with `read_losses`, also read and check its losses
@@ -298,9 +369,27 @@ impl Optimizer {
     }
 
     /// Read the loss values of the last iteration (waits for the GPU). NaN/Inf: an error, after
-    /// restoring the last image that had finite losses.
+    /// restoring the last image that had finite losses. L-BFGS recovers from such points by
+    /// itself (see [`Losses::rejected`]); it fails only when the first point is not finite or
+    /// retries keep failing.
     pub fn check_losses(&self, gpu: &Gpu) -> Result<Losses> {
-        let l = self.slots.losses(&self.losses.read(gpu)?);
+        let mut l = self.slots.losses(&self.losses.read(gpu)?);
+        if let Stepper::Lbfgs(lb) = &self.stepper {
+            let st = lb.status(gpu)?;
+            l.rejected = !st.accepted;
+            if l.total.is_finite() || (st.points > 0 && st.rejects < MAX_REJECTS) {
+                return Ok(l);
+            }
+            return Err(Error::NonFinite(format!(
+                "the loss became {} (content {}, style {}, tv {}){}; the optimisation diverged. \
+                 Keeping the last good image; try a lower --lr",
+                l.total,
+                l.content,
+                l.style,
+                l.tv,
+                if st.points == 0 { " at the starting image" } else { " and L-BFGS could not recover" }
+            )));
+        }
         if !l.total.is_finite() {
             let mut plan = Plan::new();
             plan.copy(&self.last_good.buffer, &self.pass.input.buffer, self.pass.input.len() as u64 * 4);
@@ -317,10 +406,11 @@ impl Optimizer {
         Ok(l)
     }
 
-    /// The current image as RGB bytes (post-processed on the GPU).
+    /// The result as RGB bytes (post-processed on the GPU): the current image, or for L-BFGS the
+    /// last accepted point.
     pub fn image(&self, gpu: &Gpu) -> Result<Rgb> {
         let mut plan = Plan::new();
-        imgops::postprocess(gpu, &mut plan, &self.pass.input, &self.pixels);
+        imgops::postprocess(gpu, &mut plan, &self.result(), &self.pixels);
         plan.run(gpu)?;
         let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
         Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
@@ -330,7 +420,7 @@ impl Optimizer {
     /// space (what reloading the written file gives), in one submission.
     pub fn image_requantized(&self, gpu: &Gpu, requantized: &Tensor) -> Result<Rgb> {
         let mut plan = Plan::new();
-        imgops::postprocess(gpu, &mut plan, &self.pass.input, &self.pixels);
+        imgops::postprocess(gpu, &mut plan, &self.result(), &self.pixels);
         imgops::preprocess(gpu, &mut plan, &self.pixels, requantized);
         plan.run(gpu)?;
         let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
@@ -342,9 +432,9 @@ impl Optimizer {
         &self.pass.input
     }
 
-    /// The current image in network space (planar RGB minus the mean).
+    /// The result in network space (planar RGB minus the mean), as [`Optimizer::image`].
     pub fn planar(&self, gpu: &Gpu) -> Result<Vec<f32>> {
-        self.pass.input.read(gpu)
+        self.result().read(gpu)
     }
 
     /// Bytes of GPU memory held.
@@ -354,6 +444,10 @@ impl Optimizer {
             + t(&self.content_target)
             + self.style_targets.iter().chain(&self.grams).chain(&self.gram_grads).map(t).sum::<u64>()
             + 4 * t(&self.last_good)
+            + match &self.stepper {
+                Stepper::Lbfgs(l) => l.bytes(),
+                Stepper::Adam(_) => 0,
+            }
     }
 }
 
@@ -432,6 +526,12 @@ pub fn pixel_adam(lr: f32) -> AdamConfig {
     AdamConfig { lr, clamp: Some(pixel_bounds()), ..AdamConfig::default() }
 }
 
+/// L-BFGS with step length `lr` and `history` pairs that keeps every pixel in 0..255 by projecting
+/// after each step.
+pub fn pixel_lbfgs(lr: f32, history: usize) -> LbfgsConfig {
+    LbfgsConfig { lr, history, project: Some(pixel_bounds()), ..LbfgsConfig::default() }
+}
+
 /// The longest side style images are resized to for an output of `w` x `h` (at least 16 px, the
 /// smallest image VGG-19 takes).
 pub fn style_size(w: u32, h: u32, style_scale: f32) -> u32 {
@@ -476,7 +576,8 @@ pub struct ImageJob {
     /// Iterations at each scale.
     pub iters: usize,
     pub loss: LossConfig,
-    pub adam: AdamConfig,
+    /// How the pixels are updated (Adam or L-BFGS).
+    pub method: Method,
     pub init: Init,
     pub seed: u64,
     /// Style images are resized to this fraction of the content's longest side.
@@ -494,7 +595,7 @@ impl Default for ImageJob {
             size: 512,
             iters: 300,
             loss: LossConfig::default(),
-            adam: pixel_adam(4.0),
+            method: Method::Adam(pixel_adam(4.0)),
             init: Init::Content,
             seed: 0,
             style_scale: 1.0,
@@ -559,7 +660,7 @@ pub fn stylize(
         let (w, h) = c.dimensions();
         on(Event::Scale(k, scales, w, h));
         let targets = style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
-        let opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.adam, h as usize, w as usize)?;
+        let opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.method, h as usize, w as usize)?;
         opt.set_content(gpu, &c)?;
         opt.set_style_grams(gpu, &targets)?;
         let init = match (&previous, &job.init) {

@@ -41,7 +41,8 @@ pub struct VideoJob {
     pub temporal_weight: f32,
     pub mode: Mode,
     pub loss: LossConfig,
-    pub adam: crate::ops::adam::AdamConfig,
+    /// How the pixels are updated (Adam or L-BFGS); restarted for every frame.
+    pub method: crate::style::Method,
     /// Style images are resized to this fraction of the frames' longest side.
     pub style_scale: f32,
     pub flow: FlowConfig,
@@ -196,11 +197,12 @@ impl<'a> VideoStylizer<'a> {
         // The temporal loss belongs to the flow method; the baselines stay plain.
         let temporal_target = warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
-        let opt = Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.adam, h, w, |plan, x, grad, losses, slot| {
-            if tw > 0.0 {
-                temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, slot);
-            }
-        })?;
+        let opt =
+            Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.method, h, w, |plan, x, grad, losses, slot| {
+                if tw > 0.0 {
+                    temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, slot);
+                }
+            })?;
         opt.set_style_grams(gpu, style_grams)?;
         let pyramids = [Pyramid::new(gpu, w, h, &job.flow)?, Pyramid::new(gpu, w, h, &job.flow)?];
         let solvers = [
@@ -287,7 +289,7 @@ impl<'a> VideoStylizer<'a> {
             crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);
         }
         plan.run(gpu)?;
-        self.opt.reset_adam(gpu)?;
+        self.opt.reset_optimizer(gpu)?;
         let iters = if first || self.job.mode == Mode::NoFlow { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         for it in 1..=iters {

@@ -287,3 +287,47 @@ fn bench_json_is_valid_json() {
     assert_eq!(r.rows[0].name, "conv \"fwd\"");
     assert!((r.rows[0].gflops - 200.0).abs() < 1e-9 && (r.peak_gflops - 97.5).abs() < 1e-12);
 }
+
+#[test]
+fn optimizer_flags_reject_bad_values() {
+    fails_with(&["image", "--optimizer", "sgd"], &["--optimizer", "adam", "lbfgs"]);
+    fails_with(&["image", "--optimizer", "lbfgs", "--lbfgs-history", "0"], &["--lbfgs-history"]);
+    fails_with(&["image", "--lbfgs-history", "-3"], &["--lbfgs-history"]);
+    fails_with(&["image", "--lr", "0"], &["--lr"]);
+    fails_with(&["image", "--lr", "nan"], &["--lr"]);
+    fails_with(&["image", "--lr", "-2"], &["--lr"]);
+    fails_with(&["video", "frames", "-o", "out", "--optimizer", "newton"], &["--optimizer"]);
+}
+
+#[test]
+fn lbfgs_paints_a_tiny_image() {
+    let d = tmpdir("lbfgs");
+    let out = d.join("out.png");
+    let csv = d.join("losses.csv");
+    let (ok, _, err) = paintflow(&[
+        "image",
+        "--optimizer",
+        "lbfgs",
+        "--size",
+        "32",
+        "--iters",
+        "6",
+        "--log-every",
+        "1",
+        "--losses",
+        csv.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let rows: Vec<f64> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(rows.len(), 6);
+    assert!(rows[5] < 0.5 * rows[0], "L-BFGS did not lower the loss: {rows:?}");
+    assert_eq!(image::open(&out).unwrap().to_rgb8().dimensions(), (32, 21));
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -84,3 +84,44 @@ fn gatys_chain_matches_the_reference_implementation() {
     let moved = x1_img.iter().zip(&x0).filter(|(a, b)| (*a - *b).abs() > 0.5).count();
     assert!(moved > x0.len() * 9 / 10, "the Adam step moved only {moved} of {} values", x0.len());
 }
+
+/// L-BFGS on the golden chain: after each of the first iterations the GPU's next image equals
+/// the plain-Rust twin's step from the same point, gradient and loss (relative 1e-4: the twin
+/// works in f64, the GPU's dot products in f32).
+#[test]
+fn lbfgs_steps_on_the_golden_chain_match_the_cpu_twin() {
+    use paintflow::ops::lbfgs::{LbfgsConfig, LbfgsCpu};
+    let g = gpu();
+    let gold = golden();
+    let get = |name: &str| gold.get(name, None).unwrap().1;
+    let (h, w) = (96, 128);
+    let weights = VggWeights::load(&default_weights_path().unwrap(), LAYERS.len()).unwrap();
+    let vgg = Vgg::new(g, &weights, Pool::Max).unwrap();
+    let cfg = LossConfig::default();
+    let lb = LbfgsConfig { history: 3, ..Default::default() };
+    let opt = Optimizer::new(g, &vgg, cfg.clone(), lb, h, w).unwrap();
+    opt.set_planar(g, &minus_mean(&get("content"))).unwrap();
+    opt.content_from_current(g).unwrap();
+    opt.set_style_grams(g, &style_grams_planar(g, &vgg, &cfg, &minus_mean(&get("style")), h, w).unwrap()).unwrap();
+    opt.set_planar(g, &minus_mean(&get("x0"))).unwrap();
+    let mut twin = LbfgsCpu::new(3 * h * w, h * w, lb, opt.lbfgs_history().unwrap());
+    let mut first_loss = 0.0;
+    for k in 0..5 {
+        let x = opt.input().read(g).unwrap();
+        let losses = opt.iterate(g, true).unwrap().unwrap();
+        assert!(!losses.rejected, "iteration {k} was rejected: {losses:?}");
+        let gr = opt.pass.input_grad.read(g).unwrap();
+        let next = opt.input().read(g).unwrap();
+        let (mut xc, mut gc) = (x.clone(), gr.clone());
+        twin.step(&mut xc, &mut gc, losses.total as f64);
+        let e = rel_err(&next, &xc);
+        eprintln!("L-BFGS step {k}: loss {:.4e}, GPU vs twin {e:.2e}", losses.total);
+        assert!(e < 1e-4, "L-BFGS step {k}: GPU and twin differ by {e:.2e}");
+        if k == 0 {
+            first_loss = losses.total;
+        }
+        if k == 4 {
+            assert!(losses.total < 0.5 * first_loss, "5 L-BFGS steps: loss {first_loss:.3e} -> {:.3e}", losses.total);
+        }
+    }
+}

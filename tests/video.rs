@@ -30,7 +30,7 @@ fn job(mode: Mode) -> VideoJob {
         temporal_weight: 10.0,
         mode,
         loss: LossConfig::default(),
-        adam: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() },
+        method: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() }.into(),
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,

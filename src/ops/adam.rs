@@ -30,7 +30,7 @@ crate::shader_params! {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdamConfig {
     pub lr: f32,
     pub beta1: f32,

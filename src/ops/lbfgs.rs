@@ -255,6 +255,12 @@ impl Lbfgs {
         plan.dispatch_1d(gpu, &LBFGS_UPDATE, &self.params(0, 0), &upd, n);
     }
 
+    /// The last accepted point: the optimisation's result (the current image is a step beyond
+    /// it that has not been evaluated yet).
+    pub fn last_point(&self) -> &Tensor {
+        &self.xp
+    }
+
     /// Read the progress counters (waits for the GPU).
     pub fn status(&self, gpu: &Gpu) -> Result<LbfgsStatus> {
         let s = crate::gpu::read_words(gpu, &self.state.buffer, AL)?;
