@@ -180,6 +180,10 @@ pub struct StyleOpts {
     /// 2 x 12 bytes per pixel each of GPU memory)
     #[arg(long, default_value_t = 100, allow_negative_numbers = true)]
     pub lbfgs_history: usize,
+    /// L-BFGS: let pixels leave 0..255 during the optimisation (clamped only when saved)
+    /// instead of projecting them back after every step (measurements: BENCHMARKS.md)
+    #[arg(long, hide = true)]
+    pub lbfgs_unbounded: bool,
     /// Style images are resized to this fraction of the output's longest side
     #[arg(long, default_value_t = 1.0)]
     pub style_scale: f32,
@@ -216,9 +220,13 @@ pub struct ImageArgs {
     /// Keep the content's colours (transfer luminance only)
     #[arg(long)]
     pub original_colors: bool,
-    /// Coarse to fine: optimise at size/2^(N-1), upsample, continue ... up to --size
-    #[arg(long, default_value_t = 1)]
-    pub scales: usize,
+    /// Coarse to fine: N optimises at size/2^(N-1), upsamples, continues ... up to --size;
+    /// `auto` goes up in steps of sqrt(2) from about 128 px. --iters applies at each scale
+    #[arg(long, default_value = "1")]
+    pub scales: String,
+    /// Bits per channel of the output: 8, or 16 (PNG only, for printing)
+    #[arg(long, default_value_t = 8)]
+    pub depth: u8,
     /// Also save the image every N iterations (OUTPUT with the iteration number appended)
     #[arg(long)]
     pub save_every: Option<usize>,
@@ -347,7 +355,13 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
 pub fn method(opts: &StyleOpts) -> style::Method {
     match opts.optimizer {
         OptimizerArg::Adam => style::Method::Adam(style::pixel_adam(opts.lr.unwrap_or(4.0))),
-        OptimizerArg::Lbfgs => style::Method::Lbfgs(style::pixel_lbfgs(opts.lr.unwrap_or(1.0), opts.lbfgs_history)),
+        OptimizerArg::Lbfgs => {
+            let mut c = style::pixel_lbfgs(opts.lr.unwrap_or(1.0), opts.lbfgs_history);
+            if opts.lbfgs_unbounded {
+                c.project = None;
+            }
+            style::Method::Lbfgs(c)
+        }
     }
 }
 
@@ -378,6 +392,19 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     if a.iters == Some(0) {
         bail!("--iters must be at least 1");
     }
+    let scales = match a.scales.as_str() {
+        "auto" => style::Scales::Auto,
+        n => match n.parse::<usize>() {
+            Ok(k) if (1..=8).contains(&k) => style::Scales::Halving(k),
+            _ => bail!("--scales must be `auto` or a number of scales from 1 to 8, got {n:?}"),
+        },
+    };
+    match a.depth {
+        8 => {}
+        16 if imageio::output_format(&a.output)?.1 == image::ImageFormat::Png => {}
+        16 => bail!("-o {}: --depth 16 needs a .png output (JPEG has no 16-bit form)", a.output.display()),
+        d => bail!("--depth must be 8 or 16, got {d}"),
+    }
     let gpu = Gpu::new(adapter)?;
     let size = resolve_size(&gpu, &a.style);
     let iters = a.iters.unwrap_or(if gpu.is_cpu() { 150 } else { 300 });
@@ -390,7 +417,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         init,
         seed: a.seed,
         style_scale: a.style.style_scale,
-        scales: a.scales,
+        scales,
         log_every: a.style.log_every,
         original_colors: a.original_colors,
     };
@@ -403,7 +430,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         }
         None => None,
     };
-    let pb = progress_bar((iters * a.scales.max(1)) as u64, "painting");
+    let pb = progress_bar((iters * job.scales.sizes(size).len()) as u64, "painting");
     let mut scale = 0;
     let start = Instant::now();
     let out_path = a.output.clone();
@@ -420,6 +447,12 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
             }
             style::Event::Iteration(_) => pb.inc(1),
             style::Event::Losses(it, l) => {
+                if l.rejected {
+                    pb.println(format!(
+                        "iteration {it}: L-BFGS rejected a step (loss {:.3e}); retrying from the last good image",
+                        l.total
+                    ));
+                }
                 pb.set_message(format!("style {:.3e} content {:.3e}", l.style, l.content));
                 if let Some(f) = csv.as_mut() {
                     // flushed per line so the file can be watched during a long run
@@ -442,20 +475,25 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     if let Some(mut f) = csv {
         f.flush()?;
     }
-    let img = match result {
-        Ok(img) => img,
+    let painting = match result {
+        Ok(p) => p,
         Err(paintflow::Error::Diverged { msg, last_good }) => {
             imageio::save_atomic(&last_good, &a.output)?;
             bail!("{msg}; the last good image is in {}", a.output.display());
         }
         Err(e) => return Err(e.into()),
     };
-    imageio::save_atomic(&img, &a.output)?;
+    if a.depth == 16 {
+        imageio::save_atomic16(&painting.to_rgb16(), &a.output)?;
+    } else {
+        imageio::save_atomic(&painting.to_rgb8(), &a.output)?;
+    }
     eprintln!(
-        "wrote {} ({}x{}) in {:.1} s",
+        "wrote {} ({}x{}, {} bits per channel) in {:.1} s",
         a.output.display(),
-        img.width(),
-        img.height(),
+        painting.width,
+        painting.height,
+        a.depth,
         start.elapsed().as_secs_f64()
     );
     Ok(())

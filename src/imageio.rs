@@ -40,12 +40,24 @@ pub fn load(path: &Path) -> Result<Rgb> {
 /// Write `img` (PNG or JPEG by extension) through a temporary file and a rename, so a reader
 /// or an interrupted run never sees a half-written file.
 pub fn save_atomic(img: &Rgb, path: &Path) -> Result<()> {
+    write_atomic(path, |tmp, fmt| img.save_with_format(tmp, fmt))
+}
+
+/// [`save_atomic`] for a 16-bit-per-channel image; PNG only (JPEG has no 16-bit form).
+pub fn save_atomic16(img: &crate::style::Rgb16, path: &Path) -> Result<()> {
+    if output_format(path)?.1 != image::ImageFormat::Png {
+        return Err(Error::file(path, "16-bit output (--depth 16) must be a .png file"));
+    }
+    write_atomic(path, |tmp, fmt| img.save_with_format(tmp, fmt))
+}
+
+fn write_atomic(path: &Path, save: impl FnOnce(&Path, image::ImageFormat) -> image::ImageResult<()>) -> Result<()> {
     let (ext, fmt) = output_format(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create directory: {e}")))?;
     }
     let tmp = path.with_extension(format!("{ext}.tmp"));
-    img.save_with_format(&tmp, fmt).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
+    save(&tmp, fmt).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
 }
 

@@ -500,19 +500,57 @@ pub fn to_planar(img: &Rgb) -> Vec<f32> {
     imgops::preprocess_cpu(img.as_raw())
 }
 
-/// Keep the content's colours: the stylised image's luminance with the content's chroma (YIQ).
-pub fn original_colors(stylized: &Rgb, content: &Rgb) -> Rgb {
-    let mut out = stylized.clone();
-    for (o, c) in out.pixels_mut().zip(content.pixels()) {
-        let s = o.0.map(|v| v as f32);
-        let cc = c.0.map(|v| v as f32);
-        let y = 0.299 * s[0] + 0.587 * s[1] + 0.114 * s[2];
-        let i = 0.596 * cc[0] - 0.274 * cc[1] - 0.322 * cc[2];
-        let q = 0.211 * cc[0] - 0.523 * cc[1] + 0.312 * cc[2];
-        let rgb = [y + 0.956 * i + 0.621 * q, y - 0.272 * i - 0.647 * q, y - 1.106 * i + 1.703 * q];
-        o.0 = rgb.map(|v| v.round().clamp(0.0, 255.0) as u8);
+/// A finished painting at full precision: planar network-space values [3, h, w] (RGB 0..255 minus
+/// the ImageNet mean), from which 8- and 16-bit images are made.
+#[derive(Clone, Debug)]
+pub struct Painting {
+    pub width: u32,
+    pub height: u32,
+    pub planar: Vec<f32>,
+}
+
+/// A 16-bit-per-channel RGB image (PNG only).
+pub type Rgb16 = image::ImageBuffer<image::Rgb<u16>, Vec<u16>>;
+
+impl Painting {
+    /// RGB 0..255 of pixel i.
+    fn rgb(&self, i: usize) -> [f32; 3] {
+        let n = (self.width * self.height) as usize;
+        [0, 1, 2].map(|c| self.planar[c * n + i] + IMAGENET_MEAN[c])
     }
-    out
+
+    /// 8 bits per channel, rounded like the GPU's postprocess (halves to even).
+    pub fn to_rgb8(&self) -> Rgb {
+        let n = (self.width * self.height) as usize;
+        let bytes = (0..n).flat_map(|i| self.rgb(i).map(|v| v.round_ties_even().clamp(0.0, 255.0) as u8)).collect();
+        Rgb::from_raw(self.width, self.height, bytes).expect("size matches")
+    }
+
+    /// 16 bits per channel (0..255 mapped onto 0..65535), for printing.
+    pub fn to_rgb16(&self) -> Rgb16 {
+        let n = (self.width * self.height) as usize;
+        let words = (0..n).flat_map(|i| self.rgb(i).map(|v| (v * 257.0).round().clamp(0.0, 65535.0) as u16)).collect();
+        Rgb16::from_raw(self.width, self.height, words).expect("size matches")
+    }
+
+    /// Keep the content's colours: this painting's luminance with the content's chroma (YIQ),
+    /// computed at full precision. `content` must have the painting's size.
+    pub fn with_original_colors(&self, content: &Rgb) -> Painting {
+        let n = (self.width * self.height) as usize;
+        let mut planar = vec![0.0; 3 * n];
+        for (i, c) in content.pixels().enumerate().take(n) {
+            let s = self.rgb(i);
+            let cc = c.0.map(|v| v as f32);
+            let y = 0.299 * s[0] + 0.587 * s[1] + 0.114 * s[2];
+            let ci = 0.596 * cc[0] - 0.274 * cc[1] - 0.322 * cc[2];
+            let cq = 0.211 * cc[0] - 0.523 * cc[1] + 0.312 * cc[2];
+            let rgb = [y + 0.956 * ci + 0.621 * cq, y - 0.272 * ci - 0.647 * cq, y - 1.106 * ci + 1.703 * cq];
+            for c in 0..3 {
+                planar[c * n + i] = rgb[c].clamp(0.0, 255.0) - IMAGENET_MEAN[c];
+            }
+        }
+        Painting { planar, ..*self }
+    }
 }
 
 /// Pixel bounds in network space (0..255 minus the mean), for Adam's clamp.
@@ -582,8 +620,8 @@ pub struct ImageJob {
     pub seed: u64,
     /// Style images are resized to this fraction of the content's longest side.
     pub style_scale: f32,
-    /// Coarse-to-fine: optimise at size / 2^(scales-1), ..., size.
-    pub scales: usize,
+    /// Coarse to fine: the sizes optimised in turn (see [`Scales`]).
+    pub scales: Scales,
     /// Read the losses back every this many iterations (and at the end of each scale).
     pub log_every: usize,
     pub original_colors: bool,
@@ -599,9 +637,33 @@ impl Default for ImageJob {
             init: Init::Content,
             seed: 0,
             style_scale: 1.0,
-            scales: 1,
+            scales: Scales::Halving(1),
             log_every: 10,
             original_colors: false,
+        }
+    }
+}
+
+/// Which sizes a coarse-to-fine job optimises, each started from the previous result upsampled
+/// (with a fresh optimiser state: Adam's moments and L-BFGS's history belong to one size).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scales {
+    /// n sizes: size / 2^(n-1), ..., size / 2, size.
+    Halving(usize),
+    /// Steps of sqrt(2) from about 128 px up to the size (one scale when the size is <= 181).
+    Auto,
+}
+
+impl Scales {
+    /// The longest side at each scale, smallest first (never below 16 px).
+    pub fn sizes(self, size: u32) -> Vec<u32> {
+        match self {
+            Scales::Halving(n) => (0..n.max(1)).rev().map(|k| (size >> k.min(31)).max(16)).collect(),
+            Scales::Auto => {
+                // half-octave steps down to the last size >= 128 (a small epsilon: 512 / 2^2 is 128)
+                let steps = ((size as f64 / 128.0).log2() * 2.0 + 1e-9).floor().max(0.0) as i32;
+                (0..=steps).map(|k| (size as f64 / 2f64.powf((steps - k) as f64 / 2.0)).round() as u32).collect()
+            }
         }
     }
 }
@@ -646,16 +708,17 @@ pub fn stylize(
     styles: &[(Rgb, f32)],
     mut on: impl FnMut(Event),
     mut snapshot: impl FnMut(usize, &Optimizer) -> Result<()>,
-) -> Result<Rgb> {
+) -> Result<Painting> {
     if styles.is_empty() {
         return Err(Error::Invalid("at least one style image is needed".into()));
     }
-    let scales = job.scales.max(1);
+    let sizes = job.scales.sizes(job.size);
+    let scales = sizes.len();
     let (fw, fh) = crate::imageio::fit_dims(content.width(), content.height(), job.size);
     check_fits(gpu, fw, fh)?;
     let mut previous: Option<Rgb> = None;
-    for k in 0..scales {
-        let size = (job.size >> (scales - 1 - k)).max(16);
+    let mut last = None;
+    for (k, &size) in sizes.iter().enumerate() {
         let c = crate::imageio::fit(content, size);
         let (w, h) = c.dimensions();
         on(Event::Scale(k, scales, w, h));
@@ -685,9 +748,10 @@ pub fn stylize(
             snapshot(it, &opt)?;
         }
         previous = Some(opt.image(gpu)?);
+        last = Some(Painting { width: w, height: h, planar: opt.planar(gpu)? });
     }
-    let out = previous.expect("at least one scale");
-    Ok(if job.original_colors { original_colors(&out, &crate::imageio::fit(content, job.size)) } else { out })
+    let out = last.expect("at least one scale");
+    Ok(if job.original_colors { out.with_original_colors(&crate::imageio::fit(content, job.size)) } else { out })
 }
 
 #[cfg(test)]
@@ -709,5 +773,21 @@ mod tests {
             assert_eq!(l.total, v.iter().sum::<f32>(), "total of {n} layers");
             assert_eq!(l.style_layers.len(), n);
         }
+    }
+}
+
+#[cfg(test)]
+mod scale_tests {
+    use super::Scales;
+
+    #[test]
+    fn scale_sizes() {
+        assert_eq!(Scales::Halving(1).sizes(512), vec![512]);
+        assert_eq!(Scales::Halving(3).sizes(512), vec![128, 256, 512]);
+        assert_eq!(Scales::Halving(4).sizes(40), vec![16, 16, 20, 40]);
+        assert_eq!(Scales::Auto.sizes(512), vec![128, 181, 256, 362, 512]);
+        assert_eq!(Scales::Auto.sizes(181), vec![181]);
+        assert_eq!(Scales::Auto.sizes(64), vec![64]);
+        assert_eq!(Scales::Auto.sizes(1024).first(), Some(&128));
     }
 }

@@ -331,3 +331,32 @@ fn lbfgs_paints_a_tiny_image() {
     assert_eq!(image::open(&out).unwrap().to_rgb8().dimensions(), (32, 21));
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn sixteen_bit_output_and_scales() {
+    let d = tmpdir("depth16");
+    let out = d.join("p16.png");
+    let (ok, _, err) = paintflow(&[
+        "image",
+        "--size",
+        "24",
+        "--iters",
+        "2",
+        "--depth",
+        "16",
+        "--scales",
+        "auto",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    let img = image::open(&out).unwrap();
+    assert_eq!(img.color(), image::ColorType::Rgb16, "--depth 16 must write 16 bits per channel");
+    // a 16-bit painting is not an 8-bit one stretched: some values fall between multiples of 257
+    assert!(img.to_rgb16().as_raw().iter().any(|v| v % 257 != 0), "16-bit output carries no extra precision");
+    fails_with(&["image", "--depth", "16", "-o", d.join("x.jpg").to_str().unwrap()], &["--depth 16", ".png"]);
+    fails_with(&["image", "--depth", "12"], &["--depth", "8 or 16"]);
+    fails_with(&["image", "--scales", "0"], &["--scales"]);
+    fails_with(&["image", "--scales", "sometimes"], &["--scales", "auto"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
