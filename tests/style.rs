@@ -41,7 +41,8 @@ fn style_loss_falls_and_content_structure_stays() {
         },
         |_, _| Ok(()),
     )
-    .unwrap();
+    .unwrap()
+    .to_rgb8();
     let (first, last) = (styles[0], *styles.last().unwrap());
     eprintln!("style loss {first} -> {last}");
     assert!(last < first / 4.0, "style loss fell only from {first} to {last}");
