@@ -163,8 +163,14 @@ pub struct StyleOpts {
     /// Weight of the style loss (relu1_1 ... relu5_1)
     #[arg(long, default_value_t = 100.0)]
     pub style_weight: f32,
-    /// Per-layer style weights for relu1_1,relu2_1,relu3_1,relu4_1,relu5_1
-    #[arg(long, value_delimiter = ',', default_value = "1,1,1,1,1")]
+    /// Layers of the content loss, by name (relu1_1 ... relu5_1)
+    #[arg(long, value_delimiter = ',', default_value = "relu4_2")]
+    pub content_layers: Vec<String>,
+    /// Layers of the style loss, by name
+    #[arg(long, value_delimiter = ',', default_value = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1")]
+    pub style_layers: Vec<String>,
+    /// Relative weight of each style layer, in --style-layers order [default: 1 for each]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub style_layer_weights: Vec<f32>,
     /// Weight of the total-variation (smoothness) loss
     #[arg(long, default_value_t = 0.0)]
@@ -312,22 +318,34 @@ pub fn load_styles(opts: &StyleOpts) -> Result<Vec<(imageio::Rgb, f32)>> {
 }
 
 pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
-    let mut cfg = style::LossConfig {
-        content_weight: opts.content_weight,
-        style_weight: opts.style_weight,
-        tv_weight: opts.tv_weight,
-        ..Default::default()
+    let layers = |flag: &str, names: &[String]| -> Result<Vec<usize>> {
+        if names.is_empty() || names.iter().all(|n| n.is_empty()) {
+            bail!("{flag} needs at least one layer name (relu1_1 ... relu5_1)");
+        }
+        names.iter().map(|n| vgg::layer_index(n.trim()).with_context(|| flag.to_string())).collect()
     };
-    if opts.style_layer_weights.len() != cfg.style_layers.len() {
+    let content_layers = layers("--content-layers", &opts.content_layers)?;
+    let style = layers("--style-layers", &opts.style_layers)?;
+    let weights =
+        if opts.style_layer_weights.is_empty() { vec![1.0; style.len()] } else { opts.style_layer_weights.clone() };
+    if weights.len() != style.len() {
         bail!(
-            "--style-layer-weights needs {} values (relu1_1,relu2_1,relu3_1,relu4_1,relu5_1), got {}",
-            cfg.style_layers.len(),
-            opts.style_layer_weights.len()
+            "--style-layer-weights has {} values but --style-layers names {} layers ({})",
+            weights.len(),
+            style.len(),
+            opts.style_layers.join(",")
         );
     }
-    for (l, w) in cfg.style_layers.iter_mut().zip(&opts.style_layer_weights) {
-        l.1 = *w;
+    if weights.iter().any(|w| !w.is_finite() || *w < 0.0) {
+        bail!("--style-layer-weights must be non-negative numbers, got {weights:?}");
     }
+    let cfg = style::LossConfig {
+        content_layers,
+        content_weight: opts.content_weight,
+        style_layers: style.into_iter().zip(weights).collect(),
+        style_weight: opts.style_weight,
+        tv_weight: opts.tv_weight,
+    };
     for (flag, v) in [
         ("--content-weight", opts.content_weight),
         ("--style-weight", opts.style_weight),

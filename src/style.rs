@@ -15,7 +15,8 @@ use crate::vgg::{layer_index, Vgg, VggPass};
 /// content 5 * mean((F - P)^2) on relu4_2, style 100 * sum_L mean((G_L - A_L)^2).
 #[derive(Clone, Debug)]
 pub struct LossConfig {
-    pub content_layer: usize,
+    /// Layer indices of the content loss (each weighted by `content_weight`).
+    pub content_layers: Vec<usize>,
     pub content_weight: f32,
     /// (layer index, relative weight) of each style layer.
     pub style_layers: Vec<(usize, f32)>,
@@ -27,7 +28,7 @@ impl Default for LossConfig {
     fn default() -> Self {
         let style = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"];
         LossConfig {
-            content_layer: layer_index("relu4_2").unwrap(),
+            content_layers: vec![layer_index("relu4_2").unwrap()],
             content_weight: 5.0,
             style_layers: style.iter().map(|l| (layer_index(l).unwrap(), 1.0)).collect(),
             style_weight: 100.0,
@@ -39,7 +40,7 @@ impl Default for LossConfig {
 impl LossConfig {
     /// The deepest layer any loss reads.
     pub fn depth(&self) -> usize {
-        self.style_layers.iter().map(|l| l.0).chain([self.content_layer]).max().unwrap() + 1
+        self.style_layers.iter().map(|l| l.0).chain(self.content_layers.iter().copied()).max().unwrap_or(0) + 1
     }
 }
 
@@ -51,7 +52,8 @@ const MAX_REJECTS: usize = 20;
 /// laid out from the configuration so any number of style layers fits.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LossSlots {
-    pub content: usize,
+    /// One slot per content layer, in `LossConfig::content_layers` order.
+    pub content: std::ops::Range<usize>,
     /// One slot per style layer, in `LossConfig::style_layers` order.
     pub style: std::ops::Range<usize>,
     pub tv: usize,
@@ -63,15 +65,16 @@ pub struct LossSlots {
 
 impl LossSlots {
     pub fn new(cfg: &LossConfig) -> LossSlots {
-        let n = cfg.style_layers.len();
-        LossSlots { content: 0, style: 1..1 + n, tv: 1 + n, extra: 2 + n, len: 3 + n }
+        let (c, n) = (cfg.content_layers.len(), cfg.style_layers.len());
+        LossSlots { content: 0..c, style: c..c + n, tv: c + n, extra: c + n + 1, len: c + n + 2 }
     }
 
     /// The named values of a read-back loss buffer.
     pub fn losses(&self, v: &[f32]) -> Losses {
         let style_layers = v[self.style.clone()].to_vec();
         let style = style_layers.iter().sum();
-        let (content, tv, extra) = (v[self.content], v[self.tv], v[self.extra]);
+        let content = v[self.content.clone()].iter().sum();
+        let (tv, extra) = (v[self.tv], v[self.extra]);
         Losses { content, style_layers, style, tv, extra, total: content + style + tv + extra, rejected: false }
     }
 }
@@ -125,7 +128,7 @@ pub struct Optimizer {
     pub cfg: LossConfig,
     pub pass: VggPass,
     pixels: Tensor,
-    content_target: Tensor,
+    content_targets: Vec<Tensor>,
     style_targets: Vec<Tensor>,
     grams: Vec<Tensor>,
     gram_grads: Vec<Tensor>,
@@ -175,7 +178,11 @@ impl Optimizer {
         }
         let pass = VggPass::new(gpu, depth, h, w)?;
         let act_shape = |i: usize| pass.acts[i].shape.clone();
-        let content_target = Tensor::zeros(gpu, &act_shape(cfg.content_layer), "content target")?;
+        let content_targets: Vec<Tensor> = cfg
+            .content_layers
+            .iter()
+            .map(|&l| Tensor::zeros(gpu, &act_shape(l), "content target"))
+            .collect::<Result<_>>()?;
         let mut style_targets = Vec::new();
         let mut grams = Vec::new();
         let mut gram_grads = Vec::new();
@@ -191,7 +198,8 @@ impl Optimizer {
             gram_bwd.push(GramBackward::new(gpu, c)?);
             gram_mse.push(Mse::new(gpu, c * c)?);
         }
-        let content_mse = Mse::new(gpu, pass.acts[cfg.content_layer].len())?;
+        let content_mse: Vec<Mse> =
+            cfg.content_layers.iter().map(|&l| Mse::new(gpu, pass.acts[l].len())).collect::<Result<_>>()?;
         let tv = TotalVariation::new(gpu, &[3, h, w])?;
         let slots = LossSlots::new(&cfg);
         let losses = Tensor::zeros(gpu, &[slots.len], "losses")?;
@@ -213,19 +221,21 @@ impl Optimizer {
         }
         pass.record_backward(gpu, &mut it, vgg, upto, |i, plan, first| {
             let mut wrote = false;
-            if i == cfg.content_layer {
-                content_mse.record(
-                    gpu,
-                    plan,
-                    cfg.content_weight,
-                    &pass.acts[i],
-                    &content_target,
-                    &pass.grads[i],
-                    !first,
-                    &losses,
-                    slots.content,
-                );
-                wrote = true;
+            for (k, &l) in cfg.content_layers.iter().enumerate() {
+                if l == i {
+                    content_mse[k].record(
+                        gpu,
+                        plan,
+                        cfg.content_weight,
+                        &pass.acts[i],
+                        &content_targets[k],
+                        &pass.grads[i],
+                        wrote || !first,
+                        &losses,
+                        slots.content.start + k,
+                    );
+                    wrote = true;
+                }
             }
             for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
                 if l == i {
@@ -261,7 +271,7 @@ impl Optimizer {
             cfg,
             pass,
             pixels,
-            content_target,
+            content_targets,
             style_targets,
             grams,
             gram_grads,
@@ -303,9 +313,11 @@ impl Optimizer {
     /// itself is then to be overwritten by the caller's initialisation).
     pub fn content_from_current(&self, gpu: &Gpu) -> Result<()> {
         self.forward_only.run(gpu)?;
-        let t = &self.pass.acts[self.cfg.content_layer];
         let mut plan = Plan::new();
-        plan.copy(&t.buffer, &self.content_target.buffer, t.len() as u64 * 4);
+        for (&l, target) in self.cfg.content_layers.iter().zip(&self.content_targets) {
+            let t = &self.pass.acts[l];
+            plan.copy(&t.buffer, &target.buffer, t.len() as u64 * 4);
+        }
         plan.run(gpu)
     }
 
@@ -317,8 +329,9 @@ impl Optimizer {
         Ok(())
     }
 
-    pub fn content_target(&self) -> &Tensor {
-        &self.content_target
+    /// The content targets, one per content layer.
+    pub fn content_targets(&self) -> &[Tensor] {
+        &self.content_targets
     }
 
     pub fn grams(&self) -> &[Tensor] {
@@ -441,7 +454,7 @@ impl Optimizer {
     pub fn bytes(&self) -> u64 {
         let t = |t: &Tensor| t.len() as u64 * 4;
         self.pass.bytes()
-            + t(&self.content_target)
+            + self.content_targets.iter().map(t).sum::<u64>()
             + self.style_targets.iter().chain(&self.grams).chain(&self.gram_grads).map(t).sum::<u64>()
             + 4 * t(&self.last_good)
             + match &self.stepper {
@@ -761,9 +774,14 @@ mod tests {
     #[test]
     fn loss_slots_grow_with_the_style_layers_and_never_overlap() {
         for n in [0usize, 1, 5, 6, 13] {
-            let cfg = LossConfig { style_layers: (0..n).map(|l| (l, 1.0)).collect(), ..Default::default() };
+            let cfg = LossConfig {
+                style_layers: (0..n).map(|l| (l, 1.0)).collect(),
+                content_layers: (0..n % 3).collect(),
+                ..Default::default()
+            };
             let s = LossSlots::new(&cfg);
-            let mut all: Vec<usize> = [s.content, s.tv, s.extra].into_iter().chain(s.style.clone()).collect();
+            let mut all: Vec<usize> =
+                [s.tv, s.extra].into_iter().chain(s.style.clone()).chain(s.content.clone()).collect();
             assert_eq!(all.len(), s.len, "{n} style layers");
             all.sort();
             all.dedup();

@@ -360,3 +360,33 @@ fn sixteen_bit_output_and_scales() {
     fails_with(&["image", "--scales", "sometimes"], &["--scales", "auto"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn loss_layers_by_name() {
+    fails_with(&["image", "--content-layers", "relu9_1"], &["--content-layers", "relu9_1", "relu4_2"]);
+    fails_with(&["image", "--style-layers", "relu1_1,conv2_7"], &["--style-layers", "conv2_7"]);
+    fails_with(
+        &["image", "--style-layers", "relu1_1,relu2_1", "--style-layer-weights", "1,2,3"],
+        &["--style-layer-weights", "2 layers"],
+    );
+    fails_with(&["image", "--style-layer-weights", "1,1,-1,1,1"], &["--style-layer-weights", "non-negative"]);
+    fails_with(&["image", "--content-layers", ""], &["--content-layers"]);
+    // two content layers and six style layers paint (the loss slots grow with them)
+    let d = tmpdir("layers");
+    let out = d.join("o.png");
+    let (ok, _, err) = paintflow(&[
+        "image",
+        "--size",
+        "24",
+        "--iters",
+        "2",
+        "--content-layers",
+        "relu3_1,relu4_2",
+        "--style-layers",
+        "relu1_1,relu1_2,relu2_1,relu3_1,relu4_1,relu5_1",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

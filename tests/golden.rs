@@ -45,7 +45,7 @@ fn gatys_chain_matches_the_reference_implementation() {
         let e = rel_err(&grams[k], &get(&format!("target_gram.{name}")));
         assert!(e < 1e-4, "target_gram.{name}: relative error {e:.2e}");
     }
-    let e = rel_err(&opt.content_target().read(g).unwrap(), &get("target_content.relu4_2"));
+    let e = rel_err(&opt.content_targets()[0].read(g).unwrap(), &get("target_content.relu4_2"));
     assert!(e < 1e-4, "target_content.relu4_2: relative error {e:.2e}");
 
     opt.set_planar(g, &minus_mean(&get("x0"))).unwrap();
