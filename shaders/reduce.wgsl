@@ -1,7 +1,8 @@
 // Sum reduction in two barrier-free passes, exact enough for millions of elements:
 // reduce_partial: invocation k sums elements [k*chunk, (k+1)*chunk) with Kahan compensation;
 // reduce_final: one invocation adds the k partials (Kahan again), scales, and writes one slot.
-// mode 0 sums x; mode 1 sums (x - y)^2 (the numerator of a mean squared error).
+// mode 0 sums x; mode 1 sums (x - y)^2 (the numerator of a mean squared error); mode 2 sums |x|
+// (an L1 norm).
 
 struct Params {
     n: u32,
@@ -33,6 +34,8 @@ fn reduce_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
         if p.mode == 1u {
             let d = v - y[i];
             v = d * d;
+        } else if p.mode == 2u {
+            v = abs(v);
         }
         let t = s + (v - c);
         c = (t - s) - (v - c);

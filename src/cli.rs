@@ -172,6 +172,11 @@ pub struct StyleOpts {
     /// Relative weight of each style layer, in --style-layers order [default: 1 for each]
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub style_layer_weights: Vec<f32>,
+    /// Divide each loss layer's gradient by its L1 norm before weighting it (neural-style's
+    /// --normalize_gradients; the weights then act on normalised gradients: try e.g.
+    /// --content-weight 5 --style-weight 100 and adjust)
+    #[arg(long)]
+    pub normalize_gradients: bool,
     /// Weight of the total-variation (smoothness) loss
     #[arg(long, default_value_t = 0.0)]
     pub tv_weight: f32,
@@ -345,6 +350,7 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
         style_layers: style.into_iter().zip(weights).collect(),
         style_weight: opts.style_weight,
         tv_weight: opts.tv_weight,
+        normalize_gradients: opts.normalize_gradients,
     };
     for (flag, v) in [
         ("--content-weight", opts.content_weight),

@@ -5,9 +5,11 @@ use crate::error::{Error, Result};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::imageio::Rgb;
 use crate::ops::adam::{Adam, AdamConfig};
+use crate::ops::elementwise;
 use crate::ops::gram::{GramBackward, GramForward};
 use crate::ops::lbfgs::{Lbfgs, LbfgsConfig};
 use crate::ops::loss::{Mse, TotalVariation};
+use crate::ops::reduce::{Reducer, Sum};
 use crate::ops::{image as imgops, IMAGENET_MEAN};
 use crate::vgg::{layer_index, Vgg, VggPass};
 
@@ -22,6 +24,10 @@ pub struct LossConfig {
     pub style_layers: Vec<(usize, f32)>,
     pub style_weight: f32,
     pub tv_weight: f32,
+    /// neural-style's --normalize_gradients: each content layer's gradient, and each style
+    /// layer's Gram gradient, is divided by its L1 norm (+1e-8) before its weight multiplies it.
+    /// The loss values stay as defined; the step follows the normalised gradients.
+    pub normalize_gradients: bool,
 }
 
 impl Default for LossConfig {
@@ -33,6 +39,7 @@ impl Default for LossConfig {
             style_layers: style.iter().map(|l| (layer_index(l).unwrap(), 1.0)).collect(),
             style_weight: 100.0,
             tv_weight: 0.0,
+            normalize_gradients: false,
         }
     }
 }
@@ -198,6 +205,23 @@ impl Optimizer {
             gram_bwd.push(GramBackward::new(gpu, c)?);
             gram_mse.push(Mse::new(gpu, c * c)?);
         }
+        // --normalize-gradients: the L1 norm of each term's gradient, and scratch for the
+        // content gradients (one buffer as large as the largest, seen at each layer's shape).
+        let nc = cfg.content_layers.len();
+        let norms = Tensor::zeros(gpu, &[(nc + cfg.style_layers.len()).max(1)], "gradient norms")?;
+        let mut content_scratch = Vec::new();
+        let mut norm_reducers = Vec::new();
+        if cfg.normalize_gradients {
+            let biggest = cfg.content_layers.iter().map(|&l| pass.acts[l].len()).max().unwrap_or(1);
+            let scratch = Tensor::zeros(gpu, &[biggest], "normalised content gradient")?;
+            for &l in &cfg.content_layers {
+                content_scratch.push(scratch.view(&act_shape(l)));
+                norm_reducers.push(Reducer::new(gpu, pass.acts[l].len())?);
+            }
+            for &(l, _) in &cfg.style_layers {
+                norm_reducers.push(Reducer::new(gpu, pass.acts[l].shape[0].pow(2))?);
+            }
+        }
         let content_mse: Vec<Mse> =
             cfg.content_layers.iter().map(|&l| Mse::new(gpu, pass.acts[l].len())).collect::<Result<_>>()?;
         let tv = TotalVariation::new(gpu, &[3, h, w])?;
@@ -222,20 +246,40 @@ impl Optimizer {
         pass.record_backward(gpu, &mut it, vgg, upto, |i, plan, first| {
             let mut wrote = false;
             for (k, &l) in cfg.content_layers.iter().enumerate() {
-                if l == i {
+                if l != i {
+                    continue;
+                }
+                let (target, slot, add) = (&content_targets[k], slots.content.start + k, wrote || !first);
+                if cfg.normalize_gradients {
+                    let g = &content_scratch[k];
                     content_mse[k].record(
                         gpu,
                         plan,
                         cfg.content_weight,
                         &pass.acts[i],
-                        &content_targets[k],
-                        &pass.grads[i],
-                        wrote || !first,
+                        target,
+                        g,
+                        false,
                         &losses,
-                        slots.content.start + k,
+                        slot,
                     );
-                    wrote = true;
+                    norm_reducers[k].record(gpu, plan, Sum::Abs(g), 1.0, &norms, k, false);
+                    let b = if add { 1.0 } else { 0.0 };
+                    elementwise::axpby_by_norm(gpu, plan, cfg.content_weight, &norms, k, g, b, &pass.grads[i]);
+                } else {
+                    content_mse[k].record(
+                        gpu,
+                        plan,
+                        cfg.content_weight,
+                        &pass.acts[i],
+                        target,
+                        &pass.grads[i],
+                        add,
+                        &losses,
+                        slot,
+                    );
                 }
+                wrote = true;
             }
             for (k, &(l, lw)) in cfg.style_layers.iter().enumerate() {
                 if l == i {
@@ -250,6 +294,11 @@ impl Optimizer {
                         &losses,
                         slots.style.start + k,
                     );
+                    if cfg.normalize_gradients {
+                        let (gg, slot) = (&gram_grads[k], nc + k);
+                        norm_reducers[slot].record(gpu, plan, Sum::Abs(gg), 1.0, &norms, slot, false);
+                        elementwise::scale_by_norm(gpu, plan, cfg.style_weight * lw, &norms, slot, gg);
+                    }
                     gram_bwd[k].record(gpu, plan, &pass.acts[i], &gram_grads[k], &pass.grads[i], wrote || !first);
                     wrote = true;
                 }
@@ -264,7 +313,7 @@ impl Optimizer {
         }
 
         // The plans' bind groups keep the helpers' scratch buffers alive; the helpers can go.
-        drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv));
+        drop((gram_fwd, gram_bwd, gram_mse, content_mse, tv, norm_reducers, content_scratch, norms));
         Ok(Optimizer {
             h,
             w,

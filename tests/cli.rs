@@ -371,7 +371,8 @@ fn loss_layers_by_name() {
     );
     fails_with(&["image", "--style-layer-weights", "1,1,-1,1,1"], &["--style-layer-weights", "non-negative"]);
     fails_with(&["image", "--content-layers", ""], &["--content-layers"]);
-    // two content layers and six style layers paint (the loss slots grow with them)
+    // two content layers and six style layers paint (the loss slots grow with them), with
+    // normalised gradients
     let d = tmpdir("layers");
     let out = d.join("o.png");
     let (ok, _, err) = paintflow(&[
@@ -384,6 +385,7 @@ fn loss_layers_by_name() {
         "relu3_1,relu4_2",
         "--style-layers",
         "relu1_1,relu1_2,relu2_1,relu3_1,relu4_1,relu5_1",
+        "--normalize-gradients",
         "-o",
         out.to_str().unwrap(),
     ]);

@@ -370,3 +370,36 @@ fn calibration_kernels_match_cpu() {
         assert_eq!(dst.read(g).unwrap(), x, "copy of {n} floats");
     }
 }
+
+#[test]
+fn gradient_normalisation_kernels_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("by_norm");
+    for n in [1usize, 63, 65, 1000, 70_001] {
+        let x = rng.vec(n, 3.0);
+        let y0 = rng.vec(n, 1.0);
+        let xt = upload(&[n], &x);
+        // the L1 norm of x, by the reduction's |x| mode, into slot 1 of a norms buffer
+        let norms = poisoned(&[3]);
+        norms.write(g, &[7.0, f32::NAN, 9.0]).unwrap();
+        let r = reduce::Reducer::new(g, n).unwrap();
+        let (y_add, y_over, y_scaled) = (upload(&[n], &y0), poisoned(&[n]), upload(&[n], &y0));
+        let mut plan = Plan::new();
+        r.record(g, &mut plan, reduce::Sum::Abs(&xt), 1.0, &norms, 1, false);
+        elementwise::axpby_by_norm(g, &mut plan, 2.5, &norms, 1, &xt, 1.0, &y_add);
+        elementwise::axpby_by_norm(g, &mut plan, 2.5, &norms, 1, &xt, 0.0, &y_over);
+        elementwise::scale_by_norm(g, &mut plan, 0.5, &norms, 1, &y_scaled);
+        plan.run(g).unwrap();
+        let norm = norms.read(g).unwrap()[1];
+        let want = reduce::abs_sum_cpu(&x);
+        assert!((norm as f64 - want).abs() <= 1e-5 * want, "|x|_1 of {n}: {norm} vs {want}");
+        let what = format!("n={n}");
+        let want_add = elementwise::axpby_by_norm_cpu(2.5, norm, &x, 1.0, &y0);
+        assert_close(&format!("axpby_by_norm add {what}"), &y_add.read(g).unwrap(), &want_add, ELEMENTWISE_TOL);
+        let want_over = elementwise::axpby_by_norm_cpu(2.5, norm, &x, 0.0, &y0);
+        assert_close(&format!("axpby_by_norm overwrite {what}"), &y_over.read(g).unwrap(), &want_over, ELEMENTWISE_TOL);
+        let k = elementwise::norm_factor_cpu(0.5, norm);
+        let want_scaled: Vec<f32> = y0.iter().map(|v| v * k).collect();
+        assert_close(&format!("scale_by_norm {what}"), &y_scaled.read(g).unwrap(), &want_scaled, ELEMENTWISE_TOL);
+    }
+}

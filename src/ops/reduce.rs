@@ -30,6 +30,8 @@ pub enum Sum<'a> {
     Plain(&'a Tensor),
     /// sum of (x - y)^2
     SquaredDiff(&'a Tensor, &'a Tensor),
+    /// sum of |x| (the L1 norm)
+    Abs(&'a Tensor),
 }
 
 /// A reduction over `n` elements; owns its partial-sum buffer.
@@ -60,6 +62,7 @@ impl Reducer {
         assert!(slot < out.len(), "reduce slot {slot} outside an output of {}", out.len());
         let (x, y, mode) = match what {
             Sum::Plain(x) => (x, x, 0u32),
+            Sum::Abs(x) => (x, x, 2),
             Sum::SquaredDiff(x, y) => {
                 assert_eq!(x.len(), y.len(), "squared difference lengths");
                 (x, y, 1)
@@ -87,4 +90,9 @@ pub fn sum_cpu(what: &[f32], other: Option<&[f32]>) -> f64 {
         None => what.iter().map(|&v| v as f64).sum(),
         Some(y) => what.iter().zip(y).map(|(&a, &b)| (a as f64 - b as f64).powi(2)).sum(),
     }
+}
+
+/// CPU reference of [`Sum::Abs`] in f64.
+pub fn abs_sum_cpu(x: &[f32]) -> f64 {
+    x.iter().map(|&v| (v as f64).abs()).sum()
 }
