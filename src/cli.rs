@@ -172,6 +172,10 @@ pub struct StyleOpts {
     /// Relative weight of each style layer, in --style-layers order [default: 1 for each]
     #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
     pub style_layer_weights: Vec<f32>,
+    /// Iterate averaging: save the moving average of the iterates with this decay (e.g. 0.95)
+    /// instead of the last iterate
+    #[arg(long, allow_negative_numbers = true)]
+    pub ema: Option<f32>,
     /// Divide each loss layer's gradient by its L1 norm before weighting it (neural-style's
     /// --normalize_gradients; the weights then act on normalised gradients: try e.g.
     /// --content-weight 5 --style-weight 100 and adjust)
@@ -368,6 +372,11 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
     if opts.lr == Some(0.0) {
         bail!("--lr must be positive, got 0");
     }
+    if let Some(d) = opts.ema {
+        if !(0.0..1.0).contains(&d) {
+            bail!("--ema must be a decay in [0, 1), e.g. 0.95, got {d}");
+        }
+    }
     if opts.lbfgs_history == 0 {
         bail!("--lbfgs-history must be at least 1, got 0");
     }
@@ -438,6 +447,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         iters,
         loss: cfg,
         method: method(&a.style),
+        ema: a.style.ema,
         init,
         seed: a.seed,
         style_scale: a.style.style_scale,
@@ -616,6 +626,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         mode,
         loss: cfg,
         method: method(&a.style),
+        ema: a.style.ema,
         style_scale: a.style.style_scale,
         flow: FlowConfig::default(),
         log_every: a.style.log_every,

@@ -105,6 +105,17 @@ impl From<LbfgsConfig> for Method {
     }
 }
 
+/// Iterate averaging (crowsonkb's style-transfer-pytorch): an exponential moving average of the
+/// iterates, bias-corrected, is the result instead of the last iterate.
+struct Ema {
+    decay: f32,
+    /// sum over t of (1 - decay) decay^(T - t) x_t (starts at zero)
+    accum: Tensor,
+    /// accum / (1 - decay^T), made when the result is read
+    out: Tensor,
+    update: Plan,
+}
+
 /// The optimiser's GPU state.
 enum Stepper {
     Adam(Adam),
@@ -145,6 +156,8 @@ pub struct Optimizer {
     stepper: Stepper,
     /// Iterations submitted so far.
     iterations: std::cell::Cell<usize>,
+    /// Iterate averaging, when on.
+    ema: Option<Ema>,
     /// One whole iteration: forward, losses, backward, any extra terms, Adam.
     iteration: Plan,
     /// The forward pass alone (for content targets).
@@ -329,6 +342,7 @@ impl Optimizer {
             last_good,
             stepper,
             iterations: std::cell::Cell::new(0),
+            ema: None,
             iteration: it,
             forward_only,
         })
@@ -390,6 +404,9 @@ impl Optimizer {
     /// Restart the optimiser: Adam at step 0 with zero moments, L-BFGS with no history.
     pub fn reset_optimizer(&self, gpu: &Gpu) -> Result<()> {
         self.iterations.set(0);
+        if let Some(e) = &self.ema {
+            e.accum.write(gpu, &vec![0.0; e.accum.len()])?;
+        }
         match &self.stepper {
             Stepper::Adam(a) => a.reset(gpu),
             Stepper::Lbfgs(l) => l.reset(gpu),
@@ -407,15 +424,53 @@ impl Optimizer {
     /// Submit one iteration (no wait, no readback).
     pub fn step(&self, gpu: &Gpu) {
         self.iterations.set(self.iterations.get() + 1);
-        self.iteration.submit(gpu);
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        self.iteration.encode(&mut encoder);
+        if let Some(e) = &self.ema {
+            e.update.encode(&mut encoder);
+        }
+        gpu.queue.submit([encoder.finish()]);
     }
 
-    /// The optimisation's result so far: the current image for Adam; for L-BFGS the last point
-    /// it evaluated and accepted (the current image is a step beyond it, not yet evaluated).
-    fn result(&self) -> Tensor {
+    /// Average the iterates from now on: the result becomes the bias-corrected exponential moving
+    /// average with this decay (e.g. 0.95) of the points the optimiser produces.
+    pub fn enable_ema(&mut self, gpu: &Gpu, decay: f32) -> Result<()> {
+        if !(0.0..1.0).contains(&decay) {
+            return Err(Error::Invalid(format!("the averaging decay must be in [0, 1), got {decay}")));
+        }
+        let shape = self.pass.input.shape.clone();
+        let accum = Tensor::zeros(gpu, &shape, "iterate average")?;
+        let mut update = Plan::new();
+        elementwise::axpby(gpu, &mut update, 1.0 - decay, &self.point(), decay, &accum);
+        self.ema = Some(Ema { decay, accum, out: Tensor::zeros(gpu, &shape, "iterate average, corrected")?, update });
+        Ok(())
+    }
+
+    /// The optimiser's own point: the current image for Adam; for L-BFGS the last point it
+    /// evaluated and accepted (the current image is a step beyond it, not yet evaluated).
+    fn point(&self) -> Tensor {
         match &self.stepper {
-            Stepper::Lbfgs(l) if self.iterations.get() > 0 => l.last_point().view(&self.pass.input.shape),
-            _ => self.pass.input.clone(),
+            Stepper::Lbfgs(l) => l.last_point().view(&self.pass.input.shape),
+            Stepper::Adam(_) => self.pass.input.clone(),
+        }
+    }
+
+    /// The optimisation's result so far: the optimiser's point, or with averaging on the
+    /// bias-corrected average of its points.
+    fn result(&self, gpu: &Gpu) -> Result<Tensor> {
+        let t = self.iterations.get();
+        if t == 0 {
+            return Ok(self.pass.input.clone());
+        }
+        match &self.ema {
+            None => Ok(self.point()),
+            Some(e) => {
+                let mut plan = Plan::new();
+                let correction = 1.0 / (1.0 - (e.decay as f64).powi(t.min(i32::MAX as usize) as i32)) as f32;
+                elementwise::axpby(gpu, &mut plan, correction, &e.accum, 0.0, &e.out);
+                plan.run(gpu)?;
+                Ok(e.out.clone())
+            }
         }
     }
 
@@ -472,7 +527,7 @@ impl Optimizer {
     /// last accepted point.
     pub fn image(&self, gpu: &Gpu) -> Result<Rgb> {
         let mut plan = Plan::new();
-        imgops::postprocess(gpu, &mut plan, &self.result(), &self.pixels);
+        imgops::postprocess(gpu, &mut plan, &self.result(gpu)?, &self.pixels);
         plan.run(gpu)?;
         let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
         Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
@@ -482,7 +537,7 @@ impl Optimizer {
     /// space (what reloading the written file gives), in one submission.
     pub fn image_requantized(&self, gpu: &Gpu, requantized: &Tensor) -> Result<Rgb> {
         let mut plan = Plan::new();
-        imgops::postprocess(gpu, &mut plan, &self.result(), &self.pixels);
+        imgops::postprocess(gpu, &mut plan, &self.result(gpu)?, &self.pixels);
         imgops::preprocess(gpu, &mut plan, &self.pixels, requantized);
         plan.run(gpu)?;
         let rgb = imgops::unpack_rgb(&self.pixels.read_u32(gpu)?);
@@ -496,7 +551,7 @@ impl Optimizer {
 
     /// The result in network space (planar RGB minus the mean), as [`Optimizer::image`].
     pub fn planar(&self, gpu: &Gpu) -> Result<Vec<f32>> {
-        self.result().read(gpu)
+        self.result(gpu)?.read(gpu)
     }
 
     /// Bytes of GPU memory held.
@@ -678,6 +733,8 @@ pub struct ImageJob {
     pub loss: LossConfig,
     /// How the pixels are updated (Adam or L-BFGS).
     pub method: Method,
+    /// Iterate averaging: the result is the moving average of the iterates with this decay.
+    pub ema: Option<f32>,
     pub init: Init,
     pub seed: u64,
     /// Style images are resized to this fraction of the content's longest side.
@@ -696,6 +753,7 @@ impl Default for ImageJob {
             iters: 300,
             loss: LossConfig::default(),
             method: Method::Adam(pixel_adam(4.0)),
+            ema: None,
             init: Init::Content,
             seed: 0,
             style_scale: 1.0,
@@ -785,7 +843,10 @@ pub fn stylize(
         let (w, h) = c.dimensions();
         on(Event::Scale(k, scales, w, h));
         let targets = style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
-        let opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.method, h as usize, w as usize)?;
+        let mut opt = Optimizer::new(gpu, vgg, job.loss.clone(), job.method, h as usize, w as usize)?;
+        if let Some(decay) = job.ema {
+            opt.enable_ema(gpu, decay)?;
+        }
         opt.set_content(gpu, &c)?;
         opt.set_style_grams(gpu, &targets)?;
         let init = match (&previous, &job.init) {

@@ -43,6 +43,8 @@ pub struct VideoJob {
     pub loss: LossConfig,
     /// How the pixels are updated (Adam or L-BFGS); restarted for every frame.
     pub method: crate::style::Method,
+    /// Iterate averaging within each frame (see `ImageJob::ema`).
+    pub ema: Option<f32>,
     /// Style images are resized to this fraction of the frames' longest side.
     pub style_scale: f32,
     pub flow: FlowConfig,
@@ -197,12 +199,15 @@ impl<'a> VideoStylizer<'a> {
         // The temporal loss belongs to the flow method; the baselines stay plain.
         let temporal_target = warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
-        let opt =
+        let mut opt =
             Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.method, h, w, |plan, x, grad, losses, slot| {
                 if tw > 0.0 {
                     temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, slot);
                 }
             })?;
+        if let Some(decay) = job.ema {
+            opt.enable_ema(gpu, decay)?;
+        }
         opt.set_style_grams(gpu, style_grams)?;
         let pyramids = [Pyramid::new(gpu, w, h, &job.flow)?, Pyramid::new(gpu, w, h, &job.flow)?];
         let solvers = [

@@ -392,3 +392,9 @@ fn loss_layers_by_name() {
     assert!(ok, "{err}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn ema_flag_is_checked() {
+    fails_with(&["image", "--ema", "1.0"], &["--ema", "[0, 1)"]);
+    fails_with(&["image", "--ema", "-0.5"], &["--ema"]);
+}

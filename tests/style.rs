@@ -1,7 +1,7 @@
 //! Image style transfer end to end on a tiny image: the style loss falls, the content stays.
 mod common;
 
-use common::gpu;
+use common::{gpu, rel_err};
 use paintflow::ops::pool::Pool;
 use paintflow::style::{self, Event, ImageJob};
 use paintflow::vgg::{default_weights_path, Vgg, VggWeights, LAYERS};
@@ -74,4 +74,43 @@ fn non_finite_loss_stops_and_restores_the_last_good_image() {
     let e = opt.check_losses(g).unwrap_err().to_string();
     assert!(e.contains("--lr") && e.contains("NaN"), "{e}");
     assert_eq!(opt.planar(g).unwrap(), good, "the last good image must be restored");
+}
+
+#[test]
+fn iterate_averaging_is_the_bias_corrected_moving_average_of_the_iterates() {
+    use paintflow::ops::adam::AdamConfig;
+    let g = gpu();
+    let w = VggWeights::load(&default_weights_path().unwrap(), LAYERS.len()).unwrap();
+    let vgg = Vgg::new(g, &w, Pool::Max).unwrap();
+    let mut opt = style::Optimizer::new(
+        g,
+        &vgg,
+        style::LossConfig::default(),
+        AdamConfig { lr: 3.0, ..Default::default() },
+        16,
+        24,
+    )
+    .unwrap();
+    let img = paintflow::imageio::Rgb::from_fn(24, 16, |x, y| image::Rgb([(x * 10) as u8, (y * 16) as u8, 100]));
+    opt.set_content(g, &img).unwrap();
+    opt.set_style_grams(g, &style::style_grams(g, &vgg, &opt.cfg, &img).unwrap()).unwrap();
+    opt.set_image(g, &paintflow::style::noise_image(24, 16, 3)).unwrap();
+    let decay = 0.8f64;
+    opt.enable_ema(g, decay as f32).unwrap();
+    assert!(opt.enable_ema(g, 1.0).is_err(), "a decay of 1 never moves");
+    let mut acc = vec![0.0f64; 3 * 16 * 24];
+    for t in 1..=6 {
+        opt.iterate(g, false).unwrap();
+        let x = opt.input().read(g).unwrap();
+        for (a, v) in acc.iter_mut().zip(&x) {
+            *a = decay * *a + (1.0 - decay) * *v as f64;
+        }
+        let want: Vec<f32> = acc.iter().map(|a| (a / (1.0 - decay.powi(t))) as f32).collect();
+        let e = rel_err(&opt.planar(g).unwrap(), &want);
+        assert!(e < 1e-5, "iteration {t}: averaged result off by {e:.2e}");
+    }
+    // averaging lags behind the last iterate
+    assert!(rel_err(&opt.planar(g).unwrap(), &opt.input().read(g).unwrap()) > 1e-4);
+    opt.reset_optimizer(g).unwrap();
+    assert_eq!(opt.planar(g).unwrap(), opt.input().read(g).unwrap(), "after a reset the result is the image itself");
 }

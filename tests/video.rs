@@ -31,6 +31,7 @@ fn job(mode: Mode) -> VideoJob {
         mode,
         loss: LossConfig::default(),
         method: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() }.into(),
+        ema: None,
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
