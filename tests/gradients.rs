@@ -99,3 +99,40 @@ fn temporal_loss_gradient_matches_finite_differences() {
     let numeric = numeric_grad(&image, 1e-2, |x| video::temporal_cpu(1.7, x, &warped, &mask).0);
     check("temporal", &g, &numeric, 1e-3);
 }
+
+/// The adjoint identities <pad(x), r> = <x, fold(r)> and <crop(p), r> = <p, embed(r)>, and the
+/// padded convolution (pad -> conv -> crop) against finite differences through its backward
+/// (embed -> transposed conv -> fold).
+#[test]
+fn padded_convolution_gradient_matches_finite_differences() {
+    use paintflow::ops::pad::{self, Padding};
+    let mut rng = Rng::new("fd_padding");
+    for mode in [Padding::Replicate, Padding::Reflect] {
+        for &(c, h, w) in &[(2usize, 4usize, 5usize), (1, 1, 3), (3, 2, 1)] {
+            let x = rng.vec(c * h * w, 1.0);
+            let r = rng.vec(c * (h + 2) * (w + 2), 1.0);
+            let lhs = dot(&pad::pad_cpu(mode, &x, c, h, w), &r);
+            let rhs = dot(&x, &pad::fold_cpu(mode, &r, c, h, w));
+            assert!((lhs - rhs).abs() < 1e-4 * lhs.abs().max(1.0), "{mode:?} fold is not pad's transpose");
+            let p = rng.vec(c * (h + 2) * (w + 2), 1.0);
+            let q = rng.vec(c * h * w, 1.0);
+            let lhs = dot(&pad::crop_cpu(&p, c, h, w), &q);
+            let rhs = dot(&p, &pad::embed_cpu(&q, c, h, w));
+            assert!((lhs - rhs).abs() < 1e-4 * lhs.abs().max(1.0), "embed is not crop's transpose");
+        }
+        let (cin, cout, h, w) = (3, 4, 4, 5);
+        let (ph, pw) = (h + 2, w + 2);
+        let wt = rng.vec(cout * cin * 9, 0.5);
+        let b = rng.vec(cout, 0.1);
+        let x = rng.vec(cin * h * w, 1.0);
+        let r = rng.vec(cout * h * w, 1.0);
+        let forward = |x: &[f32]| {
+            let full = conv::forward_cpu(&pad::pad_cpu(mode, x, cin, h, w), cin, ph, pw, &wt, &b, cout, false);
+            pad::crop_cpu(&full, cout, h, w)
+        };
+        let g_full = conv::backward_input_cpu(&pad::embed_cpu(&r, cout, h, w), cout, ph, pw, &wt, cin);
+        let analytic = pad::fold_cpu(mode, &g_full, cin, h, w);
+        let numeric = numeric_grad(&x, 1e-2, |x| dot(&forward(x), &r));
+        check(&format!("{mode:?} padded conv"), &analytic, &numeric, 1e-3);
+    }
+}

@@ -403,3 +403,40 @@ fn gradient_normalisation_kernels_match_cpu() {
         assert_close(&format!("scale_by_norm {what}"), &y_scaled.read(g).unwrap(), &want_scaled, ELEMENTWISE_TOL);
     }
 }
+
+#[test]
+fn padding_kernels_match_cpu() {
+    use paintflow::ops::pad::{self, Padding};
+    let g = gpu();
+    let mut rng = Rng::new("padding");
+    for &(c, h, w) in &[(3usize, 9usize, 11usize), (1, 1, 1), (2, 1, 7), (3, 6, 1), (5, 2, 2), (3, 64, 33)] {
+        for mode in [Padding::Replicate, Padding::Reflect] {
+            let what = format!("{mode:?} {c}x{h}x{w}");
+            let x = rng.vec(c * h * w, 1.0);
+            let r = rng.vec(c * (h + 2) * (w + 2), 1.0);
+            let xt = upload(&[c, h, w], &x);
+            let rt = upload(&[c, h + 2, w + 2], &r);
+            let (padded, cropped, embedded, folded) = (
+                poisoned(&[c, h + 2, w + 2]),
+                poisoned(&[c, h, w]),
+                poisoned(&[c, h + 2, w + 2]),
+                poisoned(&[c, h, w]),
+            );
+            let mut plan = Plan::new();
+            pad::pad(g, &mut plan, mode, &xt, &padded);
+            pad::crop(g, &mut plan, &rt, &cropped);
+            pad::embed(g, &mut plan, &xt, &embedded);
+            pad::fold(g, &mut plan, mode, &rt, &folded);
+            plan.run(g).unwrap();
+            assert_eq!(padded.read(g).unwrap(), pad::pad_cpu(mode, &x, c, h, w), "pad {what}");
+            assert_eq!(cropped.read(g).unwrap(), pad::crop_cpu(&r, c, h, w), "crop {what}");
+            assert_eq!(embedded.read(g).unwrap(), pad::embed_cpu(&x, c, h, w), "embed {what}");
+            assert_close(
+                &format!("fold {what}"),
+                &folded.read(g).unwrap(),
+                &pad::fold_cpu(mode, &r, c, h, w),
+                ELEMENTWISE_TOL,
+            );
+        }
+    }
+}

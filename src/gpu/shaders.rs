@@ -19,13 +19,14 @@ pub enum Shader {
     Image,
     Lbfgs,
     Loss,
+    Pad,
     Pool,
     Reduce,
     Video,
 }
 
 impl Shader {
-    pub const ALL: [Shader; 13] = [
+    pub const ALL: [Shader; 14] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
@@ -36,6 +37,7 @@ impl Shader {
         Shader::Image,
         Shader::Lbfgs,
         Shader::Loss,
+        Shader::Pad,
         Shader::Pool,
         Shader::Reduce,
         Shader::Video,
@@ -60,6 +62,7 @@ impl Shader {
             Shader::Image => wgsl!("image.wgsl"),
             Shader::Lbfgs => wgsl!("lbfgs.wgsl"),
             Shader::Loss => wgsl!("loss.wgsl"),
+            Shader::Pad => wgsl!("pad.wgsl"),
             Shader::Pool => wgsl!("pool.wgsl"),
             Shader::Reduce => wgsl!("reduce.wgsl"),
             Shader::Video => wgsl!("video.wgsl"),
@@ -79,6 +82,7 @@ impl Shader {
             Shader::Image => &["image.wgsl"],
             Shader::Lbfgs => &["lbfgs.wgsl"],
             Shader::Loss => &["loss.wgsl"],
+            Shader::Pad => &["pad.wgsl"],
             Shader::Pool => &["pool.wgsl"],
             Shader::Reduce => &["reduce.wgsl"],
             Shader::Video => &["video.wgsl"],

@@ -9,6 +9,7 @@ pub mod gram;
 pub mod image;
 pub mod lbfgs;
 pub mod loss;
+pub mod pad;
 pub mod pool;
 pub mod reduce;
 pub mod video;
@@ -18,7 +19,15 @@ pub mod video;
 pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
     [adam::KERNELS, calibration::KERNELS, conv::KERNELS, elementwise::KERNELS, gram::KERNELS, image::KERNELS]
         .into_iter()
-        .chain([lbfgs::KERNELS, loss::KERNELS, pool::KERNELS, reduce::KERNELS, video::KERNELS, crate::flow::KERNELS])
+        .chain([
+            lbfgs::KERNELS,
+            loss::KERNELS,
+            pad::KERNELS,
+            pool::KERNELS,
+            reduce::KERNELS,
+            video::KERNELS,
+            crate::flow::KERNELS,
+        ])
         .flatten()
         .copied()
         .collect()
@@ -38,6 +47,7 @@ pub fn all_params() -> Vec<crate::gpu::params::ParamsLayout> {
         layout_of::<image::ImageParams>(),
         layout_of::<lbfgs::LbfgsParams>(),
         layout_of::<loss::LossParams>(),
+        layout_of::<pad::PadParams>(),
         layout_of::<pool::PoolParams>(),
         layout_of::<reduce::ReduceParams>(),
         layout_of::<video::VideoParams>(),
