@@ -10,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use paintflow::flow::{self as of, flo, FlowConfig};
 use paintflow::gpu::Gpu;
 use paintflow::imageio;
+use paintflow::ops::pad::Padding;
 use paintflow::ops::pool::Pool;
 use paintflow::style::{self, ImageJob, Init};
 use paintflow::vgg::{self, Vgg, VggWeights};
@@ -139,6 +140,13 @@ pub enum OptimizerArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub enum PaddingArg {
+    Zero,
+    Replicate,
+    Reflect,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub enum PoolArg {
     Max,
     Avg,
@@ -205,6 +213,10 @@ pub struct StyleOpts {
     /// Pooling in the network
     #[arg(long, value_enum, default_value_t = PoolArg::Max)]
     pub pool: PoolArg,
+    /// What the network's first convolution sees beyond the image's edge: zero (VGG's own), or
+    /// the edge pixels replicated or reflected (no light frame along the borders)
+    #[arg(long, value_enum, default_value_t = PaddingArg::Zero)]
+    pub padding: PaddingArg,
     /// VGG-19 weights (safetensors; default: the bundled weights/ file)
     #[arg(long)]
     pub weights: Option<PathBuf>,
@@ -294,7 +306,13 @@ pub fn load_vgg(gpu: &Gpu, opts: &StyleOpts, depth: usize) -> Result<Vgg> {
         PoolArg::Max => Pool::Max,
         PoolArg::Avg => Pool::Avg,
     };
-    Ok(Vgg::new(gpu, &w, pool)?)
+    let mut vgg = Vgg::new(gpu, &w, pool)?;
+    vgg.padding = match opts.padding {
+        PaddingArg::Zero => Padding::Zero,
+        PaddingArg::Replicate => Padding::Replicate,
+        PaddingArg::Reflect => Padding::Reflect,
+    };
+    Ok(vgg)
 }
 
 /// --size, or the default for this adapter (smaller on CPU drivers so a run takes minutes).

@@ -196,7 +196,7 @@ impl Optimizer {
                 vgg.depth()
             )));
         }
-        let pass = VggPass::new(gpu, depth, h, w)?;
+        let pass = VggPass::new(gpu, depth, h, w, vgg.padding)?;
         let act_shape = |i: usize| pass.acts[i].shape.clone();
         let content_targets: Vec<Tensor> = cfg
             .content_layers
@@ -583,7 +583,7 @@ pub fn style_grams_planar(
     w: usize,
 ) -> Result<Vec<Vec<f32>>> {
     let depth = cfg.style_layers.iter().map(|l| l.0).max().unwrap_or(0) + 1;
-    let pass = VggPass::new(gpu, depth, h, w)?;
+    let pass = VggPass::new(gpu, depth, h, w, vgg.padding)?;
     pass.input.write(gpu, planar)?;
     let mut plan = Plan::new();
     pass.record_forward(gpu, &mut plan, vgg, depth - 1);

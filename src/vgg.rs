@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::conv::{self, ConvWeights};
 use crate::ops::elementwise;
+use crate::ops::pad::{self, Padding};
 use crate::ops::pool::{self, Pool};
 use crate::weights::TensorFile;
 
@@ -93,6 +94,9 @@ impl VggWeights {
 pub struct Vgg {
     pub convs: Vec<ConvWeights>,
     pub pool: Pool,
+    /// How the first convolution sees beyond the image's edge (the others pad with zeros, as
+    /// VGG was trained). Zero unless set.
+    pub padding: Padding,
 }
 
 impl Vgg {
@@ -103,7 +107,7 @@ impl Vgg {
             .zip(LAYERS.iter())
             .map(|((w, b), &(name, cin, cout, _))| ConvWeights::new(gpu, cout, cin, w, b, name))
             .collect::<Result<_>>()?;
-        Ok(Vgg { convs, pool })
+        Ok(Vgg { convs, pool, padding: Padding::Zero })
     }
 
     pub fn depth(&self) -> usize {
@@ -125,11 +129,16 @@ pub struct VggPass {
     pooled_grads: Vec<Option<Tensor>>,
     /// d loss / d input.
     pub input_grad: Tensor,
+    /// With replicate or reflect padding: the padded input and its gradient [3, H+2, W+2]; the
+    /// first layer's padded output (and, backward, its gradient) live in the shared buffers.
+    padded: Option<(Padding, Tensor, Tensor)>,
+    shared: [Tensor; 2],
 }
 
 impl VggPass {
-    /// Allocate for an input of `h` x `w`, keeping layers up to `depth`.
-    pub fn new(gpu: &Gpu, depth: usize, h: usize, w: usize) -> Result<VggPass> {
+    /// Allocate for an input of `h` x `w`, keeping layers up to `depth`, with the first layer's
+    /// `padding`.
+    pub fn new(gpu: &Gpu, depth: usize, h: usize, w: usize, padding: Padding) -> Result<VggPass> {
         // Shapes first: the shared gradient buffers are as large as the largest view.
         let (mut hh, mut ww) = (h, w);
         let mut shapes = Vec::new();
@@ -146,7 +155,11 @@ impl VggPass {
             }
             shapes.push((name, act, pools.then_some([cout, hh, ww])));
         }
-        let biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
+        let mut biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
+        if padding != Padding::Zero {
+            // the first layer's output and gradient over the padded plane
+            biggest = biggest.max(LAYERS[0].2 * (h + 2) * (w + 2));
+        }
         let biggest_pooled = shapes.iter().filter_map(|s| s.2.map(|p| p.iter().product::<usize>())).max().unwrap_or(1);
         let shared =
             [Tensor::zeros(gpu, &[biggest], "layer grads A")?, Tensor::zeros(gpu, &[biggest], "layer grads B")?];
@@ -161,6 +174,14 @@ impl VggPass {
             pooled.push(pool.map(|p| Tensor::zeros(gpu, &p, name)).transpose()?);
             pooled_grads.push(pool.map(|p| shared_pooled.view(&p)));
         }
+        let padded = match padding {
+            Padding::Zero => None,
+            p => Some((
+                p,
+                Tensor::zeros(gpu, &[3, h + 2, w + 2], "padded input")?,
+                Tensor::zeros(gpu, &[3, h + 2, w + 2], "padded input grad")?,
+            )),
+        };
         Ok(VggPass {
             input: Tensor::zeros(gpu, &[3, h, w], "vgg input")?,
             acts,
@@ -168,6 +189,8 @@ impl VggPass {
             grads,
             pooled_grads,
             input_grad: Tensor::zeros(gpu, &[3, h, w], "vgg input grad")?,
+            padded,
+            shared,
         })
     }
 
@@ -179,15 +202,27 @@ impl VggPass {
             .chain(&self.acts)
             .chain(&self.grads)
             .chain(self.pooled.iter().flatten())
-            .chain(self.pooled_grads.iter().flatten());
+            .chain(self.pooled_grads.iter().flatten())
+            .chain(self.padded.iter().flat_map(|p| [&p.1, &p.2]));
         all.filter(|t| seen.insert(std::sync::Arc::as_ptr(&t.buffer))).map(|t| t.buffer.size()).sum()
     }
 
     /// Record the forward pass of `vgg` over `self.input`, through `upto` (inclusive).
     pub fn record_forward(&self, gpu: &Gpu, plan: &mut Plan, vgg: &Vgg, upto: usize) {
+        assert_eq!(self.padded.as_ref().map_or(Padding::Zero, |p| p.0), vgg.padding, "pass built for another padding");
         let mut x = &self.input;
         for i in 0..=upto {
-            conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true);
+            match (&self.padded, i) {
+                (Some((mode, padded_in, _)), 0) => {
+                    // conv with replicate/reflect padding = zero-padded conv of the padded image,
+                    // cropped; the padded output goes through a free shared buffer
+                    let full = self.shared[0].view(&pad::padded_shape(&self.acts[0].shape));
+                    pad::pad(gpu, plan, *mode, &self.input, padded_in);
+                    conv::forward(gpu, plan, padded_in, &vgg.convs[0], &full, true);
+                    pad::crop(gpu, plan, &full, &self.acts[0]);
+                }
+                _ => conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true),
+            }
             x = &self.acts[i];
             if let Some(p) = &self.pooled[i] {
                 if i < upto {
@@ -225,7 +260,17 @@ impl VggPass {
             } else {
                 &self.grads[i - 1]
             };
-            conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below);
+            match (&self.padded, i) {
+                (Some((mode, _, padded_grad)), 0) => {
+                    // embed -> transposed conv -> fold, the transposes of crop, conv and pad;
+                    // grads[1]'s shared buffer is free by now
+                    let full = self.shared[1].view(&pad::padded_shape(&self.grads[0].shape));
+                    pad::embed(gpu, plan, &self.grads[0], &full);
+                    conv::backward_input(gpu, plan, &full, &vgg.convs[0], padded_grad);
+                    pad::fold(gpu, plan, *mode, padded_grad, below);
+                }
+                _ => conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below),
+            }
             if i > 0 {
                 if let Some(pg) = &self.pooled_grads[i - 1] {
                     pool::backward(gpu, plan, vgg.pool, &self.acts[i - 1], pg, &self.grads[i - 1]);

@@ -357,6 +357,7 @@ fn sixteen_bit_output_and_scales() {
     fails_with(&["image", "--depth", "16", "-o", d.join("x.jpg").to_str().unwrap()], &["--depth 16", ".png"]);
     fails_with(&["image", "--depth", "12"], &["--depth", "8 or 16"]);
     fails_with(&["image", "--scales", "0"], &["--scales"]);
+    fails_with(&["image", "--padding", "circular"], &["--padding", "replicate", "reflect"]);
     fails_with(&["image", "--scales", "sometimes"], &["--scales", "auto"]);
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -114,3 +114,47 @@ fn iterate_averaging_is_the_bias_corrected_moving_average_of_the_iterates() {
     opt.reset_optimizer(g).unwrap();
     assert_eq!(opt.planar(g).unwrap(), opt.input().read(g).unwrap(), "after a reset the result is the image itself");
 }
+
+/// The first layer with replicate/reflect padding, through the whole optimiser: its activation
+/// and the image gradient of a content loss on relu1_1 against the CPU composition
+/// pad -> conv -> crop and embed -> transposed conv -> fold.
+#[test]
+fn padded_first_layer_matches_cpu() {
+    use paintflow::ops::adam::AdamConfig;
+    use paintflow::ops::conv;
+    use paintflow::ops::pad::{self, Padding};
+    let g = gpu();
+    let weights = VggWeights::load(&default_weights_path().unwrap(), 1).unwrap();
+    let (h, w) = (9, 14);
+    for mode in [Padding::Replicate, Padding::Reflect] {
+        let mut vgg = Vgg::new(g, &weights, Pool::Max).unwrap();
+        vgg.padding = mode;
+        let cfg = style::LossConfig { content_layers: vec![0], style_layers: vec![], ..Default::default() };
+        let opt = style::Optimizer::new(g, &vgg, cfg, AdamConfig::default(), h, w).unwrap();
+        let content = paintflow::imageio::Rgb::from_fn(w as u32, h as u32, |x, y| {
+            image::Rgb([(x * 17) as u8, (y * 25) as u8, 90])
+        });
+        let start = paintflow::style::noise_image(w as u32, h as u32, 5);
+        opt.set_content(g, &content).unwrap();
+        opt.set_image(g, &start).unwrap();
+        opt.step(g);
+        g.wait().unwrap();
+        let (wt, b) = &weights.layers[0];
+        let layer = |img: &paintflow::imageio::Rgb| {
+            let x = style::to_planar(img);
+            let full = conv::forward_cpu(&pad::pad_cpu(mode, &x, 3, h, w), 3, h + 2, w + 2, wt, b, 64, true);
+            (x, pad::crop_cpu(&full, 64, h, w))
+        };
+        let (_, target) = layer(&content);
+        let (_, act) = layer(&start);
+        let e = rel_err(&opt.pass.acts[0].read(g).unwrap(), &act);
+        assert!(e < 1e-4, "{mode:?}: relu1_1 off by {e:.2e}");
+        let n = act.len() as f32;
+        let d: Vec<f32> =
+            act.iter().zip(&target).map(|(a, t)| if *a > 0.0 { 2.0 * 5.0 / n * (a - t) } else { 0.0 }).collect();
+        let g_full = conv::backward_input_cpu(&pad::embed_cpu(&d, 64, h, w), 64, h + 2, w + 2, wt, 3);
+        let want = pad::fold_cpu(mode, &g_full, 3, h, w);
+        let e = rel_err(&opt.pass.input_grad.read(g).unwrap(), &want);
+        assert!(e < 1e-4, "{mode:?}: image gradient off by {e:.2e}");
+    }
+}
