@@ -4,6 +4,7 @@
 use std::time::Instant;
 
 use crate::error::Result;
+pub use crate::gpu::timing::{time_plan, timing_method};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::adam::{Adam, AdamConfig};
 use crate::ops::calibration;
@@ -28,59 +29,6 @@ impl Row {
     pub fn gbs(&self) -> f64 {
         self.gbytes / (self.ms * 1e-3)
     }
-}
-
-/// How the benchmark times: GPU timestamps around each command buffer where the adapter
-/// supports them, else host wall-clock after a full wait.
-pub fn timing_method(gpu: &Gpu) -> &'static str {
-    if gpu.has_timestamps() {
-        "GPU timestamps around the command buffer"
-    } else {
-        "host wall clock after a full wait"
-    }
-}
-
-/// One run of `plan` timed by GPU timestamps (ms).
-fn gpu_time(gpu: &Gpu, plan: &Plan) -> Result<f64> {
-    let qs = gpu.device.create_query_set(&wgpu::QuerySetDescriptor {
-        label: Some("bench"),
-        ty: wgpu::QueryType::Timestamp,
-        count: 2,
-    });
-    let resolve = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("timestamps"),
-        size: 16,
-        usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
-        mapped_at_creation: false,
-    });
-    let mut enc = gpu.device.create_command_encoder(&Default::default());
-    enc.write_timestamp(&qs, 0);
-    plan.encode(&mut enc);
-    enc.write_timestamp(&qs, 1);
-    enc.resolve_query_set(&qs, 0..2, &resolve, 0);
-    gpu.queue.submit([enc.finish()]);
-    let words = crate::gpu::read_words(gpu, &resolve, 4)?;
-    let (t0, t1) = (words[0] as u64 | (words[1] as u64) << 32, words[2] as u64 | (words[3] as u64) << 32);
-    Ok(t1.saturating_sub(t0) as f64 * gpu.queue.get_timestamp_period() as f64 / 1e6)
-}
-
-/// Median time (ms) of `plan`, after `warmup` untimed runs, over `reps` runs (see [`timing_method`]).
-pub fn time_plan(gpu: &Gpu, plan: &Plan, warmup: usize, reps: usize) -> Result<f64> {
-    for _ in 0..warmup {
-        plan.run(gpu)?;
-    }
-    let mut t = Vec::with_capacity(reps);
-    for _ in 0..reps.max(1) {
-        if gpu.has_timestamps() {
-            t.push(gpu_time(gpu, plan)?);
-        } else {
-            let s = Instant::now();
-            plan.run(gpu)?;
-            t.push(s.elapsed().as_secs_f64() * 1e3);
-        }
-    }
-    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    Ok(t[t.len() / 2])
 }
 
 /// Achievable FP32 rate: GFLOP/s of the 8-chain vec4 FMA kernel.
@@ -119,6 +67,7 @@ pub fn conv_rows(gpu: &Gpu, name: &str, cin: usize, cout: usize, h: usize, w: us
     let weights = ConvWeights::new(gpu, cout, cin, &wt, &vec![0.1; cout], name)?;
     let x = filled(gpu, &[cin, h, w], "x")?;
     let y = Tensor::zeros(gpu, &[cout, h, w], "y")?;
+    let (vf, vb) = (weights.variant_for(gpu, false, h, w).name(), weights.variant_for(gpu, true, h, w).name());
     let shape = format!("{cin}->{cout} {w}x{h}");
     let fl = conv::flops(cin, cout, h, w) / 1e9;
     let bytes = ((cin + cout) * h * w + cin * cout * 9) as f64 * 4.0 / 1e9;
@@ -128,13 +77,19 @@ pub fn conv_rows(gpu: &Gpu, name: &str, cin: usize, cout: usize, h: usize, w: us
     conv::backward_input(gpu, &mut b, &y, &weights, &x);
     Ok(vec![
         Row {
-            name: format!("conv fwd {name}"),
+            name: format!("conv fwd {name} [{vf}]"),
             shape: shape.clone(),
             ms: time_plan(gpu, &f, 1, reps)?,
             gflop: fl,
             gbytes: bytes,
         },
-        Row { name: format!("conv bwd {name}"), shape, ms: time_plan(gpu, &b, 1, reps)?, gflop: fl, gbytes: bytes },
+        Row {
+            name: format!("conv bwd {name} [{vb}]"),
+            shape,
+            ms: time_plan(gpu, &b, 1, reps)?,
+            gflop: fl,
+            gbytes: bytes,
+        },
     ])
 }
 

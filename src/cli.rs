@@ -291,7 +291,22 @@ fn info(adapter: Option<&str>) -> Result<()> {
         "timestamp queries: {}",
         if gpu.device.features().contains(wgpu::Features::TIMESTAMP_QUERY) { "yes" } else { "no" }
     );
-    println!("kernel variants:   {}", if gpu.is_cpu() { "CPU driver (register-blocked, barrier-free)" } else { "GPU" });
+    let names = |v: Vec<paintflow::ops::conv::ConvVariant>| v.iter().map(|v| v.name()).collect::<Vec<_>>().join(", ");
+    println!("convolution kernels this adapter runs: {}", names(paintflow::ops::conv::ConvVariant::available(&gpu)));
+    match paintflow::ops::conv::ConvVariant::forced(&gpu)? {
+        Some(v) => println!("  forced by PAINTFLOW_CONV: {}", v.name()),
+        None => {
+            let (mode, path, choices) = gpu.tune_report();
+            let cands = names(paintflow::ops::conv::ConvVariant::candidates(&gpu));
+            println!("  chosen per layer shape by measurement among: {cands} (PAINTFLOW_AUTOTUNE={mode:?})");
+            if let Some(p) = path {
+                println!("  measured choices cached in {}", p.display());
+            }
+            for (what, choice) in choices {
+                println!("    {what}: {choice}");
+            }
+        }
+    }
     Ok(())
 }
 

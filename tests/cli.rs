@@ -399,3 +399,49 @@ fn ema_flag_is_checked() {
     fails_with(&["image", "--ema", "1.0"], &["--ema", "[0, 1)"]);
     fails_with(&["image", "--ema", "-0.5"], &["--ema"]);
 }
+
+fn paintflow_env(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args).envs(env.iter().copied()).output().expect("run");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn kernel_choice_by_measurement_is_cached_and_survives_a_bad_cache() {
+    let d = tmpdir("autotune");
+    let cache = d.join("cache");
+    let env = [("PAINTFLOW_CACHE_DIR", cache.to_str().unwrap())];
+    let out = d.join("o.png");
+    let run = || {
+        let (ok, _, err) = paintflow_env(&["image", "--size", "32", "--iters", "1", "-o", out.to_str().unwrap()], &env);
+        assert!(ok, "{err}");
+    };
+    run();
+    let file = cache.join("autotune.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = json["entries"].as_object().unwrap();
+    assert!(entries.keys().any(|k| k.contains("conv3x3 3->64 21x32")), "no conv1_1 choice in {text}");
+    let (ok, info, _) = paintflow_env(&["info"], &env);
+    assert!(ok && info.contains("conv3x3 3->64 21x32"), "info does not list the cached choices: {info}");
+    // a corrupt cache, and a cache directory that cannot be made, leave the run working
+    std::fs::write(&file, "{ this is not json").unwrap();
+    run();
+    assert!(serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&file).unwrap()).is_ok());
+    let blocked = d.join("a-file");
+    std::fs::write(&blocked, "x").unwrap();
+    let (ok, _, err) = paintflow_env(
+        &["image", "--size", "32", "--iters", "1", "-o", out.to_str().unwrap()],
+        &[("PAINTFLOW_CACHE_DIR", blocked.join("sub").to_str().unwrap())],
+    );
+    assert!(ok, "{err}");
+    // bad values of the variables are errors that name them
+    let (ok, _, err) = paintflow_env(&["info"], &[("PAINTFLOW_CONV", "fastest")]);
+    assert!(!ok && err.contains("PAINTFLOW_CONV=fastest") && err.contains("uniform"), "{err}");
+    let (ok, _, err) = paintflow_env(&["info"], &[("PAINTFLOW_AUTOTUNE", "maybe")]);
+    assert!(!ok && err.contains("PAINTFLOW_AUTOTUNE"), "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -51,7 +51,18 @@ fn every_kernel_declaration_matches_its_wgsl() {
             .find(|(_, e)| e.name == k.entry)
             .unwrap_or_else(|| panic!("{what}: no such entry point in {:?}", k.shader.files()));
         assert_eq!(ep.stage, naga::ShaderStage::Compute, "{what}: not a compute entry point");
-        assert_eq!(ep.workgroup_size, [k.workgroup, 1, 1], "{what}: workgroup size in the WGSL vs the declaration");
+        // the workgroup size once the kernel's override constants are applied
+        let constants: naga::back::PipelineConstants =
+            k.constants.iter().map(|&(n, v)| (n.to_string(), v as f64)).collect();
+        let (resolved, _) = naga::back::pipeline_constants::process_overrides(
+            &r.module,
+            &r.info,
+            Some((naga::ShaderStage::Compute, k.entry)),
+            &constants,
+        )
+        .unwrap_or_else(|e| panic!("{what}: its constants {:?} do not apply: {e:?}", k.constants));
+        let size = resolved.entry_points.iter().find(|e| e.name == k.entry).unwrap().workgroup_size;
+        assert_eq!(size, [k.workgroup, 1, 1], "{what}: workgroup size in the WGSL vs the declaration");
         let uses = r.info.get_entry_point(index);
         for (handle, var) in r.module.global_variables.iter() {
             let Some(rb) = &var.binding else { continue };
@@ -77,16 +88,19 @@ fn every_kernel_declaration_matches_its_wgsl() {
             assert!(found, "{what}: declares `{}` at binding {}, which the WGSL does not have", b.name, b.slot);
         }
     }
-    // Every entry point of every shader is launched through exactly one declaration (an entry
-    // point of conv.wgsl is declared once, under the module that is conv.wgsl alone).
+    // Every entry point of every shader is launched through a declaration (an entry point of
+    // conv.wgsl under the module that is conv.wgsl alone), once per set of override constants.
     for (&s, r) in &shaders {
         for ep in &r.module.entry_points {
             let files = s.files();
-            let n = kernels
+            let decls: Vec<&Kernel> = kernels
                 .iter()
                 .filter(|k| k.entry == ep.name && k.shader.files().iter().all(|f| files.contains(f)))
-                .count();
-            assert_eq!(n, 1, "{s:?}::{} has {n} kernel declarations (want exactly 1)", ep.name);
+                .collect();
+            assert!(!decls.is_empty(), "{s:?}::{} has no kernel declaration", ep.name);
+            let mut constants: Vec<_> = decls.iter().map(|k| k.constants).collect();
+            constants.dedup();
+            assert_eq!(constants.len(), decls.len(), "{s:?}::{} is declared twice with the same constants", ep.name);
         }
     }
 }

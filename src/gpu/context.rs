@@ -4,6 +4,9 @@ use std::sync::{Arc, Mutex};
 use super::shaders::{Access, Kernel, Shader};
 use crate::error::{Error, Result};
 
+/// What identifies a pipeline: the module, the entry point and the override constants.
+type PipelineKey = (Shader, &'static str, &'static [(&'static str, u32)]);
+
 /// A compiled kernel: its pipeline and the bind-group layout a launch's bind group follows.
 pub struct Compiled {
     pub pipeline: wgpu::ComputePipeline,
@@ -18,8 +21,10 @@ pub struct Gpu {
     pub info: wgpu::AdapterInfo,
     pub limits: wgpu::Limits,
     modules: Mutex<HashMap<Shader, Arc<wgpu::ShaderModule>>>,
-    pipelines: Mutex<HashMap<(Shader, &'static str), Arc<Compiled>>>,
+    pipelines: Mutex<HashMap<PipelineKey, Arc<Compiled>>>,
     checked_shaders: bool,
+    /// Measured kernel choices (see [`super::tune`]).
+    tune: Mutex<super::tune::TuneCache>,
 }
 
 /// What `paintflow info` prints about an adapter.
@@ -109,6 +114,7 @@ impl Gpu {
             .await
             .map_err(|source| Error::Device { adapter: info.name.clone(), source })?;
         let checked_shaders = std::env::var("PAINTFLOW_CHECKED_SHADERS").is_ok_and(|v| v == "1");
+        let tune = Mutex::new(super::tune::TuneCache::new(super::tune::Autotune::from_env()?, &info));
         Ok(Gpu {
             device,
             queue,
@@ -117,6 +123,7 @@ impl Gpu {
             modules: Mutex::new(HashMap::new()),
             pipelines: Mutex::new(HashMap::new()),
             checked_shaders,
+            tune,
         })
     }
 
@@ -156,7 +163,8 @@ impl Gpu {
     /// The pipeline of `kernel`, compiled once per (shader, entry point), with the bind-group
     /// layout its declaration gives (not one derived from the shader).
     pub fn compiled(&self, kernel: &Kernel) -> Arc<Compiled> {
-        if let Some(c) = self.pipelines.lock().unwrap().get(&(kernel.shader, kernel.entry)) {
+        let key = (kernel.shader, kernel.entry, kernel.constants);
+        if let Some(c) = self.pipelines.lock().unwrap().get(&key) {
             assert_eq!(
                 &c.kernel,
                 kernel,
@@ -167,6 +175,7 @@ impl Gpu {
             return c.clone();
         }
         let module = self.module(kernel.shader);
+        let constants: Vec<(&str, f64)> = kernel.constants.iter().map(|&(k, v)| (k, v as f64)).collect();
         let entries: Vec<wgpu::BindGroupLayoutEntry> = kernel
             .bindings()
             .map(|b| wgpu::BindGroupLayoutEntry {
@@ -198,11 +207,16 @@ impl Gpu {
             layout: Some(&pipeline_layout),
             module: &module,
             entry_point: Some(kernel.entry),
-            compilation_options: Default::default(),
+            compilation_options: wgpu::PipelineCompilationOptions {
+                constants: &constants,
+                // Every kernel that uses workgroup memory writes each element before reading it
+                // (conv_tiled.wgsl says how), so WebGPU's zero-initialisation would be wasted work.
+                zero_initialize_workgroup_memory: false,
+            },
             cache: None,
         });
         let compiled = Arc::new(Compiled { pipeline, layout, kernel: *kernel });
-        self.pipelines.lock().unwrap().insert((kernel.shader, kernel.entry), compiled.clone());
+        self.pipelines.lock().unwrap().insert(key, compiled.clone());
         compiled
     }
 
@@ -232,6 +246,30 @@ impl Gpu {
     /// (the `conv3x3_ubo_sg` kernel shares 8 loaded weights across a subgroup).
     pub fn has_subgroups_of_8(&self) -> bool {
         self.device.features().contains(wgpu::Features::SUBGROUP) && self.info.subgroup_min_size >= 8
+    }
+
+    /// The measured choice for `what` on this adapter (cached), or `measure()`'s; None when
+    /// autotuning is off or nothing could be measured.
+    pub fn tuned(&self, what: &str, measure: impl FnOnce() -> Option<String>) -> Option<String> {
+        // measuring runs kernels, which may consult the cache for other shapes: no lock held
+        {
+            let mut t = self.tune.lock().unwrap();
+            if t.mode == super::tune::Autotune::Off {
+                return None;
+            }
+            if let Some(v) = t.get_or_measure(what, || None) {
+                return Some(v);
+            }
+        }
+        let v = measure()?;
+        self.tune.lock().unwrap().get_or_measure(what, || Some(v))
+    }
+
+    /// How kernel choices are measured and where they are cached, and this adapter's cached
+    /// choices.
+    pub fn tune_report(&self) -> (super::tune::Autotune, Option<std::path::PathBuf>, Vec<(String, String)>) {
+        let mut t = self.tune.lock().unwrap();
+        (t.mode, t.path.clone(), t.choices())
     }
 
     /// True when GPU timestamps can bracket a whole command buffer.

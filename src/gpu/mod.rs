@@ -4,6 +4,8 @@ pub mod params;
 mod plan;
 pub mod shaders;
 mod tensor;
+pub mod timing;
+pub mod tune;
 
 pub use context::{AdapterSummary, Gpu};
 pub use params::ShaderParams;

@@ -13,6 +13,8 @@ pub enum Shader {
     /// conv.wgsl plus conv_subgroup.wgsl: a separate module because it only compiles where the
     /// device has subgroup operations.
     ConvSubgroup,
+    /// conv.wgsl plus conv_tiled.wgsl: the workgroup-tiled implicit GEMM (override constants).
+    ConvTiled,
     Elementwise,
     Flow,
     Gram,
@@ -26,11 +28,12 @@ pub enum Shader {
 }
 
 impl Shader {
-    pub const ALL: [Shader; 14] = [
+    pub const ALL: [Shader; 15] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
         Shader::ConvSubgroup,
+        Shader::ConvTiled,
         Shader::Elementwise,
         Shader::Flow,
         Shader::Gram,
@@ -56,6 +59,7 @@ impl Shader {
             Shader::Calibration => wgsl!("calibration.wgsl"),
             Shader::Conv => wgsl!("conv.wgsl"),
             Shader::ConvSubgroup => wgsl!("conv.wgsl", "conv_subgroup.wgsl"),
+            Shader::ConvTiled => wgsl!("conv.wgsl", "conv_tiled.wgsl"),
             Shader::Elementwise => wgsl!("elementwise.wgsl"),
             Shader::Flow => wgsl!("flow.wgsl"),
             Shader::Gram => wgsl!("gram.wgsl"),
@@ -76,6 +80,7 @@ impl Shader {
             Shader::Calibration => &["calibration.wgsl"],
             Shader::Conv => &["conv.wgsl"],
             Shader::ConvSubgroup => &["conv.wgsl", "conv_subgroup.wgsl"],
+            Shader::ConvTiled => &["conv.wgsl", "conv_tiled.wgsl"],
             Shader::Elementwise => &["elementwise.wgsl"],
             Shader::Flow => &["flow.wgsl"],
             Shader::Gram => &["gram.wgsl"],
@@ -134,12 +139,19 @@ pub struct Kernel {
     pub entry: &'static str,
     pub workgroup: u32,
     pub buffers: &'static [Binding],
+    /// Values of the shader's `override` constants for this kernel (e.g. tile sizes); one entry
+    /// point may be declared several times with different constants.
+    pub constants: &'static [(&'static str, u32)],
 }
 
 impl Kernel {
     /// A kernel with the prelude's workgroup size [`super::WG`].
     pub const fn new(shader: Shader, entry: &'static str, buffers: &'static [Binding]) -> Kernel {
-        Kernel { shader, entry, workgroup: super::WG, buffers }
+        Kernel { shader, entry, workgroup: super::WG, buffers, constants: &[] }
+    }
+
+    pub const fn with_constants(self, constants: &'static [(&'static str, u32)]) -> Kernel {
+        Kernel { constants, ..self }
     }
 
     pub const fn with_workgroup(self, workgroup: u32) -> Kernel {

@@ -1,4 +1,7 @@
 //! 3x3 convolution (stride 1, zero padding 1) with bias and optional ReLU, and its input gradient.
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
 use crate::gpu::shaders::{read, read_write, uniform, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
@@ -15,7 +18,7 @@ pub const CONV3X3_UBO: Kernel = Kernel::new(Shader::Conv, "conv3x3_ubo", UBO_BIN
 /// [`CONV3X3_UBO`] with subgroup broadcasts of the weights (CPU drivers with subgroups).
 pub const CONV3X3_UBO_SG: Kernel =
     Kernel::new(Shader::ConvSubgroup, "conv3x3_ubo_sg", UBO_BINDINGS).with_workgroup(UBO_WG);
-pub const KERNELS: &[Kernel] = &[CONV3X3, CONV3X3_UBO, CONV3X3_UBO_SG];
+pub const KERNELS: &[Kernel] = &[CONV3X3, CONV3X3_UBO, CONV3X3_UBO_SG, CONV3X3_TILED, CONV3X3_TILED_BIG];
 
 crate::shader_params! {
     /// `struct Params` of shaders/conv.wgsl (also read by conv_subgroup.wgsl).
@@ -34,10 +37,12 @@ crate::shader_params! {
     }
 }
 
-/// Which convolution kernel runs: the choice depends on the adapter (see shaders/conv.wgsl).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Which convolution kernel runs. Without `PAINTFLOW_CONV`, the fastest of the adapter's
+/// candidates for each layer shape, measured on first use (see [`choose`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConvVariant {
-    /// `conv3x3`: weights from a storage buffer, 4 pixels x 4 channels per invocation (GPUs).
+    /// `conv3x3`: weights from a storage buffer, 4 pixels x 4 channels per invocation, no
+    /// workgroup memory (the first GPU kernel; kept as the simplest reference on GPUs).
     Storage,
     /// `conv3x3_ubo`: weights of 32x32-channel blocks from uniform buffers, 4 pixels x 32
     /// channels per invocation, one launch per block pair (CPU drivers).
@@ -45,52 +50,141 @@ pub enum ConvVariant {
     /// `conv3x3_ubo_sg`: `Uniform` with each subgroup loading 8 weights at once and broadcasting
     /// them (CPU drivers with subgroups of at least 8 lanes; same weight layout).
     UniformSubgroup,
+    /// `conv3x3_tiled`, portable configuration: the implicit GEMM with the input patch and the
+    /// weights staged in workgroup memory, 64 channels x 8x16 pixels per workgroup (GPUs).
+    Tiled,
+    /// `conv3x3_tiled`, big configuration: 128 channels per workgroup, 256 invocations.
+    TiledBig,
+}
+
+/// How a layer's weights are laid out for a variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Layout {
+    /// [ic][ky][kx][oc padded to 4] (vec4 along oc): `Storage`, `Tiled`, `TiledBig`.
+    Storage,
+    /// 32x32-channel blocks in uniform buffers: `Uniform`, `UniformSubgroup`.
+    Uniform,
 }
 
 impl ConvVariant {
-    pub fn for_gpu(gpu: &Gpu) -> ConvVariant {
-        match std::env::var("PAINTFLOW_CONV").as_deref() {
-            Ok("storage") => ConvVariant::Storage,
-            Ok("uniform") => ConvVariant::Uniform,
-            Ok("uniform-subgroup") if gpu.has_subgroups_of_8() => ConvVariant::UniformSubgroup,
-            _ if gpu.is_cpu() && gpu.has_subgroups_of_8() => ConvVariant::UniformSubgroup,
-            _ if gpu.is_cpu() => ConvVariant::Uniform,
-            _ => ConvVariant::Storage,
+    pub const ALL: [ConvVariant; 5] = [
+        ConvVariant::Storage,
+        ConvVariant::Uniform,
+        ConvVariant::UniformSubgroup,
+        ConvVariant::Tiled,
+        ConvVariant::TiledBig,
+    ];
+
+    /// The name `PAINTFLOW_CONV` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ConvVariant::Storage => "storage",
+            ConvVariant::Uniform => "uniform",
+            ConvVariant::UniformSubgroup => "uniform-subgroup",
+            ConvVariant::Tiled => "tiled",
+            ConvVariant::TiledBig => "tiled-big",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ConvVariant> {
+        ConvVariant::ALL.into_iter().find(|v| v.name() == name)
+    }
+
+    fn layout(self) -> Layout {
+        match self {
+            ConvVariant::Uniform | ConvVariant::UniformSubgroup => Layout::Uniform,
+            _ => Layout::Storage,
+        }
+    }
+
+    /// Whether this adapter can run the variant.
+    pub fn can_run(self, gpu: &Gpu) -> bool {
+        match self {
+            ConvVariant::UniformSubgroup => gpu.has_subgroups_of_8(),
+            ConvVariant::TiledBig => {
+                gpu.limits.max_compute_invocations_per_workgroup >= 256
+                    && gpu.limits.max_compute_workgroup_size_x >= 256
+                    && gpu.limits.max_compute_workgroup_storage_size >= 16384
+            }
+            _ => true,
         }
     }
 
     /// The variants this adapter can run (the tests check each against the CPU reference).
     pub fn available(gpu: &Gpu) -> Vec<ConvVariant> {
-        let mut all = vec![ConvVariant::Storage, ConvVariant::Uniform];
-        if gpu.has_subgroups_of_8() {
-            all.push(ConvVariant::UniformSubgroup);
+        ConvVariant::ALL.into_iter().filter(|v| v.can_run(gpu)).collect()
+    }
+
+    /// The variants measured against each other for a layer on this adapter: on CPU drivers the
+    /// barrier-free uniform-buffer kernels (workgroup tiling costs there what it saves on GPUs),
+    /// on GPUs the storage and tiled kernels.
+    pub fn candidates(gpu: &Gpu) -> Vec<ConvVariant> {
+        let class: &[ConvVariant] = if gpu.is_cpu() {
+            &[ConvVariant::Uniform, ConvVariant::UniformSubgroup]
+        } else {
+            &[ConvVariant::Storage, ConvVariant::Tiled, ConvVariant::TiledBig]
+        };
+        class.iter().copied().filter(|v| v.can_run(gpu)).collect()
+    }
+
+    /// The choice when nothing is measured (`PAINTFLOW_AUTOTUNE=off`).
+    pub fn default_for(gpu: &Gpu) -> ConvVariant {
+        if gpu.is_cpu() {
+            if gpu.has_subgroups_of_8() {
+                ConvVariant::UniformSubgroup
+            } else {
+                ConvVariant::Uniform
+            }
+        } else {
+            ConvVariant::Tiled
         }
-        all
+    }
+
+    /// The variant `PAINTFLOW_CONV` forces, if set; an unknown name, or one this adapter cannot
+    /// run, is an error that lists the valid ones.
+    pub fn forced(gpu: &Gpu) -> Result<Option<ConvVariant>> {
+        let Some(value) = std::env::var_os("PAINTFLOW_CONV") else { return Ok(None) };
+        let value = value.to_string_lossy();
+        let valid = || ConvVariant::available(gpu).iter().map(|v| v.name()).collect::<Vec<_>>().join(", ");
+        match ConvVariant::parse(&value) {
+            Some(v) if v.can_run(gpu) => Ok(Some(v)),
+            Some(v) => Err(crate::Error::Invalid(format!(
+                "PAINTFLOW_CONV={}: {} cannot run that kernel; it can run: {}",
+                v.name(),
+                gpu.info.name,
+                valid()
+            ))),
+            None => Err(crate::Error::Invalid(format!("PAINTFLOW_CONV={value}: unknown kernel; valid: {}", valid()))),
+        }
     }
 }
 
 /// Channel block of the uniform-buffer variant (both input and output channels).
 const UBO_BLOCK: usize = 32;
 
-/// A layer's weights in one kernel's layout.
+/// A layer's weights in one layout.
 enum Packed {
     /// [ic][ky][kx][oc padded to 4] (vec4 along oc).
     Storage(Tensor),
     /// One uniform buffer per (output block, input block), index ocb * nib + icb, each
-    /// [icl 32][ky][kx][ocl 32]; `subgroup` picks `conv3x3_ubo_sg` over `conv3x3_ubo`.
-    Uniform { blocks: Vec<wgpu::Buffer>, subgroup: bool },
+    /// [icl 32][ky][kx][ocl 32].
+    Uniform(Vec<wgpu::Buffer>),
 }
 
-/// One convolution layer's weights on the GPU, packed for the chosen kernel: `forward` holds
-/// w[oc, ic, ky, kx]; `backward` the transposed, flipped weights that turn the input gradient
-/// into another forward convolution.
+/// One convolution layer's weights on the GPU. They are packed for a kernel's layout when a
+/// kernel that needs that layout is first recorded (usually one layout per adapter): `forward`
+/// holds w[oc, ic, ky, kx]; `backward` the transposed, flipped weights that turn the input
+/// gradient into another forward convolution.
 pub struct ConvWeights {
     pub cin: usize,
     pub cout: usize,
-    pub variant: ConvVariant,
-    forward: Packed,
+    /// The variant every launch uses, when forced (tests, `PAINTFLOW_CONV`); else chosen per shape.
+    pub forced: Option<ConvVariant>,
+    /// OIHW on the host, for packing into a layout on first use.
+    weight: Vec<f32>,
+    label: String,
+    packs: Mutex<HashMap<Layout, Arc<(Packed, Packed)>>>,
     bias: Tensor,
-    backward: Packed,
     zero_bias: Tensor,
 }
 
@@ -146,11 +240,14 @@ pub fn transpose_flip(w: &[f32], cout: usize, cin: usize) -> Vec<f32> {
 }
 
 impl ConvWeights {
-    /// `weight` is OIHW [cout, cin, 3, 3], `bias` [cout]; the kernel variant suits `gpu`.
+    /// `weight` is OIHW [cout, cin, 3, 3], `bias` [cout]; the kernel is chosen per layer shape
+    /// (or forced by `PAINTFLOW_CONV`).
     pub fn new(gpu: &Gpu, cout: usize, cin: usize, weight: &[f32], bias: &[f32], label: &str) -> Result<ConvWeights> {
-        Self::with_variant(gpu, ConvVariant::for_gpu(gpu), cout, cin, weight, bias, label)
+        let forced = ConvVariant::forced(gpu)?;
+        Self::build(gpu, forced, cout, cin, weight, bias, label)
     }
 
+    /// Weights whose every launch uses `variant`.
     pub fn with_variant(
         gpu: &Gpu,
         variant: ConvVariant,
@@ -160,40 +257,92 @@ impl ConvWeights {
         bias: &[f32],
         label: &str,
     ) -> Result<ConvWeights> {
+        Self::build(gpu, Some(variant), cout, cin, weight, bias, label)
+    }
+
+    fn build(
+        gpu: &Gpu,
+        forced: Option<ConvVariant>,
+        cout: usize,
+        cin: usize,
+        weight: &[f32],
+        bias: &[f32],
+        label: &str,
+    ) -> Result<ConvWeights> {
         assert_eq!(weight.len(), cout * cin * 9, "weight length");
         assert_eq!(bias.len(), cout, "bias length");
-        let flipped = transpose_flip(weight, cout, cin);
-        let packed = |w: &[f32], co: usize, ci: usize| -> Result<Packed> {
-            Ok(match variant {
-                ConvVariant::Storage => {
-                    Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?)
-                }
-                ConvVariant::Uniform | ConvVariant::UniformSubgroup => Packed::Uniform {
-                    blocks: pack_blocks(gpu, w, co, ci, label),
-                    subgroup: variant == ConvVariant::UniformSubgroup,
-                },
-            })
-        };
-        let (forward, backward) = (packed(weight, cout, cin)?, packed(&flipped, cin, cout)?);
         let pad = |n: usize| n.div_ceil(UBO_BLOCK) * UBO_BLOCK;
         let mut b = bias.to_vec();
         b.resize(pad(cout), 0.0);
-        Ok(ConvWeights {
+        let w = ConvWeights {
             cin,
             cout,
-            variant,
-            forward,
+            forced,
+            weight: weight.to_vec(),
+            label: label.to_string(),
+            packs: Mutex::new(HashMap::new()),
             bias: Tensor::from_slice(gpu, &[pad(cout)], &b, label)?,
-            backward,
             zero_bias: Tensor::zeros(gpu, &[pad(cin)], label)?,
-        })
+        };
+        if let Some(v) = forced {
+            w.packed(gpu, v.layout())?;
+        }
+        Ok(w)
+    }
+
+    /// The forward and backward weights in `layout`, packed on first use.
+    fn packed(&self, gpu: &Gpu, layout: Layout) -> Result<Arc<(Packed, Packed)>> {
+        let mut packs = self.packs.lock().unwrap();
+        if let Some(p) = packs.get(&layout) {
+            return Ok(p.clone());
+        }
+        let (cout, cin, label) = (self.cout, self.cin, self.label.as_str());
+        let one = |w: &[f32], co: usize, ci: usize| -> Result<Packed> {
+            Ok(match layout {
+                Layout::Storage => {
+                    Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?)
+                }
+                Layout::Uniform => Packed::Uniform(pack_blocks(gpu, w, co, ci, label)),
+            })
+        };
+        let p = Arc::new((one(&self.weight, cout, cin)?, one(&transpose_flip(&self.weight, cout, cin), cin, cout)?));
+        packs.insert(layout, p.clone());
+        Ok(p)
+    }
+
+    /// The variant a launch over an h x w plane uses (forward: cin -> cout; backward: the
+    /// transposed convolution cout -> cin).
+    pub fn variant_for(&self, gpu: &Gpu, backward: bool, h: usize, w: usize) -> ConvVariant {
+        let (ci, co) = if backward { (self.cout, self.cin) } else { (self.cin, self.cout) };
+        self.forced.unwrap_or_else(|| choose(gpu, ci, co, h, w))
+    }
+
+    /// Bytes of GPU memory the packed weights hold.
+    pub fn bytes(&self) -> u64 {
+        let one = |p: &Packed| match p {
+            Packed::Storage(t) => t.buffer.size(),
+            Packed::Uniform(b) => b.iter().map(|b| b.size()).sum(),
+        };
+        self.packs.lock().unwrap().values().map(|p| one(&p.0) + one(&p.1)).sum()
     }
 }
+
+/// Override constants of the two tiled configurations (shaders/conv_tiled.wgsl).
+const TILED_PORTABLE: &[(&str, u32)] = &[("BM", 64), ("CI", 4), ("TILE_WG", 128)];
+const TILED_BIG: &[(&str, u32)] = &[("BM", 128), ("CI", 2), ("TILE_WG", 256)];
+const TILED_BINDINGS: &[Binding] = &[read(1, "inp"), read(2, "wt"), read(3, "bias"), read_write(4, "out")];
+/// The tiled implicit GEMM, portable configuration (12 KiB of workgroup memory).
+pub const CONV3X3_TILED: Kernel =
+    Kernel::new(Shader::ConvTiled, "conv3x3_tiled", TILED_BINDINGS).with_workgroup(128).with_constants(TILED_PORTABLE);
+/// The tiled implicit GEMM, big configuration.
+pub const CONV3X3_TILED_BIG: Kernel =
+    Kernel::new(Shader::ConvTiled, "conv3x3_tiled", TILED_BINDINGS).with_workgroup(256).with_constants(TILED_BIG);
 
 #[allow(clippy::too_many_arguments)]
 fn launch(
     gpu: &Gpu,
     plan: &mut Plan,
+    variant: ConvVariant,
     input: &Tensor,
     w: &Packed,
     b: &Tensor,
@@ -217,12 +366,18 @@ fn launch(
         relu: relu as u32,
         ..Default::default()
     };
-    match w {
-        Packed::Storage(w) => {
+    match (variant, w) {
+        (ConvVariant::Storage, Packed::Storage(w)) => {
             plan.dispatch_1d(gpu, &CONV3X3, &base, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], oc4 * h * wb);
         }
-        Packed::Uniform { blocks: wbuf, subgroup } => {
-            let kernel = if *subgroup { &CONV3X3_UBO_SG } else { &CONV3X3_UBO };
+        (ConvVariant::Tiled | ConvVariant::TiledBig, Packed::Storage(w)) => {
+            let (kernel, bm) =
+                if variant == ConvVariant::Tiled { (&CONV3X3_TILED, 64) } else { (&CONV3X3_TILED_BIG, 128) };
+            let groups = [wd.div_ceil(16) as u32, h.div_ceil(8) as u32, cout.div_ceil(bm) as u32];
+            plan.dispatch(gpu, kernel, &base, &[&input.buffer, &w.buffer, &b.buffer, &out.buffer], groups);
+        }
+        (ConvVariant::Uniform | ConvVariant::UniformSubgroup, Packed::Uniform(wbuf)) => {
+            let kernel = if variant == ConvVariant::UniformSubgroup { &CONV3X3_UBO_SG } else { &CONV3X3_UBO };
             let nib = cin.div_ceil(UBO_BLOCK);
             for ob in 0..cout.div_ceil(UBO_BLOCK) {
                 for ib in 0..nib {
@@ -241,17 +396,78 @@ fn launch(
                 }
             }
         }
+        (v, _) => unreachable!("{v:?} given weights in another layout"),
     }
 }
 
 /// out = conv3x3(input) + bias, then ReLU if `relu`. input [cin, H, W], out [cout, H, W].
 pub fn forward(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &ConvWeights, out: &Tensor, relu: bool) {
-    launch(gpu, plan, input, &w.forward, &w.bias, out, w.cin, w.cout, relu);
+    let (_, h, wd) = dims3(&input.shape);
+    let variant = w.variant_for(gpu, false, h, wd);
+    let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
+    launch(gpu, plan, variant, input, &packs.0, &w.bias, out, w.cin, w.cout, relu);
 }
 
 /// grad_in = d(loss)/d(input) given grad_out = d(loss)/d(conv output before any ReLU).
 pub fn backward_input(gpu: &Gpu, plan: &mut Plan, grad_out: &Tensor, w: &ConvWeights, grad_in: &Tensor) {
-    launch(gpu, plan, grad_out, &w.backward, &w.zero_bias, grad_in, w.cout, w.cin, false);
+    let (_, h, wd) = dims3(&grad_out.shape);
+    let variant = w.variant_for(gpu, true, h, wd);
+    let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
+    launch(gpu, plan, variant, grad_out, &packs.1, &w.zero_bias, grad_in, w.cout, w.cin, false);
+}
+
+/// The variant for a cin -> cout convolution over an h x w plane on this adapter:
+/// `PAINTFLOW_CONV` if set; else, with a single candidate, that one; else the fastest candidate
+/// measured on this shape (first use only: the choice is kept for the process and, unless
+/// `PAINTFLOW_AUTOTUNE=nocache`, in the user's cache directory; `PAINTFLOW_AUTOTUNE=off`
+/// measures nothing and takes [`ConvVariant::default_for`]).
+pub fn choose(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize) -> ConvVariant {
+    if let Ok(Some(v)) = ConvVariant::forced(gpu) {
+        return v;
+    }
+    let candidates = ConvVariant::candidates(gpu);
+    if candidates.len() == 1 {
+        return candidates[0];
+    }
+    let key = format!("conv3x3 {cin}->{cout} {h}x{w}");
+    let tuned = gpu.tuned(&key, || {
+        let mut best: Option<(f64, ConvVariant)> = None;
+        for &v in &candidates {
+            match time_variant(gpu, v, cin, cout, h, w, best.map(|b| b.0)) {
+                Ok(Some(ms)) if best.is_none_or(|b| ms < b.0) => best = Some((ms, v)),
+                _ => {}
+            }
+        }
+        best.map(|b| b.1.name().to_string())
+    });
+    tuned
+        .and_then(|name| ConvVariant::parse(&name))
+        .filter(|v| candidates.contains(v))
+        .unwrap_or(ConvVariant::default_for(gpu))
+}
+
+/// Milliseconds of one cin -> cout launch of `variant` over h x w (after a warm-up run, the
+/// better of two); None when the first was over three times `beat` (not worth a second).
+fn time_variant(
+    gpu: &Gpu,
+    variant: ConvVariant,
+    cin: usize,
+    cout: usize,
+    h: usize,
+    w: usize,
+    beat: Option<f64>,
+) -> Result<Option<f64>> {
+    let weights: Vec<f32> = (0..cout * cin * 9).map(|i| ((i * 31) % 97) as f32 / 97.0 - 0.5).collect();
+    let cw = ConvWeights::with_variant(gpu, variant, cout, cin, &weights, &vec![0.0; cout], "autotune")?;
+    let x = Tensor::zeros(gpu, &[cin, h, w], "autotune input")?;
+    let y = Tensor::zeros(gpu, &[cout, h, w], "autotune output")?;
+    let mut plan = Plan::new();
+    forward(gpu, &mut plan, &x, &cw, &y, true);
+    let first = crate::gpu::timing::time_plan(gpu, &plan, 1, 1)?;
+    if beat.is_some_and(|b| first > 3.0 * b) {
+        return Ok(None);
+    }
+    Ok(Some(crate::gpu::timing::time_plan(gpu, &plan, 0, 1)?.min(first)))
 }
 
 /// Number of floating-point operations of one forward (or input-gradient) pass: 2 per MAC.

@@ -1,0 +1,191 @@
+//! Choices measured on this adapter (which kernel variant is fastest for a shape), kept for the
+//! process and on disk in the user's cache directory, so each shape is measured once per
+//! adapter and driver. The cache is advisory: a missing, corrupt or stale file, or a directory
+//! that cannot be written, only means measuring again.
+//!
+//! `PAINTFLOW_AUTOTUNE`: `on` (default) measures and caches; `nocache` measures in every run and
+//! leaves the disk alone; `off` measures nothing (each caller then takes its default).
+//! `PAINTFLOW_CACHE_DIR` overrides the cache directory (default `$XDG_CACHE_HOME/paintflow` or
+//! `~/.cache/paintflow`).
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// How measured choices are made and kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Autotune {
+    On,
+    NoCache,
+    Off,
+}
+
+impl Autotune {
+    /// From `PAINTFLOW_AUTOTUNE`; an unknown value is an error naming the variable.
+    pub fn from_env() -> Result<Autotune> {
+        match std::env::var("PAINTFLOW_AUTOTUNE").as_deref() {
+            Err(_) | Ok("on") | Ok("1") => Ok(Autotune::On),
+            Ok("nocache") => Ok(Autotune::NoCache),
+            Ok("off") | Ok("0") => Ok(Autotune::Off),
+            Ok(v) => Err(Error::Invalid(format!("PAINTFLOW_AUTOTUNE={v}: expected on, nocache or off"))),
+        }
+    }
+}
+
+/// Bumped whenever a kernel changes enough that old measurements no longer hold.
+const FORMAT: u32 = 1;
+
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct CacheFile {
+    format: u32,
+    /// "adapter | driver | paintflow version | what" -> the choice
+    entries: BTreeMap<String, String>,
+}
+
+/// The measured choices of one device.
+pub struct TuneCache {
+    pub mode: Autotune,
+    /// The cache file, when the disk is used.
+    pub path: Option<PathBuf>,
+    /// Prefix of this adapter's keys: adapter, driver and paintflow version.
+    prefix: String,
+    entries: BTreeMap<String, String>,
+    loaded: bool,
+}
+
+/// The directory measured choices are cached in.
+pub fn cache_dir() -> Option<PathBuf> {
+    if let Some(d) = std::env::var_os("PAINTFLOW_CACHE_DIR") {
+        return Some(PathBuf::from(d));
+    }
+    if let Some(d) = std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(d).join("paintflow"));
+    }
+    std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("paintflow"))
+}
+
+impl TuneCache {
+    /// For the adapter `info`, caching in [`cache_dir`].
+    pub fn new(mode: Autotune, info: &wgpu::AdapterInfo) -> TuneCache {
+        let path = (mode == Autotune::On).then(|| cache_dir().map(|d| d.join("autotune.json"))).flatten();
+        let adapter = format!("{} | {} {}", info.name, info.driver, info.driver_info);
+        TuneCache::at(mode, path, &adapter)
+    }
+
+    /// For an adapter described by `adapter` (name and driver), caching in the file `path`.
+    pub fn at(mode: Autotune, path: Option<PathBuf>, adapter: &str) -> TuneCache {
+        let prefix = format!("{adapter} | {} |", env!("CARGO_PKG_VERSION"));
+        TuneCache { mode, path: path.filter(|_| mode == Autotune::On), prefix, entries: BTreeMap::new(), loaded: false }
+    }
+
+    fn load(&mut self) {
+        if self.loaded {
+            return;
+        }
+        self.loaded = true;
+        let Some(path) = &self.path else { return };
+        let Ok(text) = std::fs::read_to_string(path) else { return };
+        // a corrupt file, or one from another format, is measured over (and rewritten)
+        if let Ok(f) = serde_json::from_str::<CacheFile>(&text) {
+            if f.format == FORMAT {
+                self.entries = f.entries;
+            }
+        }
+    }
+
+    fn save(&self) {
+        let Some(path) = &self.path else { return };
+        let file = CacheFile { format: FORMAT, entries: self.entries.clone() };
+        let Ok(text) = serde_json::to_string_pretty(&file) else { return };
+        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&tmp, text));
+        if written.and_then(|_| std::fs::rename(&tmp, path)).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// The cached choice for `what` on this adapter, else `measure()`'s (kept when it gives one).
+    pub fn get_or_measure(&mut self, what: &str, measure: impl FnOnce() -> Option<String>) -> Option<String> {
+        if self.mode == Autotune::Off {
+            return None;
+        }
+        self.load();
+        let key = format!("{} {what}", self.prefix);
+        if let Some(v) = self.entries.get(&key) {
+            return Some(v.clone());
+        }
+        let v = measure()?;
+        self.entries.insert(key, v.clone());
+        self.save();
+        Some(v)
+    }
+
+    /// This adapter's cached choices: (what, choice).
+    pub fn choices(&mut self) -> Vec<(String, String)> {
+        self.load();
+        let prefix = format!("{} ", self.prefix);
+        self.entries.iter().filter_map(|(k, v)| k.strip_prefix(&prefix).map(|w| (w.to_string(), v.clone()))).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    fn dir(name: &str) -> PathBuf {
+        let d = std::env::temp_dir().join(format!("paintflow-tune-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn measures_once_and_reads_back_from_disk() {
+        let path = dir("once").join("autotune.json");
+        let calls = Cell::new(0);
+        let measure = || {
+            calls.set(calls.get() + 1);
+            Some("tiled".to_string())
+        };
+        let mut c = TuneCache::at(Autotune::On, Some(path.clone()), "gpu A | driver 1");
+        assert_eq!(c.get_or_measure("conv 3->64", measure), Some("tiled".into()));
+        assert_eq!(c.get_or_measure("conv 3->64", measure), Some("tiled".into()));
+        assert_eq!(calls.get(), 1, "a second lookup measures again");
+        let mut again = TuneCache::at(Autotune::On, Some(path.clone()), "gpu A | driver 1");
+        assert_eq!(again.get_or_measure("conv 3->64", || None), Some("tiled".into()), "not read back from {path:?}");
+        assert_eq!(again.choices(), vec![("conv 3->64".to_string(), "tiled".to_string())]);
+        // another driver's (stale) entries are not used
+        let mut other = TuneCache::at(Autotune::On, Some(path.clone()), "gpu A | driver 2");
+        assert_eq!(other.get_or_measure("conv 3->64", || Some("storage".into())), Some("storage".into()));
+        assert_eq!(calls.get(), 1);
+    }
+
+    #[test]
+    fn a_corrupt_file_is_measured_over() {
+        let path = dir("corrupt").join("autotune.json");
+        for junk in ["{ not json", "", "{\"format\": 999, \"entries\": {}}", "[1, 2, 3]"] {
+            std::fs::write(&path, junk).unwrap();
+            let mut c = TuneCache::at(Autotune::On, Some(path.clone()), "gpu");
+            assert_eq!(c.get_or_measure("x", || Some("uniform".into())), Some("uniform".into()), "after {junk:?}");
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(serde_json::from_str::<CacheFile>(&text).is_ok(), "the file was not rewritten after {junk:?}");
+        }
+    }
+
+    #[test]
+    fn an_unwritable_directory_and_the_off_switches_leave_it_working() {
+        // a path below a regular file cannot be created (even by root)
+        let file = dir("unwritable").join("plain-file");
+        std::fs::write(&file, "x").unwrap();
+        let mut c = TuneCache::at(Autotune::On, Some(file.join("sub").join("autotune.json")), "gpu");
+        assert_eq!(c.get_or_measure("x", || Some("tiled".into())), Some("tiled".into()));
+        assert_eq!(c.get_or_measure("x", || None), Some("tiled".into()), "kept in memory");
+        let mut off = TuneCache::at(Autotune::Off, None, "gpu");
+        assert_eq!(off.get_or_measure("x", || panic!("measured with autotuning off")), None);
+        let path = dir("nocache").join("autotune.json");
+        let mut nocache = TuneCache::at(Autotune::NoCache, Some(path.clone()), "gpu");
+        assert_eq!(nocache.get_or_measure("x", || Some("a".into())), Some("a".into()));
+        assert!(!path.exists(), "nocache wrote {path:?}");
+    }
+}
