@@ -108,13 +108,186 @@ fn conv_ubo_body(subgroup: bool) -> Vec<String> {
     out
 }
 
+/// The body of `wino_gemm` (shaders/winograd.wgsl): 4 tiles x 8 vec4 of output channels per
+/// invocation, the 32 weights of each input channel broadcast from 4 lane-varying loads.
+fn wino_gemm_body() -> Vec<String> {
+    let (i1, i2) = ("    ", "        ");
+    let mut out = Vec::new();
+    for t in 0..PX {
+        out.extend(packed(i1, (0..OV).map(|o| format!("var a{t}_{o} = vec4(0.0);"))));
+    }
+    out.push("    for (var ci = 0u; ci < p.cin; ci++) {".into());
+    out.push(format!("{i2}let v = vbase + ci * p.tp;"));
+    out.extend(packed(i2, (0..PX).map(|t| format!("let v{t} = vec4(src[v + {t}u]);"))));
+    out.push(format!("{i2}// float ci * 32 + 8g + lane of the block is vec4 wq + 2g, component wr"));
+    out.push(format!("{i2}let wf = ci * {}u + lane;", OV * 4));
+    out.push(format!("{i2}let wq = wf / 4u;"));
+    out.push(format!("{i2}let wr = wf % 4u;"));
+    out.extend(packed(i2, (0..OV * 4 / 8).map(|g| format!("let g{g} = wu[wq + {}u][wr];", 2 * g))));
+    for o in 0..OV {
+        let comp = |c: usize| {
+            let f = o * 4 + c;
+            format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
+        };
+        out.push(format!("{i2}let w{o} = vec4({}, {},", comp(0), comp(1)));
+        out.push(format!("{i2}              {}, {});", comp(2), comp(3)));
+    }
+    for t in 0..PX {
+        out.extend(packed(i2, (0..OV).map(|o| format!("a{t}_{o} = fma(v{t}, w{o}, a{t}_{o});"))));
+    }
+    out.push("    }".into());
+    out.push("    if live {".into());
+    for t in 0..PX {
+        out.extend(packed(i2, (0..OV).map(|o| format!("put_m(mbase + {t}u, {}u, a{t}_{o});", o * 4))));
+    }
+    out.push("    }".into());
+    out
+}
+
+/// "a * x" with a constant coefficient, written as WGSL terms of a sum: "+ x", "- x", "+ 4.0 * x".
+fn term(coef: f64, x: &str) -> Option<String> {
+    if coef == 0.0 {
+        return None;
+    }
+    let sign = if coef < 0.0 { "-" } else { "+" };
+    let a = coef.abs();
+    Some(if a == 1.0 { format!("{sign} {x}") } else { format!("{sign} {a:?} * {x}") })
+}
+
+/// A sum of terms as a WGSL expression ("0.0" when empty).
+fn sum(terms: Vec<String>) -> String {
+    if terms.is_empty() {
+        return "0.0".into();
+    }
+    let s = terms.join(" ");
+    match s.strip_prefix("+ ") {
+        Some(rest) => rest.to_string(),
+        None => format!("-{}", &s[2..]),
+    }
+}
+
+const WINO_BT2: [f64; 16] = [1., 0., -1., 0., 0., 1., 1., 0., 0., -1., 1., 0., 0., 1., 0., -1.];
+const WINO_AT2: [f64; 8] = [1., 1., 1., 0., 0., 1., -1., -1.];
+#[rustfmt::skip]
+const WINO_BT4: [f64; 36] = [
+    4., 0., -5., 0., 1., 0., 0., -4., -4., 1., 1., 0., 0., 4., -4., -1., 1., 0.,
+    0., -2., -1., 2., 1., 0., 0., 2., -1., -2., 1., 0., 0., 4., 0., -5., 0., 1.,
+];
+#[rustfmt::skip]
+const WINO_AT4: [f64; 24] = [
+    1., 1., 1., 1., 1., 0., 0., 1., -1., 2., -2., 0., 0., 1., 1., 4., 4., 0., 0., 1., -1., 8., -8., 1.,
+];
+
+/// The Winograd transform entry points, straight-line for each tile size (llvmpipe keeps local
+/// arrays in memory, so loops over a transform matrix cost a memory access per term).
+fn wino_transforms() -> Vec<String> {
+    let mut out = Vec::new();
+    for m in [2usize, 4] {
+        let a = m + 2;
+        let (bt, at): (&[f64], &[f64]) = if m == 2 { (&WINO_BT2, &WINO_AT2) } else { (&WINO_BT4, &WINO_AT4) };
+        let i1 = "    ";
+        out.push(String::new());
+        out.push(format!(
+            "// One invocation per (input channel, tile): V[xi][ci][t] = (B^T d B)[xi], F({m}x{m}, 3x3)."
+        ));
+        out.push("@compute @workgroup_size(WG)".into());
+        out.push(format!(
+            "fn wino_input_f{m}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,"
+        ));
+        out.push("                 @builtin(local_invocation_index) lid: u32) {".into());
+        out.push(format!("{i1}let i = flat_index(wid, nwg, lid);"));
+        out.push(format!("{i1}if i >= p.cin * p.tp {{ return; }}"));
+        out.push(format!("{i1}let t = i % p.tp;"));
+        out.push(format!("{i1}let ci = i / p.tp;"));
+        out.push(format!("{i1}let real = t < p.tx * p.ty;"));
+        out.push(format!("{i1}let yb = i32((t / p.tx) * {m}u) - 1;"));
+        out.push(format!("{i1}let xb = i32((t % p.tx) * {m}u) - 1;"));
+        out.push(format!("{i1}let plane = ci * p.h;"));
+        for r in 0..a {
+            out.push(format!("{i1}let y{r} = yb + {r};"));
+            out.push(format!("{i1}let row{r} = (plane + u32(clamp(y{r}, 0, i32(p.h) - 1))) * p.w;"));
+            out.push(format!("{i1}let ok{r} = real && y{r} >= 0 && y{r} < i32(p.h);"));
+        }
+        for c in 0..a {
+            out.push(format!("{i1}let x{c} = xb + {c};"));
+            out.push(format!("{i1}let col{c} = u32(clamp(x{c}, 0, i32(p.w) - 1));"));
+            out.push(format!("{i1}let in{c} = x{c} >= 0 && x{c} < i32(p.w);"));
+        }
+        for r in 0..a {
+            out.extend(packed(
+                i1,
+                (0..a).map(|c| format!("let d{r}_{c} = select(0.0, src[row{r} + col{c}], ok{r} && in{c});")),
+            ));
+        }
+        for r in 0..a {
+            for c in 0..a {
+                let e = sum((0..a).filter_map(|k| term(bt[r * a + k], &format!("d{k}_{c}"))).collect());
+                out.push(format!("{i1}let e{r}_{c} = {e};"));
+            }
+        }
+        out.push(format!("{i1}let vs = p.cin * p.tp;"));
+        out.push(format!("{i1}let v0 = ci * p.tp + t;"));
+        for r in 0..a {
+            for c in 0..a {
+                let v = sum((0..a).filter_map(|k| term(bt[c * a + k], &format!("e{r}_{k}"))).collect());
+                out.push(format!("{i1}dst[v0 + {}u * vs] = {v};", r * a + c));
+            }
+        }
+        out.push("}".into());
+        out.push(String::new());
+        out.push(format!(
+            "// One invocation per (output channel, tile): the {m}x{m} outputs A^T M A + bias, then ReLU."
+        ));
+        out.push("@compute @workgroup_size(WG)".into());
+        out.push(format!(
+            "fn wino_output_f{m}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,"
+        ));
+        out.push("                  @builtin(local_invocation_index) lid: u32) {".into());
+        out.push(format!("{i1}let i = flat_index(wid, nwg, lid);"));
+        out.push(format!("{i1}let tiles = p.tx * p.ty;"));
+        out.push(format!("{i1}if i >= p.cout * tiles {{ return; }}"));
+        out.push(format!("{i1}let t = i % tiles;"));
+        out.push(format!("{i1}let co = i / tiles;"));
+        out.push(format!("{i1}let ms = p.cout * p.tp;"));
+        out.push(format!("{i1}let m0 = co * p.tp + t;"));
+        for r in 0..a {
+            out.extend(packed(i1, (0..a).map(|c| format!("let m{r}_{c} = mt[m0 + {}u * ms];", r * a + c))));
+        }
+        for r in 0..m {
+            for c in 0..a {
+                let e = sum((0..a).filter_map(|k| term(at[r * a + k], &format!("m{k}_{c}"))).collect());
+                out.push(format!("{i1}let e{r}_{c} = {e};"));
+            }
+        }
+        out.push(format!("{i1}let b = bias[co / 4u][co % 4u];"));
+        out.push(format!("{i1}let y0 = (t / p.tx) * {m}u;"));
+        out.push(format!("{i1}let x0 = (t % p.tx) * {m}u;"));
+        for r in 0..m {
+            for c in 0..m {
+                let y = sum((0..a).filter_map(|k| term(at[c * a + k], &format!("e{r}_{k}"))).collect());
+                out.push(format!("{i1}put_y(co, y0 + {r}u, x0 + {c}u, b + {y});"));
+            }
+        }
+        out.push("}".into());
+    }
+    out
+}
+
 /// Compare (or, with PAINTFLOW_BLESS=1, rewrite) the block between the markers of `file`.
 fn check_block(file: &str, body: Vec<String>) {
+    check_nth_block(file, 0, body)
+}
+
+/// [`check_block`] for the `nth` BEGIN/END pair of the file (0 = the first).
+fn check_nth_block(file: &str, nth: usize, body: Vec<String>) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("shaders").join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    let begin = lines.iter().position(|l| l.trim_start().starts_with("// BEGIN generated")).expect("BEGIN marker");
-    let end = lines.iter().position(|l| l.trim_start().starts_with("// END generated")).expect("END marker");
+    let marks = |what: &str| -> Vec<usize> {
+        lines.iter().enumerate().filter(|(_, l)| l.trim_start().starts_with(what)).map(|(i, _)| i).collect()
+    };
+    let begin = *marks("// BEGIN generated").get(nth).expect("BEGIN marker");
+    let end = *marks("// END generated").get(nth).expect("END marker");
     let current: Vec<String> = lines[begin + 1..end].iter().map(|s| s.to_string()).collect();
     if current == body {
         return;
@@ -147,4 +320,14 @@ fn conv_ubo_block_is_what_the_generator_prints() {
 #[test]
 fn conv_ubo_subgroup_block_is_what_the_generator_prints() {
     check_block("conv_subgroup.wgsl", conv_ubo_body(true));
+}
+
+#[test]
+fn wino_gemm_block_is_what_the_generator_prints() {
+    check_nth_block("winograd.wgsl", 1, wino_gemm_body());
+}
+
+#[test]
+fn wino_transform_block_is_what_the_generator_prints() {
+    check_nth_block("winograd.wgsl", 0, wino_transforms());
 }

@@ -440,3 +440,57 @@ fn padding_kernels_match_cpu() {
         }
     }
 }
+
+/// Winograd F(2x2) and F(4x4): the GPU convolution against its f64 CPU twin (same algorithm:
+/// 1e-4) and against the direct convolution (the algorithm's own rounding, larger for F(4x4)
+/// whose transforms have entries up to 8 and weights 1/24: 1e-4 for F(2x2), 1e-3 for F(4x4)).
+#[test]
+fn winograd_convolution_matches_cpu() {
+    use paintflow::ops::winograd;
+    let g = gpu();
+    if !g.has_subgroups_of_8() {
+        eprintln!("note: {} has no subgroups of >= 8 lanes; Winograd not tested", g.info.name);
+        return;
+    }
+    let mut rng = Rng::new("winograd");
+    let shapes: &[(usize, usize, usize, usize)] = &[
+        (3, 64, 9, 11),
+        (1, 1, 1, 1),
+        (5, 7, 1, 13),
+        (6, 3, 11, 1),
+        (13, 9, 17, 18),
+        (64, 33, 12, 16),
+        (512, 6, 5, 3),
+    ];
+    for &(cin, cout, h, w) in shapes {
+        for m in [2usize, 4] {
+            for relu in [false, true] {
+                let x = rng.vec(cin * h * w, 1.0);
+                let wt = rng.vec(cout * cin * 9, 0.5);
+                let b = rng.vec(cout, 0.5);
+                let ww = winograd::WinoWeights::new(g, &wt, cout, cin, m, "w").unwrap();
+                let mut bias = b.clone();
+                bias.resize(cout.div_ceil(32) * 32, 0.0);
+                let out = poisoned(&[cout, h, w]);
+                let mut plan = Plan::new();
+                winograd::record(
+                    g,
+                    &mut plan,
+                    &upload(&[cin, h, w], &x),
+                    &ww,
+                    &upload(&[bias.len()], &bias),
+                    &out,
+                    relu,
+                );
+                plan.run(g).unwrap();
+                let got = out.read(g).unwrap();
+                let what = format!("F({m}) {cin}->{cout} {h}x{w} relu={relu}");
+                let twin = winograd::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu, m);
+                assert_close(&format!("{what} vs twin"), &got, &twin, REDUCTION_TOL);
+                let direct = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
+                let tol = if m == 2 { REDUCTION_TOL } else { 1e-3 };
+                assert_close(&format!("{what} vs direct"), &got, &direct, tol);
+            }
+        }
+    }
+}

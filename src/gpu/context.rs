@@ -23,6 +23,8 @@ pub struct Gpu {
     modules: Mutex<HashMap<Shader, Arc<wgpu::ShaderModule>>>,
     pipelines: Mutex<HashMap<PipelineKey, Arc<Compiled>>>,
     checked_shaders: bool,
+    /// Scratch buffers shared by launches that never overlap (see [`Gpu::scratch`]).
+    scratch: Mutex<HashMap<&'static str, Arc<wgpu::Buffer>>>,
     /// Measured kernel choices (see [`super::tune`]).
     tune: Mutex<super::tune::TuneCache>,
 }
@@ -123,6 +125,7 @@ impl Gpu {
             modules: Mutex::new(HashMap::new()),
             pipelines: Mutex::new(HashMap::new()),
             checked_shaders,
+            scratch: Mutex::new(HashMap::new()),
             tune,
         })
     }
@@ -263,6 +266,27 @@ impl Gpu {
         }
         let v = measure()?;
         self.tune.lock().unwrap().get_or_measure(what, || Some(v))
+    }
+
+    /// A storage buffer of at least `bytes` bytes for scratch data named `what`, shared by every
+    /// launch that asks for the same name: the GPU runs launches one after another, and a kernel
+    /// family uses its scratch only within one sequence of launches (the Winograd transforms of
+    /// one convolution). A larger request replaces the shared buffer; plans recorded earlier keep
+    /// the one they bound.
+    pub fn scratch(&self, what: &'static str, bytes: u64) -> Result<Arc<wgpu::Buffer>> {
+        let mut s = self.scratch.lock().unwrap();
+        if let Some(b) = s.get(what).filter(|b| b.size() >= bytes) {
+            return Ok(b.clone());
+        }
+        self.check_buffer_size(what, bytes)?;
+        let b = Arc::new(self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(what),
+            size: bytes.max(4),
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        }));
+        s.insert(what, b.clone());
+        Ok(b)
     }
 
     /// How kernel choices are measured and where they are cached, and this adapter's cached

@@ -53,6 +53,21 @@ impl Plan {
         buffers: &[&wgpu::Buffer],
         groups: [u32; 3],
     ) {
+        let whole: Vec<wgpu::BufferBinding> =
+            buffers.iter().map(|b| wgpu::BufferBinding { buffer: b, offset: 0, size: None }).collect();
+        self.dispatch_ranges(gpu, kernel, params, &whole, groups);
+    }
+
+    /// [`Plan::dispatch`] with each binding a range of a buffer (e.g. one block of a large
+    /// uniform buffer of weights).
+    pub fn dispatch_ranges<P: ShaderParams>(
+        &mut self,
+        gpu: &Gpu,
+        kernel: &Kernel,
+        params: &P,
+        buffers: &[wgpu::BufferBinding],
+        groups: [u32; 3],
+    ) {
         assert_eq!(
             buffers.len(),
             kernel.buffers.len(),
@@ -78,7 +93,10 @@ impl Plan {
         });
         let mut entries = vec![wgpu::BindGroupEntry { binding: 0, resource: uniform.as_entire_binding() }];
         for (b, buffer) in kernel.buffers.iter().zip(buffers) {
-            entries.push(wgpu::BindGroupEntry { binding: b.slot, resource: buffer.as_entire_binding() });
+            entries.push(wgpu::BindGroupEntry {
+                binding: b.slot,
+                resource: wgpu::BindingResource::Buffer(buffer.clone()),
+            });
         }
         let bind_group = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some(kernel.entry),

@@ -25,10 +25,12 @@ pub enum Shader {
     Pool,
     Reduce,
     Video,
+    /// Winograd F(2x2 / 4x4, 3x3) convolution; its GEMM uses subgroup operations.
+    Winograd,
 }
 
 impl Shader {
-    pub const ALL: [Shader; 15] = [
+    pub const ALL: [Shader; 16] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
@@ -44,6 +46,7 @@ impl Shader {
         Shader::Pool,
         Shader::Reduce,
         Shader::Video,
+        Shader::Winograd,
     ];
 
     /// The module's full source: the shared prelude `shaders/common.wgsl` (workgroup size, flat
@@ -70,6 +73,7 @@ impl Shader {
             Shader::Pool => wgsl!("pool.wgsl"),
             Shader::Reduce => wgsl!("reduce.wgsl"),
             Shader::Video => wgsl!("video.wgsl"),
+            Shader::Winograd => wgsl!("winograd.wgsl"),
         }
     }
 
@@ -91,12 +95,13 @@ impl Shader {
             Shader::Pool => &["pool.wgsl"],
             Shader::Reduce => &["reduce.wgsl"],
             Shader::Video => &["video.wgsl"],
+            Shader::Winograd => &["winograd.wgsl"],
         }
     }
 
     /// True when the module uses subgroup operations (compile it only where they exist).
     pub fn needs_subgroups(self) -> bool {
-        self == Shader::ConvSubgroup
+        matches!(self, Shader::ConvSubgroup | Shader::Winograd)
     }
 }
 

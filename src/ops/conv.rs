@@ -55,6 +55,10 @@ pub enum ConvVariant {
     Tiled,
     /// `conv3x3_tiled`, big configuration: 128 channels per workgroup, 256 invocations.
     TiledBig,
+    /// Winograd F(2x2, 3x3) (ops/winograd.rs): 2.25x fewer multiplies (CPU drivers with subgroups).
+    WinogradF2,
+    /// Winograd F(4x4, 3x3): 4x fewer multiplies, slightly larger rounding error.
+    WinogradF4,
 }
 
 /// How a layer's weights are laid out for a variant.
@@ -64,15 +68,19 @@ enum Layout {
     Storage,
     /// 32x32-channel blocks in uniform buffers: `Uniform`, `UniformSubgroup`.
     Uniform,
+    /// Winograd-transformed weights for tiles of m x m outputs.
+    Winograd(usize),
 }
 
 impl ConvVariant {
-    pub const ALL: [ConvVariant; 5] = [
+    pub const ALL: [ConvVariant; 7] = [
         ConvVariant::Storage,
         ConvVariant::Uniform,
         ConvVariant::UniformSubgroup,
         ConvVariant::Tiled,
         ConvVariant::TiledBig,
+        ConvVariant::WinogradF2,
+        ConvVariant::WinogradF4,
     ];
 
     /// The name `PAINTFLOW_CONV` takes.
@@ -83,6 +91,8 @@ impl ConvVariant {
             ConvVariant::UniformSubgroup => "uniform-subgroup",
             ConvVariant::Tiled => "tiled",
             ConvVariant::TiledBig => "tiled-big",
+            ConvVariant::WinogradF2 => "winograd-f2",
+            ConvVariant::WinogradF4 => "winograd-f4",
         }
     }
 
@@ -93,14 +103,27 @@ impl ConvVariant {
     fn layout(self) -> Layout {
         match self {
             ConvVariant::Uniform | ConvVariant::UniformSubgroup => Layout::Uniform,
+            ConvVariant::WinogradF2 => Layout::Winograd(2),
+            ConvVariant::WinogradF4 => Layout::Winograd(4),
             _ => Layout::Storage,
+        }
+    }
+
+    /// Whether the variant can run a cin -> cout convolution over h x w here (Winograd: channel
+    /// and transform-buffer limits).
+    pub fn fits(self, gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize) -> bool {
+        match self.layout() {
+            Layout::Winograd(m) => crate::ops::winograd::fits(gpu, cin, cout, h, w, m),
+            _ => self.can_run(gpu),
         }
     }
 
     /// Whether this adapter can run the variant.
     pub fn can_run(self, gpu: &Gpu) -> bool {
         match self {
-            ConvVariant::UniformSubgroup => gpu.has_subgroups_of_8(),
+            ConvVariant::UniformSubgroup | ConvVariant::WinogradF2 | ConvVariant::WinogradF4 => {
+                gpu.has_subgroups_of_8()
+            }
             ConvVariant::TiledBig => {
                 gpu.limits.max_compute_invocations_per_workgroup >= 256
                     && gpu.limits.max_compute_workgroup_size_x >= 256
@@ -120,7 +143,7 @@ impl ConvVariant {
     /// on GPUs the storage and tiled kernels.
     pub fn candidates(gpu: &Gpu) -> Vec<ConvVariant> {
         let class: &[ConvVariant] = if gpu.is_cpu() {
-            &[ConvVariant::Uniform, ConvVariant::UniformSubgroup]
+            &[ConvVariant::Uniform, ConvVariant::UniformSubgroup, ConvVariant::WinogradF2, ConvVariant::WinogradF4]
         } else {
             &[ConvVariant::Storage, ConvVariant::Tiled, ConvVariant::TiledBig]
         };
@@ -169,6 +192,7 @@ enum Packed {
     /// One uniform buffer per (output block, input block), index ocb * nib + icb, each
     /// [icl 32][ky][kx][ocl 32].
     Uniform(Vec<wgpu::Buffer>),
+    Winograd(crate::ops::winograd::WinoWeights),
 }
 
 /// One convolution layer's weights on the GPU. They are packed for a kernel's layout when a
@@ -303,6 +327,9 @@ impl ConvWeights {
                     Packed::Storage(Tensor::from_slice(gpu, &[ci * 9 * co.div_ceil(4) * 4], &pack(w, co, ci), label)?)
                 }
                 Layout::Uniform => Packed::Uniform(pack_blocks(gpu, w, co, ci, label)),
+                Layout::Winograd(m) => {
+                    Packed::Winograd(crate::ops::winograd::WinoWeights::new(gpu, w, co, ci, m, label)?)
+                }
             })
         };
         let p = Arc::new((one(&self.weight, cout, cin)?, one(&transpose_flip(&self.weight, cout, cin), cin, cout)?));
@@ -314,7 +341,13 @@ impl ConvWeights {
     /// transposed convolution cout -> cin).
     pub fn variant_for(&self, gpu: &Gpu, backward: bool, h: usize, w: usize) -> ConvVariant {
         let (ci, co) = if backward { (self.cout, self.cin) } else { (self.cin, self.cout) };
-        self.forced.unwrap_or_else(|| choose(gpu, ci, co, h, w))
+        match self.forced {
+            // a forced variant that cannot take this shape (Winograd beyond its limits) yields
+            // to the adapter's default
+            Some(v) if v.fits(gpu, ci, co, h, w) => v,
+            Some(_) => ConvVariant::default_for(gpu),
+            None => choose(gpu, ci, co, h, w),
+        }
     }
 
     /// Bytes of GPU memory the packed weights hold.
@@ -322,6 +355,7 @@ impl ConvWeights {
         let one = |p: &Packed| match p {
             Packed::Storage(t) => t.buffer.size(),
             Packed::Uniform(b) => b.iter().map(|b| b.size()).sum(),
+            Packed::Winograd(w) => w.bytes(),
         };
         self.packs.lock().unwrap().values().map(|p| one(&p.0) + one(&p.1)).sum()
     }
@@ -396,6 +430,9 @@ fn launch(
                 }
             }
         }
+        (ConvVariant::WinogradF2 | ConvVariant::WinogradF4, Packed::Winograd(ww)) => {
+            crate::ops::winograd::record(gpu, plan, input, ww, b, out, relu);
+        }
         (v, _) => unreachable!("{v:?} given weights in another layout"),
     }
 }
@@ -425,7 +462,8 @@ pub fn choose(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize) -> ConvVar
     if let Ok(Some(v)) = ConvVariant::forced(gpu) {
         return v;
     }
-    let candidates = ConvVariant::candidates(gpu);
+    let candidates: Vec<ConvVariant> =
+        ConvVariant::candidates(gpu).into_iter().filter(|v| v.fits(gpu, cin, cout, h, w)).collect();
     if candidates.len() == 1 {
         return candidates[0];
     }

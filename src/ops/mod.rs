@@ -13,6 +13,7 @@ pub mod pad;
 pub mod pool;
 pub mod reduce;
 pub mod video;
+pub mod winograd;
 
 /// Every kernel the library launches (each module's `KERNELS`), for the tests that check them
 /// against the WGSL.
@@ -26,6 +27,7 @@ pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
             pool::KERNELS,
             reduce::KERNELS,
             video::KERNELS,
+            winograd::KERNELS,
             crate::flow::KERNELS,
         ])
         .flatten()
@@ -51,6 +53,7 @@ pub fn all_params() -> Vec<crate::gpu::params::ParamsLayout> {
         layout_of::<pool::PoolParams>(),
         layout_of::<reduce::ReduceParams>(),
         layout_of::<video::VideoParams>(),
+        layout_of::<winograd::WinoParams>(),
     ]
 }
 
