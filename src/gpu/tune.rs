@@ -95,7 +95,15 @@ impl TuneCache {
 
     fn save(&self) {
         let Some(path) = &self.path else { return };
-        let file = CacheFile { format: FORMAT, entries: self.entries.clone() };
+        // other processes may have measured meanwhile: keep their entries, ours win
+        let mut entries = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<CacheFile>(&t).ok())
+            .filter(|f| f.format == FORMAT)
+            .map(|f| f.entries)
+            .unwrap_or_default();
+        entries.extend(self.entries.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let file = CacheFile { format: FORMAT, entries };
         let Ok(text) = serde_json::to_string_pretty(&file) else { return };
         let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
         let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&tmp, text));
