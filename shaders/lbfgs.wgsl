@@ -7,7 +7,9 @@
 // is st[HEAD]; the j-th newest pair (j = 0 newest) is in slot (head - 1 - j) mod m and exists
 // when j < st[COUNT]. Robustness: an evaluated point whose loss is not finite, or more than
 // `worse` times the last accepted loss, is rejected: the image and gradient go back to the last
-// accepted point, the history is cleared and the next step is a shorter steepest-descent step.
+// accepted point and the step is retried at half the length along the same direction (the
+// history is kept, so the recursion gives the same direction again: a backtracking line search);
+// after CLEAR_AFTER rejections in a row the history is cleared (steepest descent).
 
 struct Params {
     n: u32,          // elements of the image
@@ -43,6 +45,8 @@ const USE_DIR: u32 = 13u;    // 1: step along d; 0: along -g (d was not a descen
 const BACKOFF: u32 = 14u;    // step factor, halved by each rejection, 1 after an acceptance
 const LOSS: u32 = 15u;       // loss of the point just evaluated
 const REJECTS: u32 = 16u;    // rejections in a row
+const REJECTED: u32 = 17u;   // rejections in all
+const CLEAR_AFTER: f32 = 4.0;
 const AL: u32 = 32u;         // alpha of each slot [m], then rho = 1 / y.s of each slot [m]
 
 // dot_partial positions besides 0..m-1: the head slot of both history buffers (the candidate
@@ -107,11 +111,14 @@ fn lbfgs_check() {
         st[PREV_LOSS] = total;
     } else {
         st[ACCEPT] = 0.0;
-        st[COUNT] = 0.0;
-        st[HDIAG] = 1.0;
-        st[RESETS] += 1.0;
         st[REJECTS] += 1.0;
+        st[REJECTED] += 1.0;
         st[BACKOFF] *= 0.5;
+        if st[REJECTS] >= CLEAR_AFTER && st[COUNT] > 0.0 {
+            st[COUNT] = 0.0;
+            st[HDIAG] = 1.0;
+            st[RESETS] += 1.0;
+        }
     }
 }
 

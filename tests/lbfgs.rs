@@ -140,6 +140,13 @@ fn lbfgs_recovers_from_non_finite_and_much_worse_losses() {
     };
     let (x, _, cpu, status) = run_both(3 * 11 * 9, 99, cfg, 18, "lbfgs_recovery", tamper);
     assert!(x.iter().all(|v| v.is_finite()), "the image became non-finite");
-    assert!(status.resets >= 3 && status.resets == cpu.resets, "resets: GPU {} CPU {}", status.resets, cpu.resets);
+    assert_eq!((status.rejected, cpu.rejected), (3, 3), "rejections (GPU, CPU)");
+    assert_eq!(status.resets, cpu.resets, "history resets");
     assert!(status.accepted && status.rejects == 0, "{status:?}");
+    // four rejections in a row clear the history; the run still converges afterwards
+    let tamper = |step: usize, f: f64| if (6..10).contains(&step) { f64::NAN } else { f };
+    let (x, _, cpu, status) = run_both(50, 50, cfg, 16, "lbfgs_recovery_clear", tamper);
+    assert!(x.iter().all(|v| v.is_finite()));
+    assert_eq!(status.rejected, 4);
+    assert!(status.resets >= 1 && status.resets == cpu.resets, "{status:?} vs CPU resets {}", cpu.resets);
 }

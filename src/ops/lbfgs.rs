@@ -17,7 +17,8 @@ pub struct LbfgsConfig {
     /// [3, H, W] images), or None to let pixels leave the range until the output is saved.
     pub project: Option<([f32; 3], [f32; 3])>,
     /// A point whose loss exceeds this many times the last accepted loss is rejected (as is a
-    /// non-finite one): back to the last accepted point, history cleared, a shorter step.
+    /// non-finite one): back to the last accepted point and half the step along the same
+    /// direction; after 4 rejections in a row the history is cleared.
     pub worse: f32,
 }
 
@@ -37,6 +38,9 @@ const RESETS: usize = 11;
 const BACKOFF: usize = 14;
 const LOSS: usize = 15;
 const REJECTS: usize = 16;
+const REJECTED: usize = 17;
+/// Rejections in a row after which the history is cleared (`CLEAR_AFTER` in lbfgs.wgsl).
+const CLEAR_AFTER: usize = 4;
 const AL: usize = 32;
 const HEAD_SLOT: u32 = u32::MAX;
 const PLAIN: u32 = u32::MAX - 1;
@@ -127,6 +131,8 @@ pub struct LbfgsStatus {
     pub resets: usize,
     /// Rejections in a row (the point being retried has been rejected this many times).
     pub rejects: usize,
+    /// Rejections in all.
+    pub rejected: usize,
     /// Loss of the last evaluated point.
     pub loss: f32,
     /// Step length of the last update.
@@ -271,6 +277,7 @@ impl Lbfgs {
             accepted: f(ACCEPT) != 0.0,
             resets: f(RESETS) as usize,
             rejects: f(REJECTS) as usize,
+            rejected: f(REJECTED) as usize,
             loss: f(LOSS),
             step: f(STEP),
         })
@@ -305,6 +312,9 @@ pub struct LbfgsCpu {
     gp: Vec<f64>,
     pub resets: usize,
     pub accepted: bool,
+    /// Rejections in a row, and in all.
+    pub rejects: usize,
+    pub rejected: usize,
 }
 
 impl LbfgsCpu {
@@ -324,6 +334,8 @@ impl LbfgsCpu {
             gp: vec![0.0; n],
             resets: 0,
             accepted: false,
+            rejects: 0,
+            rejected: 0,
         }
     }
 
@@ -349,8 +361,12 @@ impl LbfgsCpu {
         if self.accepted {
             self.prev_loss = loss;
         } else {
-            self.clear();
+            self.rejects += 1;
+            self.rejected += 1;
             self.backoff *= 0.5;
+            if self.rejects >= CLEAR_AFTER && !self.s.is_empty() {
+                self.clear();
+            }
         }
         let (mut xv, mut gv): (Vec<f64>, Vec<f64>) =
             (x.iter().map(|&v| v as f64).collect(), g.iter().map(|&v| v as f64).collect());
@@ -383,6 +399,7 @@ impl LbfgsCpu {
             self.gp = gv.clone();
             self.points += 1;
             self.backoff = 1.0;
+            self.rejects = 0;
         }
         // two-loop recursion
         let k = self.s.len();
