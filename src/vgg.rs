@@ -94,8 +94,8 @@ impl VggWeights {
 pub struct Vgg {
     pub convs: Vec<ConvWeights>,
     pub pool: Pool,
-    /// How the first convolution sees beyond the image's edge (the others pad with zeros, as
-    /// VGG was trained). Zero unless set.
+    /// How every convolution sees beyond its input's edge (VGG was trained with zeros; a
+    /// painting then grows a frame along its borders). Zero unless set.
     pub padding: Padding,
 }
 
@@ -115,6 +115,19 @@ impl Vgg {
     }
 }
 
+/// Padded views [C, H+2, W+2] of a convolution's input and output shapes in shared scratch
+/// (launches run one after another, and each padded convolution is done with them before the
+/// next starts).
+fn padded_scratch(gpu: &Gpu, input: &[usize], output: &[usize]) -> (Tensor, Tensor) {
+    let view = |what: &'static str, shape: &[usize]| {
+        let s = pad::padded_shape(shape);
+        let buffer =
+            gpu.scratch(what, (s.iter().product::<usize>() * 4) as u64).expect("padding scratch within device limits");
+        Tensor { buffer, shape: s.to_vec() }
+    };
+    (view("padded conv input", input), view("padded conv output", output))
+}
+
 /// Buffers for one input size: each layer's ReLU output, the pooled tensors, and the gradients.
 pub struct VggPass {
     pub input: Tensor,
@@ -129,10 +142,8 @@ pub struct VggPass {
     pooled_grads: Vec<Option<Tensor>>,
     /// d loss / d input.
     pub input_grad: Tensor,
-    /// With replicate or reflect padding: the padded input and its gradient [3, H+2, W+2]; the
-    /// first layer's padded output (and, backward, its gradient) live in the shared buffers.
-    padded: Option<(Padding, Tensor, Tensor)>,
-    shared: [Tensor; 2],
+    /// The padding the convolutions use (replicate and reflect go through padded scratch).
+    padding: Padding,
 }
 
 impl VggPass {
@@ -155,11 +166,7 @@ impl VggPass {
             }
             shapes.push((name, act, pools.then_some([cout, hh, ww])));
         }
-        let mut biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
-        if padding != Padding::Zero {
-            // the first layer's output and gradient over the padded plane
-            biggest = biggest.max(LAYERS[0].2 * (h + 2) * (w + 2));
-        }
+        let biggest = shapes.iter().map(|s| s.1.iter().product::<usize>()).max().unwrap_or(1);
         let biggest_pooled = shapes.iter().filter_map(|s| s.2.map(|p| p.iter().product::<usize>())).max().unwrap_or(1);
         let shared =
             [Tensor::zeros(gpu, &[biggest], "layer grads A")?, Tensor::zeros(gpu, &[biggest], "layer grads B")?];
@@ -174,14 +181,6 @@ impl VggPass {
             pooled.push(pool.map(|p| Tensor::zeros(gpu, &p, name)).transpose()?);
             pooled_grads.push(pool.map(|p| shared_pooled.view(&p)));
         }
-        let padded = match padding {
-            Padding::Zero => None,
-            p => Some((
-                p,
-                Tensor::zeros(gpu, &[3, h + 2, w + 2], "padded input")?,
-                Tensor::zeros(gpu, &[3, h + 2, w + 2], "padded input grad")?,
-            )),
-        };
         Ok(VggPass {
             input: Tensor::zeros(gpu, &[3, h, w], "vgg input")?,
             acts,
@@ -189,8 +188,7 @@ impl VggPass {
             grads,
             pooled_grads,
             input_grad: Tensor::zeros(gpu, &[3, h, w], "vgg input grad")?,
-            padded,
-            shared,
+            padding,
         })
     }
 
@@ -202,26 +200,23 @@ impl VggPass {
             .chain(&self.acts)
             .chain(&self.grads)
             .chain(self.pooled.iter().flatten())
-            .chain(self.pooled_grads.iter().flatten())
-            .chain(self.padded.iter().flat_map(|p| [&p.1, &p.2]));
+            .chain(self.pooled_grads.iter().flatten());
         all.filter(|t| seen.insert(std::sync::Arc::as_ptr(&t.buffer))).map(|t| t.buffer.size()).sum()
     }
 
     /// Record the forward pass of `vgg` over `self.input`, through `upto` (inclusive).
     pub fn record_forward(&self, gpu: &Gpu, plan: &mut Plan, vgg: &Vgg, upto: usize) {
-        assert_eq!(self.padded.as_ref().map_or(Padding::Zero, |p| p.0), vgg.padding, "pass built for another padding");
+        assert_eq!(self.padding, vgg.padding, "pass built for another padding");
         let mut x = &self.input;
         for i in 0..=upto {
-            match (&self.padded, i) {
-                (Some((mode, padded_in, _)), 0) => {
-                    // conv with replicate/reflect padding = zero-padded conv of the padded image,
-                    // cropped; the padded output goes through a free shared buffer
-                    let full = self.shared[0].view(&pad::padded_shape(&self.acts[0].shape));
-                    pad::pad(gpu, plan, *mode, &self.input, padded_in);
-                    conv::forward(gpu, plan, padded_in, &vgg.convs[0], &full, true);
-                    pad::crop(gpu, plan, &full, &self.acts[0]);
-                }
-                _ => conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true),
+            if self.padding == Padding::Zero {
+                conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true);
+            } else {
+                // replicate/reflect: the zero-padded conv of the input padded by one pixel, cropped
+                let (pin, pout) = padded_scratch(gpu, &x.shape, &self.acts[i].shape);
+                pad::pad(gpu, plan, self.padding, x, &pin);
+                conv::forward(gpu, plan, &pin, &vgg.convs[i], &pout, true);
+                pad::crop(gpu, plan, &pout, &self.acts[i]);
             }
             x = &self.acts[i];
             if let Some(p) = &self.pooled[i] {
@@ -260,16 +255,14 @@ impl VggPass {
             } else {
                 &self.grads[i - 1]
             };
-            match (&self.padded, i) {
-                (Some((mode, _, padded_grad)), 0) => {
-                    // embed -> transposed conv -> fold, the transposes of crop, conv and pad;
-                    // grads[1]'s shared buffer is free by now
-                    let full = self.shared[1].view(&pad::padded_shape(&self.grads[0].shape));
-                    pad::embed(gpu, plan, &self.grads[0], &full);
-                    conv::backward_input(gpu, plan, &full, &vgg.convs[0], padded_grad);
-                    pad::fold(gpu, plan, *mode, padded_grad, below);
-                }
-                _ => conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below),
+            if self.padding == Padding::Zero {
+                conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below);
+            } else {
+                // the transposes in reverse: embed (of crop), transposed conv, fold (of pad)
+                let (pin, pout) = padded_scratch(gpu, &below.shape, &self.grads[i].shape);
+                pad::embed(gpu, plan, &self.grads[i], &pout);
+                conv::backward_input(gpu, plan, &pout, &vgg.convs[i], &pin);
+                pad::fold(gpu, plan, self.padding, &pin, below);
             }
             if i > 0 {
                 if let Some(pg) = &self.pooled_grads[i - 1] {
