@@ -12,6 +12,18 @@ use crate::ops::conv::{self, ConvWeights};
 use crate::ops::gram::{self, GramForward};
 use crate::ops::pool::{self, Pool};
 
+/// The host CPU's model name and core count (what a CPU Vulkan driver's speed depends on).
+pub fn cpu_model() -> String {
+    let info = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let field = |key: &str| {
+        info.lines().find(|l| l.starts_with(key)).and_then(|l| l.split(':').nth(1)).map(|v| v.trim().to_string())
+    };
+    let name = field("model name").unwrap_or_else(|| std::env::consts::ARCH.to_string());
+    let family = field("cpu family").map(|f| format!(", family {f}")).unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    format!("{name}{family}, {cores} cores")
+}
+
 /// One measured row.
 #[derive(Clone, Debug)]
 pub struct Row {
@@ -325,6 +337,14 @@ pub fn run_suite(
     ] {
         progress(name);
         rows.extend(conv_rows(gpu, name, cin, cout, s / div, s / div, reps)?);
+    }
+    if rows.iter().any(|r| r.name.contains("[winograd")) {
+        notes.push(
+            "Convolution rows count the direct convolution's FLOPs (2 per multiply-add of the 3x3 sums) for every \
+             variant, so Winograd rows give an effective rate; their real multiply-adds are 1/2.25 (F2) or 1/4 (F4) \
+             of those, plus the two transforms."
+                .to_string(),
+        );
     }
     progress("pooling");
     rows.extend(pool_rows(gpu, 64, s, s, reps)?);

@@ -752,19 +752,26 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     let (rows, peak, notes) =
         paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;
     println!(
-        "adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up\n",
+        "adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up",
         s.name,
         s.backend,
         s.driver,
         paintflow::bench::timing_method(&gpu),
         a.reps
     );
+    if gpu.is_cpu() {
+        // a CPU driver's speed is the CPU's: name it (compare numbers only within one CPU model)
+        println!("CPU: {}", paintflow::bench::cpu_model());
+    }
+    println!();
     println!("{}", paintflow::bench::table(&rows, peak));
     for n in notes {
         println!("{n}");
     }
     if let Some(p) = &a.json {
-        std::fs::write(p, paintflow::bench::json(&rows, peak, &s.name))
+        let adapter =
+            if gpu.is_cpu() { format!("{} on {}", s.name, paintflow::bench::cpu_model()) } else { s.name.clone() };
+        std::fs::write(p, paintflow::bench::json(&rows, peak, &adapter))
             .with_context(|| format!("--json {}", p.display()))?;
     }
     Ok(())
