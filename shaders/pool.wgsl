@@ -41,42 +41,67 @@ fn avg_forward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     dst[i] = 0.25 * (src[b] + src[b + 1u] + src[b + p.w] + src[b + p.w + 1u]);
 }
 
+// Backward: one invocation per 2x2 window of the input (ceil(H/2) x ceil(W/2) of them, so the odd
+// last row and column, which no window pools, get their zeros too), writing its up to 4 input
+// gradients: a quarter of the invocations and of the index arithmetic of one per input pixel.
+struct Window {
+    c: u32,
+    y: u32,
+    x: u32,
+    pooled: bool,   // a real window (not the odd last row or column)
+}
+
+fn window_of(i: u32) -> Window {
+    let wx = (p.w + 1u) / 2u;
+    let wy = (p.h + 1u) / 2u;
+    let ox = i % wx;
+    let oy = (i / wx) % wy;
+    return Window(i / (wx * wy), oy * 2u, ox * 2u, ox < p.wo && oy < p.ho);
+}
+
+// dst at (y + dy, x + dx) of channel c, when inside the input.
+fn put_grad(c: u32, y: u32, x: u32, v: f32) {
+    if y < p.h && x < p.w { dst[(c * p.h + y) * p.w + x] = v; }
+}
+
 @compute @workgroup_size(WG)
 fn max_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
-    if i >= p.c * p.h * p.w { return; }
-    let x = i % p.w;
-    let y = (i / p.w) % p.h;
-    let c = i / (p.w * p.h);
-    let ox = x / 2u;
-    let oy = y / 2u;
-    var g = 0.0;
-    if ox < p.wo && oy < p.ho {
+    if i >= p.c * ((p.h + 1u) / 2u) * ((p.w + 1u) / 2u) { return; }
+    let win = window_of(i);
+    var g = array<f32, 4>(0.0, 0.0, 0.0, 0.0);
+    if win.pooled {
         // The gradient goes to the first maximum in window order, matching the forward's choice.
-        let b = (c * p.h + oy * 2u) * p.w + ox * 2u;
-        let v = array<f32, 4>(src[b], src[b + 1u], src[b + p.w], src[b + p.w + 1u]);
+        let b = (win.c * p.h + win.y) * p.w + win.x;
+        let v0 = src[b];
+        let v1 = src[b + 1u];
+        let v2 = src[b + p.w];
+        let v3 = src[b + p.w + 1u];
         var arg = 0u;
-        for (var k = 1u; k < 4u; k++) {
-            if v[k] > v[arg] { arg = k; }
-        }
-        let mine = (y - oy * 2u) * 2u + (x - ox * 2u);
-        if arg == mine { g = gout[(c * p.ho + oy) * p.wo + ox]; }
+        var best = v0;
+        if v1 > best { arg = 1u; best = v1; }
+        if v2 > best { arg = 2u; best = v2; }
+        if v3 > best { arg = 3u; }
+        let go = gout[(win.c * p.ho + win.y / 2u) * p.wo + win.x / 2u];
+        g[arg] = go;
     }
-    dst[i] = g;
+    put_grad(win.c, win.y, win.x, g[0]);
+    put_grad(win.c, win.y, win.x + 1u, g[1]);
+    put_grad(win.c, win.y + 1u, win.x, g[2]);
+    put_grad(win.c, win.y + 1u, win.x + 1u, g[3]);
 }
 
 @compute @workgroup_size(WG)
 fn avg_backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
-    if i >= p.c * p.h * p.w { return; }
-    let x = i % p.w;
-    let y = (i / p.w) % p.h;
-    let c = i / (p.w * p.h);
-    let ox = x / 2u;
-    let oy = y / 2u;
+    if i >= p.c * ((p.h + 1u) / 2u) * ((p.w + 1u) / 2u) { return; }
+    let win = window_of(i);
     var g = 0.0;
-    if ox < p.wo && oy < p.ho { g = 0.25 * gout[(c * p.ho + oy) * p.wo + ox]; }
-    dst[i] = g;
+    if win.pooled { g = 0.25 * gout[(win.c * p.ho + win.y / 2u) * p.wo + win.x / 2u]; }
+    put_grad(win.c, win.y, win.x, g);
+    put_grad(win.c, win.y, win.x + 1u, g);
+    put_grad(win.c, win.y + 1u, win.x, g);
+    put_grad(win.c, win.y + 1u, win.x + 1u, g);
 }

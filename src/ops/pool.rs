@@ -49,11 +49,13 @@ pub fn backward(gpu: &Gpu, plan: &mut Plan, kind: Pool, input: &Tensor, grad_out
     assert_eq!(dims3(&grad_out.shape), (c, h / 2, w / 2), "pool grad_out shape");
     assert_eq!(dims3(&grad_in.shape), (c, h, w), "pool grad_in shape");
     let p = params(c, h, w);
+    // one invocation per 2x2 window, the odd last row and column included
+    let windows = c * h.div_ceil(2) * w.div_ceil(2);
     match kind {
         Pool::Max => {
-            plan.dispatch_1d(gpu, &MAX_BACKWARD, &p, &[&input.buffer, &grad_in.buffer, &grad_out.buffer], c * h * w)
+            plan.dispatch_1d(gpu, &MAX_BACKWARD, &p, &[&input.buffer, &grad_in.buffer, &grad_out.buffer], windows)
         }
-        Pool::Avg => plan.dispatch_1d(gpu, &AVG_BACKWARD, &p, &[&grad_in.buffer, &grad_out.buffer], c * h * w),
+        Pool::Avg => plan.dispatch_1d(gpu, &AVG_BACKWARD, &p, &[&grad_in.buffer, &grad_out.buffer], windows),
     }
 }
 
