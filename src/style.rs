@@ -752,7 +752,7 @@ impl Default for ImageJob {
             size: 512,
             iters: 300,
             loss: LossConfig::default(),
-            method: Method::Adam(pixel_adam(4.0)),
+            method: Method::Lbfgs(pixel_lbfgs(1.0, 100)),
             ema: None,
             init: Init::Content,
             seed: 0,

@@ -424,9 +424,9 @@ fn kernel_choice_by_measurement_is_cached_and_survives_a_bad_cache() {
     let text = std::fs::read_to_string(&file).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let entries = json["entries"].as_object().unwrap();
-    assert!(entries.keys().any(|k| k.contains("conv3x3 3->64 21x32")), "no conv1_1 choice in {text}");
+    assert!(entries.keys().any(|k| k.contains("conv3x3 3->64 ")), "no conv1_1 choice in {text}");
     let (ok, info, _) = paintflow_env(&["info"], &env);
-    assert!(ok && info.contains("conv3x3 3->64 21x32"), "info does not list the cached choices: {info}");
+    assert!(ok && info.contains("conv3x3 3->64 "), "info does not list the cached choices: {info}");
     // a corrupt cache, and a cache directory that cannot be made, leave the run working
     std::fs::write(&file, "{ this is not json").unwrap();
     run();
