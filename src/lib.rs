@@ -8,6 +8,7 @@ pub mod imageio;
 pub mod ops;
 pub mod rng;
 pub mod style;
+pub mod stylenet;
 pub mod vgg;
 pub mod video;
 pub mod weights;

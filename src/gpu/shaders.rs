@@ -24,13 +24,15 @@ pub enum Shader {
     Pad,
     Pool,
     Reduce,
+    /// The feed-forward style network of the real-time mode.
+    StyleNet,
     Video,
     /// Winograd F(2x2 / 4x4, 3x3) convolution; its GEMM uses subgroup operations.
     Winograd,
 }
 
 impl Shader {
-    pub const ALL: [Shader; 16] = [
+    pub const ALL: [Shader; 17] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
@@ -45,6 +47,7 @@ impl Shader {
         Shader::Pad,
         Shader::Pool,
         Shader::Reduce,
+        Shader::StyleNet,
         Shader::Video,
         Shader::Winograd,
     ];
@@ -72,6 +75,7 @@ impl Shader {
             Shader::Pad => wgsl!("pad.wgsl"),
             Shader::Pool => wgsl!("pool.wgsl"),
             Shader::Reduce => wgsl!("reduce.wgsl"),
+            Shader::StyleNet => wgsl!("stylenet.wgsl"),
             Shader::Video => wgsl!("video.wgsl"),
             Shader::Winograd => wgsl!("winograd.wgsl"),
         }
@@ -94,6 +98,7 @@ impl Shader {
             Shader::Pad => &["pad.wgsl"],
             Shader::Pool => &["pool.wgsl"],
             Shader::Reduce => &["reduce.wgsl"],
+            Shader::StyleNet => &["stylenet.wgsl"],
             Shader::Video => &["video.wgsl"],
             Shader::Winograd => &["winograd.wgsl"],
         }

@@ -29,6 +29,7 @@ pub fn all_kernels() -> Vec<crate::gpu::Kernel> {
             video::KERNELS,
             winograd::KERNELS,
             crate::flow::KERNELS,
+            crate::stylenet::KERNELS,
         ])
         .flatten()
         .copied()
@@ -54,6 +55,7 @@ pub fn all_params() -> Vec<crate::gpu::params::ParamsLayout> {
         layout_of::<reduce::ReduceParams>(),
         layout_of::<video::VideoParams>(),
         layout_of::<winograd::WinoParams>(),
+        layout_of::<crate::stylenet::StyleNetParams>(),
     ]
 }
 

@@ -1,0 +1,376 @@
+//! The real-time mode: a feed-forward style network with 26 built-in styles and their blends
+//! (weights/multistyle26.safetensors, see weights/README.md), run by our own kernels
+//! (shaders/stylenet.wgsl). One pass for an image size is a plan recorded once; the style blend
+//! lives in small buffers, so changing it records nothing. CPU twins of every kernel below.
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::gpu::shaders::{read, read_write};
+use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
+use crate::imageio::Rgb;
+use crate::weights::TensorFile;
+
+/// Number of built-in styles.
+pub const STYLES: usize = 26;
+
+pub const REFLECT_PAD: Kernel = Kernel::new(Shader::StyleNet, "reflect_pad", &[read(1, "src"), read_write(2, "dst")]);
+pub const CONV_KXK: Kernel =
+    Kernel::new(Shader::StyleNet, "conv_kxk", &[read(1, "src"), read_write(2, "dst"), read(3, "wt")]);
+pub const NORM_PARTIAL: Kernel =
+    Kernel::new(Shader::StyleNet, "norm_partial", &[read(1, "src"), read_write(4, "stats")]);
+pub const NORM_FINAL: Kernel = Kernel::new(Shader::StyleNet, "norm_final", &[read_write(4, "stats")]);
+pub const NORM_APPLY: Kernel = Kernel::new(
+    Shader::StyleNet,
+    "norm_apply",
+    &[read(1, "src"), read_write(2, "dst"), read_write(4, "stats"), read(5, "affine"), read(6, "skip")],
+);
+pub const TO_PLANAR: Kernel = Kernel::new(Shader::StyleNet, "to_planar", &[read_write(2, "dst"), read(7, "rgba")]);
+pub const TO_RGBA: Kernel = Kernel::new(Shader::StyleNet, "to_rgba", &[read(1, "src"), read_write(8, "rgba_out")]);
+pub const KERNELS: &[Kernel] = &[REFLECT_PAD, CONV_KXK, NORM_PARTIAL, NORM_FINAL, NORM_APPLY, TO_PLANAR, TO_RGBA];
+
+crate::shader_params! {
+    /// `struct Params` of shaders/stylenet.wgsl.
+    pub struct StyleNetParams for Shader::StyleNet {
+        c: u32,
+        h: u32,
+        w: u32,
+        oh: u32,
+        ow: u32,
+        k: u32,
+        stride: u32,
+        cout: u32,
+        pad: u32,
+        up: u32,
+        act: u32,
+        residual: u32,
+        chunk: u32,
+        parts: u32,
+    }
+}
+
+/// What follows a convolution's instance norm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Act {
+    None = 0,
+    Relu = 1,
+    Sigmoid = 2,
+}
+
+/// One convolution layer of the network.
+#[derive(Clone, Copy, Debug)]
+pub struct LayerSpec {
+    pub name: &'static str,
+    pub cin: usize,
+    pub cout: usize,
+    pub k: usize,
+    pub stride: usize,
+    /// Reflect padding before the conv, and a nearest 2x upsampling before that (2) or not (1).
+    pub pad: usize,
+    pub up: usize,
+    pub act: Act,
+}
+
+const fn layer(
+    name: &'static str,
+    cin: usize,
+    cout: usize,
+    k: usize,
+    stride: usize,
+    pad: usize,
+    up: usize,
+    act: Act,
+) -> LayerSpec {
+    LayerSpec { name, cin, cout, k, stride, pad, up, act }
+}
+
+/// The network in order. Residual block k is `res.k.0` (ReLU) then `res.k.1` (no activation,
+/// the block's input added).
+pub const LAYERS: [LayerSpec; 18] = [
+    layer("contract.0", 3, 32, 9, 1, 4, 1, Act::Relu),
+    layer("contract.1", 32, 32, 3, 2, 1, 1, Act::Relu),
+    layer("contract.2", 32, 32, 3, 2, 1, 1, Act::Relu),
+    layer("res.0.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.0.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("res.1.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.1.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("res.2.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.2.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("res.3.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.3.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("res.4.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.4.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("res.5.0", 32, 32, 3, 1, 1, 1, Act::Relu),
+    layer("res.5.1", 32, 32, 3, 1, 1, 1, Act::None),
+    layer("expand.0", 32, 8, 3, 1, 1, 2, Act::Relu),
+    layer("expand.1", 8, 4, 3, 1, 1, 2, Act::Relu),
+    layer("expand.2", 4, 3, 9, 1, 4, 1, Act::Sigmoid),
+];
+
+/// Whether layer i closes a residual block (adds the block's input).
+fn closes_block(i: usize) -> bool {
+    LAYERS[i].name.starts_with("res.") && LAYERS[i].name.ends_with(".1")
+}
+
+/// Host copies of the network's weights, checked against [`LAYERS`].
+pub struct StyleNetWeights {
+    /// Per layer: OIHW weights, gamma [STYLES][cout], beta [STYLES][cout].
+    pub layers: Vec<(Vec<f32>, Vec<f32>, Vec<f32>)>,
+}
+
+/// Where the bundled network is looked for.
+pub fn default_path() -> Result<PathBuf> {
+    const FILE: &str = "multistyle26.safetensors";
+    let mut c = Vec::new();
+    if let Ok(exe) = std::env::current_exe() {
+        for up in exe.ancestors().skip(1).take(4) {
+            c.push(up.join("weights").join(FILE));
+        }
+    }
+    c.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("weights").join(FILE));
+    c.iter().find(|p| p.is_file()).cloned().ok_or_else(|| Error::Weights {
+        path: "(default)".into(),
+        msg: format!(
+            "the style network {FILE} was not found; looked in: {}",
+            c.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+impl StyleNetWeights {
+    pub fn load(path: &Path) -> Result<StyleNetWeights> {
+        let file = TensorFile::open(path)?;
+        let mut layers = Vec::new();
+        for l in &LAYERS {
+            let (_, w) = file.get(&format!("{}.w", l.name), Some(&[l.cout, l.cin, l.k, l.k]))?;
+            let (_, g) = file.get(&format!("{}.norm.gamma", l.name), Some(&[STYLES, l.cout]))?;
+            let (_, b) = file.get(&format!("{}.norm.beta", l.name), Some(&[STYLES, l.cout]))?;
+            if w.iter().chain(&g).chain(&b).any(|v| !v.is_finite()) {
+                return Err(Error::Weights {
+                    path: path.display().to_string(),
+                    msg: format!("layer `{}` holds NaN or Inf", l.name),
+                });
+            }
+            layers.push((w, g, b));
+        }
+        Ok(StyleNetWeights { layers })
+    }
+}
+
+/// A blend of the built-in styles: (style index, weight) pairs, weights normalised to sum 1.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blend(pub Vec<(usize, f32)>);
+
+impl Blend {
+    /// One style.
+    pub fn one(style: usize) -> Blend {
+        Blend(vec![(style, 1.0)])
+    }
+
+    /// `N` or `N:W,M:V,...` (style indices 0..25; weights non-negative with a positive sum).
+    pub fn parse(spec: &str) -> Result<Blend> {
+        let bad = |why: String| Error::Invalid(format!("--builtin {spec:?}: {why}"));
+        let mut parts = Vec::new();
+        for item in spec.split(',') {
+            let (idx, w) = match item.split_once(':') {
+                Some((i, w)) => {
+                    (i.trim(), w.trim().parse::<f32>().map_err(|_| bad(format!("weight {w:?} is not a number")))?)
+                }
+                None => (item.trim(), 1.0),
+            };
+            let i: usize =
+                idx.parse().map_err(|_| bad(format!("style {idx:?} is not a number from 0 to {}", STYLES - 1)))?;
+            if i >= STYLES {
+                return Err(bad(format!("style {i} does not exist (0 to {})", STYLES - 1)));
+            }
+            if !w.is_finite() || w < 0.0 {
+                return Err(bad(format!("weight {w} must be a non-negative number")));
+            }
+            parts.push((i, w));
+        }
+        let total: f32 = parts.iter().map(|p| p.1).sum();
+        if parts.is_empty() || total <= 0.0 {
+            return Err(bad("the weights must have a positive sum".into()));
+        }
+        Ok(Blend(parts.into_iter().map(|(i, w)| (i, w / total)).collect()))
+    }
+
+    /// The 26 weights.
+    pub fn weights(&self) -> [f32; STYLES] {
+        let mut w = [0.0; STYLES];
+        for &(i, v) in &self.0 {
+            w[i] += v;
+        }
+        w
+    }
+}
+
+/// gamma and beta [2C] of one layer for a blend.
+fn affine(gamma: &[f32], beta: &[f32], c: usize, blend: &[f32; STYLES]) -> Vec<f32> {
+    let mut out = vec![0.0f32; 2 * c];
+    for (s, &w) in blend.iter().enumerate() {
+        for j in 0..c {
+            out[j] += w * gamma[s * c + j];
+            out[c + j] += w * beta[s * c + j];
+        }
+    }
+    out
+}
+
+/// Pack OIHW [cout, cin, k, k] as [ci][ky][kx][co padded to 4].
+fn pack(w: &[f32], cout: usize, cin: usize, k: usize) -> Vec<f32> {
+    let op = cout.div_ceil(4) * 4;
+    let mut out = vec![0.0; cin * k * k * op];
+    for o in 0..cout {
+        for i in 0..cin {
+            for t in 0..k * k {
+                out[(i * k * k + t) * op + o] = w[(o * cin + i) * k * k + t];
+            }
+        }
+    }
+    out
+}
+
+/// The network on the GPU: packed weights and per-layer norm parameters for the current blend.
+pub struct StyleNet {
+    weights: StyleNetWeights,
+    packed: Vec<Tensor>,
+    affine: Vec<Tensor>,
+}
+
+impl StyleNet {
+    pub fn new(gpu: &Gpu, weights: StyleNetWeights, blend: &Blend) -> Result<StyleNet> {
+        let mut packed = Vec::new();
+        let mut aff = Vec::new();
+        for (l, (w, _, _)) in LAYERS.iter().zip(&weights.layers) {
+            let p = pack(w, l.cout, l.cin, l.k);
+            packed.push(Tensor::from_slice(gpu, &[p.len()], &p, l.name)?);
+            aff.push(Tensor::zeros(gpu, &[2 * l.cout], l.name)?);
+        }
+        let net = StyleNet { weights, packed, affine: aff };
+        net.set_blend(gpu, blend)?;
+        Ok(net)
+    }
+
+    /// Paint with another blend from the next pass on (no re-recording).
+    pub fn set_blend(&self, gpu: &Gpu, blend: &Blend) -> Result<()> {
+        let b = blend.weights();
+        for ((l, (_, g, be)), t) in LAYERS.iter().zip(&self.weights.layers).zip(&self.affine) {
+            t.write(gpu, &affine(g, be, l.cout, &b))?;
+        }
+        Ok(())
+    }
+}
+
+/// Buffers and the recorded plan for one input size (H and W multiples of 4).
+pub struct StyleNetPass {
+    pub h: usize,
+    pub w: usize,
+    /// Packed RGBA input and output pixels.
+    rgba_in: Tensor,
+    rgba_out: Tensor,
+    /// Planar [3, H, W] input in [0, 1].
+    pub input: Tensor,
+    /// Every layer's output (after norm, activation and residual add).
+    pub outputs: Vec<Tensor>,
+    plan: Plan,
+}
+
+impl StyleNetPass {
+    pub fn new(gpu: &Gpu, net: &StyleNet, h: usize, w: usize) -> Result<StyleNetPass> {
+        if h % 4 != 0 || w % 4 != 0 || h == 0 || w == 0 {
+            return Err(Error::Invalid(format!("the style network takes sizes that are multiples of 4, not {w}x{h}")));
+        }
+        let input = Tensor::zeros(gpu, &[3, h, w], "stylenet input")?;
+        let rgba_in = Tensor::zeros(gpu, &[h * w], "stylenet rgba in")?;
+        let rgba_out = Tensor::zeros(gpu, &[h * w], "stylenet rgba out")?;
+        // shapes: padded input and conv output of every layer
+        let mut shapes = Vec::new();
+        let (mut ch, mut cw) = (h, w);
+        for l in &LAYERS {
+            let (ph, pw) = (ch * l.up + 2 * l.pad, cw * l.up + 2 * l.pad);
+            let (oh, ow) = ((ph - l.k) / l.stride + 1, (pw - l.k) / l.stride + 1);
+            shapes.push(((ph, pw), (oh, ow)));
+            (ch, cw) = (oh, ow);
+        }
+        let big_pad = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cin * s.0 .0 * s.0 .1).max().unwrap();
+        let big_out = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cout * s.1 .0 * s.1 .1).max().unwrap();
+        let padded = Tensor::zeros(gpu, &[big_pad], "stylenet padded")?;
+        let conv_out = Tensor::zeros(gpu, &[big_out], "stylenet conv out")?;
+        let parts_max = 64;
+        let stats = Tensor::zeros(gpu, &[2 * 32 * parts_max + 2 * 32], "stylenet norm stats")?;
+        let mut outputs = Vec::new();
+        let mut plan = Plan::new();
+        let mut x = input.clone();
+        let mut block_input = input.clone();
+        for (i, (l, ((ph, pw), (oh, ow)))) in LAYERS.iter().zip(&shapes).enumerate() {
+            let (xh, xw) = (x.shape[1], x.shape[2]);
+            let pp = padded.view(&[l.cin, *ph, *pw]);
+            let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
+            let pad = StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
+            plan.dispatch_1d(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], pp.len());
+            let co = conv_out.view(&[l.cout, *oh, *ow]);
+            let conv = StyleNetParams {
+                c: l.cin as u32,
+                h: *ph as u32,
+                w: *pw as u32,
+                oh: *oh as u32,
+                ow: *ow as u32,
+                k: l.k as u32,
+                stride: l.stride as u32,
+                cout: l.cout as u32,
+                ..Default::default()
+            };
+            plan.dispatch_1d(
+                gpu,
+                &CONV_KXK,
+                &conv,
+                &[&pp.buffer, &co.buffer, &net.packed[i].buffer],
+                l.cout.div_ceil(4) * oh * ow,
+            );
+            let n = oh * ow;
+            let parts = n.div_ceil(1024).clamp(1, parts_max);
+            let norm = StyleNetParams {
+                c: l.cout as u32,
+                h: *oh as u32,
+                w: *ow as u32,
+                act: l.act as u32,
+                residual: closes_block(i) as u32,
+                chunk: n.div_ceil(parts) as u32,
+                parts: parts as u32,
+                ..Default::default()
+            };
+            let out = Tensor::zeros(gpu, &[l.cout, *oh, *ow], l.name)?;
+            plan.dispatch_1d(gpu, &NORM_PARTIAL, &norm, &[&co.buffer, &stats.buffer], l.cout * parts);
+            plan.dispatch_1d(gpu, &NORM_FINAL, &norm, &[&stats.buffer], l.cout);
+            let skip = if closes_block(i) { &block_input } else { &co };
+            let bufs = [&*co.buffer, &out.buffer, &stats.buffer, &net.affine[i].buffer, &skip.buffer];
+            plan.dispatch_1d(gpu, &NORM_APPLY, &norm, &bufs, l.cout * n);
+            if l.name.starts_with("res.") && l.name.ends_with(".0") {
+                block_input = x.clone();
+            }
+            outputs.push(out.clone());
+            x = out;
+        }
+        let fin = StyleNetParams { h: h as u32, w: w as u32, ..Default::default() };
+        plan.dispatch_1d(gpu, &TO_RGBA, &fin, &[&x.buffer, &rgba_out.buffer], h * w);
+        Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan })
+    }
+
+    /// Run the network on the planar input already in `input` (the output stays on the GPU).
+    pub fn run(&self, gpu: &Gpu) -> Result<()> {
+        self.plan.run(gpu)
+    }
+
+    /// Paint an RGB image of this pass's size; returns the painted image.
+    pub fn paint(&self, gpu: &Gpu, img: &Rgb) -> Result<Rgb> {
+        crate::imageio::check_size(img, self.w, self.h, "image")?;
+        self.rgba_in.write_u32(gpu, &crate::ops::image::pack_rgb(img.as_raw()))?;
+        let mut plan = Plan::new();
+        let p = StyleNetParams { h: self.h as u32, w: self.w as u32, ..Default::default() };
+        plan.dispatch_1d(gpu, &TO_PLANAR, &p, &[&self.input.buffer, &self.rgba_in.buffer], self.h * self.w);
+        self.plan.encode_into(&mut plan);
+        plan.run(gpu)?;
+        let rgb = crate::ops::image::unpack_rgb(&self.rgba_out.read_u32(gpu)?);
+        Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
+    }
+}
