@@ -374,3 +374,100 @@ impl StyleNetPass {
         Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))
     }
 }
+
+// --- CPU references ---
+
+/// CPU twin of `reflect_pad`: [c, h, w] upsampled by `up` (nearest), reflect-padded by `pad`.
+pub fn reflect_pad_cpu(x: &[f32], c: usize, h: usize, w: usize, pad: usize, up: usize) -> Vec<f32> {
+    let mirror = |v: isize, n: isize| -> isize {
+        let mut r = v;
+        if n >= 2 {
+            if r < 0 {
+                r = -r;
+            }
+            if r >= n {
+                r = 2 * (n - 1) - r;
+            }
+        }
+        r.clamp(0, n - 1)
+    };
+    let (uh, uw) = ((h * up) as isize, (w * up) as isize);
+    let (ph, pw) = (h * up + 2 * pad, w * up + 2 * pad);
+    let mut out = Vec::with_capacity(c * ph * pw);
+    for ch in 0..c {
+        for y in 0..ph {
+            for xx in 0..pw {
+                let sy = mirror(y as isize - pad as isize, uh) as usize / up;
+                let sx = mirror(xx as isize - pad as isize, uw) as usize / up;
+                out.push(x[(ch * h + sy) * w + sx]);
+            }
+        }
+    }
+    out
+}
+
+/// CPU twin of `conv_kxk`: the k x k convolution of a padded [cin, h, w] input with `stride`
+/// (no padding of its own), OIHW weights, f64 accumulation.
+#[allow(clippy::too_many_arguments)]
+pub fn conv_kxk_cpu(
+    x: &[f32],
+    cin: usize,
+    h: usize,
+    w: usize,
+    weight: &[f32],
+    cout: usize,
+    k: usize,
+    stride: usize,
+) -> Vec<f32> {
+    let (oh, ow) = ((h - k) / stride + 1, (w - k) / stride + 1);
+    let mut out = vec![0.0; cout * oh * ow];
+    for o in 0..cout {
+        for y in 0..oh {
+            for xx in 0..ow {
+                let mut s = 0.0f64;
+                for i in 0..cin {
+                    for ky in 0..k {
+                        for kx in 0..k {
+                            s += weight[((o * cin + i) * k + ky) * k + kx] as f64
+                                * x[(i * h + y * stride + ky) * w + xx * stride + kx] as f64;
+                        }
+                    }
+                }
+                out[(o * oh + y) * ow + xx] = s as f32;
+            }
+        }
+    }
+    out
+}
+
+/// CPU twin of the instance norm (two reduction passes and `norm_apply`): per channel
+/// act((x - mean) / sqrt(var + 1e-5) * gamma + beta) (+ skip), biased variance, in f64.
+pub fn instance_norm_cpu(
+    x: &[f32],
+    c: usize,
+    n: usize,
+    gamma_beta: &[f32],
+    act: Act,
+    skip: Option<&[f32]>,
+) -> Vec<f32> {
+    let mut out = vec![0.0; c * n];
+    for ch in 0..c {
+        let v = &x[ch * n..(ch + 1) * n];
+        let mean = v.iter().map(|&a| a as f64).sum::<f64>() / n as f64;
+        let var = v.iter().map(|&a| (a as f64 - mean).powi(2)).sum::<f64>() / n as f64;
+        let rstd = 1.0 / (var + 1e-5).sqrt();
+        for j in 0..n {
+            let mut y = (v[j] as f64 - mean) * rstd * gamma_beta[ch] as f64 + gamma_beta[c + ch] as f64;
+            y = match act {
+                Act::None => y,
+                Act::Relu => y.max(0.0),
+                Act::Sigmoid => 1.0 / (1.0 + (-y).exp()),
+            };
+            if let Some(s) = skip {
+                y += s[ch * n + j] as f64;
+            }
+            out[ch * n + j] = y as f32;
+        }
+    }
+    out
+}

@@ -494,3 +494,122 @@ fn winograd_convolution_matches_cpu() {
         }
     }
 }
+
+/// The style network's kernels on awkward shapes: reflect padding with and without upsampling,
+/// k x k convolutions of stride 1 and 2 with channel counts not multiples of 4, and the
+/// instance norm with each activation and the residual add.
+#[test]
+fn stylenet_kernels_match_cpu() {
+    use paintflow::stylenet::{self as sn, Act, StyleNetParams};
+    let g = gpu();
+    let mut rng = Rng::new("stylenet_kernels");
+    for &(c, h, w, pad, up) in
+        &[(3usize, 7usize, 9usize, 4usize, 1usize), (2, 1, 5, 1, 2), (5, 6, 6, 1, 1), (1, 5, 5, 4, 1), (4, 3, 2, 1, 2)]
+    {
+        let x = rng.vec(c * h * w, 1.0);
+        let (ph, pw) = (h * up + 2 * pad, w * up + 2 * pad);
+        let out = poisoned(&[c, ph, pw]);
+        let p = StyleNetParams {
+            c: c as u32,
+            h: h as u32,
+            w: w as u32,
+            oh: ph as u32,
+            ow: pw as u32,
+            pad: pad as u32,
+            up: up as u32,
+            ..Default::default()
+        };
+        let mut plan = Plan::new();
+        plan.dispatch_1d(g, &sn::REFLECT_PAD, &p, &[&upload(&[c, h, w], &x).buffer, &out.buffer], out.len());
+        plan.run(g).unwrap();
+        assert_eq!(
+            out.read(g).unwrap(),
+            sn::reflect_pad_cpu(&x, c, h, w, pad, up),
+            "reflect_pad {c}x{h}x{w} pad {pad} up {up}"
+        );
+    }
+    for &(cin, cout, h, w, k, stride) in &[
+        (3usize, 32usize, 12usize, 11usize, 9usize, 1usize),
+        (5, 7, 9, 10, 3, 2),
+        (8, 4, 3, 3, 3, 1),
+        (4, 3, 9, 13, 9, 1),
+        (32, 6, 7, 8, 3, 2),
+        (1, 1, 3, 3, 3, 1),
+    ] {
+        let x = rng.vec(cin * h * w, 1.0);
+        let wt = rng.vec(cout * cin * k * k, 0.3);
+        let (oh, ow) = ((h - k) / stride + 1, (w - k) / stride + 1);
+        let op = cout.div_ceil(4) * 4;
+        let mut packed = vec![0.0; cin * k * k * op];
+        for o in 0..cout {
+            for i in 0..cin {
+                for t in 0..k * k {
+                    packed[(i * k * k + t) * op + o] = wt[(o * cin + i) * k * k + t];
+                }
+            }
+        }
+        let out = poisoned(&[cout, oh, ow]);
+        let p = StyleNetParams {
+            c: cin as u32,
+            h: h as u32,
+            w: w as u32,
+            oh: oh as u32,
+            ow: ow as u32,
+            k: k as u32,
+            stride: stride as u32,
+            cout: cout as u32,
+            ..Default::default()
+        };
+        let mut plan = Plan::new();
+        let bufs = [&*upload(&[cin, h, w], &x).buffer, &out.buffer, &upload(&[packed.len()], &packed).buffer];
+        plan.dispatch_1d(g, &sn::CONV_KXK, &p, &bufs, cout.div_ceil(4) * oh * ow);
+        plan.run(g).unwrap();
+        let what = format!("conv {k}x{k}/{stride} {cin}->{cout} {h}x{w}");
+        assert_close(
+            &what,
+            &out.read(g).unwrap(),
+            &sn::conv_kxk_cpu(&x, cin, h, w, &wt, cout, k, stride),
+            REDUCTION_TOL,
+        );
+    }
+    for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128)] {
+        for act in [Act::None, Act::Relu, Act::Sigmoid] {
+            for residual in [false, true] {
+                let n = h * w;
+                let x: Vec<f32> = rng.vec(c * n, 4.0).iter().map(|v| v + 3.0).collect();
+                let gb = rng.vec(2 * c, 1.5);
+                let skip = rng.vec(c * n, 1.0);
+                let parts = n.div_ceil(1024).clamp(1, 64);
+                let stats = poisoned(&[2 * c * parts + 2 * c]);
+                let out = poisoned(&[c, h, w]);
+                let p = StyleNetParams {
+                    c: c as u32,
+                    h: h as u32,
+                    w: w as u32,
+                    act: act as u32,
+                    residual: residual as u32,
+                    chunk: n.div_ceil(parts) as u32,
+                    parts: parts as u32,
+                    ..Default::default()
+                };
+                let xt = upload(&[c, h, w], &x);
+                let (gt, st) = (upload(&[2 * c], &gb), upload(&[c, h, w], &skip));
+                let mut plan = Plan::new();
+                plan.dispatch_1d(g, &sn::NORM_PARTIAL, &p, &[&xt.buffer, &stats.buffer], c * parts);
+                plan.dispatch_1d(g, &sn::NORM_FINAL, &p, &[&stats.buffer], c);
+                plan.dispatch_1d(
+                    g,
+                    &sn::NORM_APPLY,
+                    &p,
+                    &[&xt.buffer, &out.buffer, &stats.buffer, &gt.buffer, &st.buffer],
+                    c * n,
+                );
+                plan.run(g).unwrap();
+                let want = sn::instance_norm_cpu(&x, c, n, &gb, act, residual.then_some(&skip[..]));
+                let what = format!("instance norm {c}x{h}x{w} {act:?} residual={residual}");
+                let tol = if n == 1 { 1e-3 } else { REDUCTION_TOL };
+                assert_close(&what, &out.read(g).unwrap(), &want, tol);
+            }
+        }
+    }
+}
