@@ -41,6 +41,8 @@ pub enum Command {
     Video(VideoArgs),
     /// Measure the device's peak rates and every kernel's speed; print a Markdown table
     Bench(BenchArgs),
+    /// A contact sheet of the 26 built-in styles (real-time mode) on one image, to choose from
+    Styles(StylesArgs),
 }
 
 #[derive(Args)]
@@ -155,6 +157,11 @@ pub enum PoolArg {
 /// Options shared by image and video stylisation.
 #[derive(Args, Clone)]
 pub struct StyleOpts {
+    /// Real-time mode: paint with the built-in feed-forward network instead of optimising,
+    /// style N (0-25, see `paintflow styles`) or a blend such as 3:0.5,19:0.5; the optimisation
+    /// flags (--style, weights, --iters, ...) do not apply
+    #[arg(long, allow_hyphen_values = true)]
+    pub builtin: Option<String>,
     /// Style image(s), PNG or JPEG; repeat for several (default: the bundled Starry Night)
     #[arg(long = "style", short = 's')]
     pub styles: Vec<PathBuf>,
@@ -227,6 +234,20 @@ pub struct StyleOpts {
 }
 
 #[derive(Args)]
+pub struct StylesArgs {
+    /// Content image, PNG or JPEG (default: the bundled photo of a cat)
+    #[arg(long, short = 'c')]
+    pub content: Option<PathBuf>,
+    /// Output contact sheet (.png or .jpg): the original, then styles 0 to 25, row by row, each
+    /// tile numbered
+    #[arg(long, short = 'o', default_value = "styles.png")]
+    pub output: PathBuf,
+    /// Longest side of each tile in pixels
+    #[arg(long, default_value_t = 256)]
+    pub size: u32,
+}
+
+#[derive(Args)]
 pub struct ImageArgs {
     /// Content image, PNG or JPEG (default: the bundled photo of a cat)
     #[arg(long, short = 'c')]
@@ -270,6 +291,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Flow(a) => flow(cli.adapter.as_deref(), a),
         Command::Video(a) => video(cli.adapter.as_deref(), a),
         Command::Bench(a) => bench(cli.adapter.as_deref(), a),
+        Command::Styles(a) => styles(cli.adapter.as_deref(), a),
     }
 }
 
@@ -444,6 +466,9 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
 }
 
 fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
+    if let Some(spec) = &a.style.builtin {
+        return image_builtin(adapter, &a, spec);
+    }
     let cfg = loss_config(&a.style)?;
     imageio::output_format(&a.output).context("-o")?;
     let content = match &a.content {
@@ -564,6 +589,101 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         a.depth,
         start.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The style flags that have no meaning for the built-in network, when given.
+fn optimisation_flags_given(o: &StyleOpts) -> Option<&'static str> {
+    [
+        (!o.styles.is_empty(), "--style"),
+        (!o.style_blend.is_empty(), "--style-blend"),
+        (o.weights.is_some(), "--weights"),
+        (o.ema.is_some(), "--ema"),
+        (o.normalize_gradients, "--normalize-gradients"),
+    ]
+    .into_iter()
+    .find(|c| c.0)
+    .map(|c| c.1)
+}
+
+/// Load the built-in network with the blend `spec` asks for.
+fn load_stylenet(gpu: &Gpu, spec: &str) -> Result<paintflow::stylenet::StyleNet> {
+    use paintflow::stylenet::{self as sn, Blend, StyleNet, StyleNetWeights};
+    let blend = Blend::parse(spec)?;
+    Ok(StyleNet::new(gpu, StyleNetWeights::load(&sn::default_path()?)?, &blend)?)
+}
+
+fn image_builtin(adapter: Option<&str>, a: &ImageArgs, spec: &str) -> Result<()> {
+    paintflow::stylenet::Blend::parse(spec)?;
+    if let Some(flag) = optimisation_flags_given(&a.style) {
+        bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
+    }
+    imageio::output_format(&a.output).context("-o")?;
+    if a.style.size.is_some_and(|s| !(4..=8192).contains(&s)) {
+        bail!("--size must be from 4 to 8192, got {}", a.style.size.unwrap());
+    }
+    let content = match &a.content {
+        Some(p) => imageio::load(p).context("--content")?,
+        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
+    };
+    let gpu = Gpu::new(adapter)?;
+    let net = load_stylenet(&gpu, spec)?;
+    let start = Instant::now();
+    // the network is fast everywhere: 512 px by default, even on CPU drivers
+    let img = imageio::fit(&content, a.style.size.unwrap_or(512));
+    let out = paintflow::stylenet::paint(&gpu, &net, &img)?;
+    let out =
+        if a.original_colors { style::Painting::from_rgb(&out).with_original_colors(&img).to_rgb8() } else { out };
+    imageio::save_atomic(&out, &a.output)?;
+    eprintln!(
+        "wrote {} ({}x{}, built-in style {spec}) in {:.2} s",
+        a.output.display(),
+        out.width(),
+        out.height(),
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn styles(adapter: Option<&str>, a: StylesArgs) -> Result<()> {
+    use paintflow::stylenet::{self as sn, Blend, StyleNet, StyleNetPass, StyleNetWeights, STYLES};
+    imageio::output_format(&a.output).context("-o")?;
+    if !(16..=2048).contains(&a.size) {
+        bail!("--size must be from 16 to 2048, got {}", a.size);
+    }
+    let content = match &a.content {
+        Some(p) => imageio::load(p).context("--content")?,
+        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
+    };
+    let gpu = Gpu::new(adapter)?;
+    let img = imageio::fit(&content, a.size);
+    let padded = sn::pad_to_4(&img);
+    let net = StyleNet::new(&gpu, StyleNetWeights::load(&sn::default_path()?)?, &Blend::one(0))?;
+    let pass = StyleNetPass::new(&gpu, &net, padded.height() as usize, padded.width() as usize)?;
+    let (tw, th) = img.dimensions();
+    let cols = 7;
+    let rows = (STYLES + 1).div_ceil(cols) as u32;
+    let gap = 4;
+    let mut sheet =
+        imageio::Rgb::from_pixel(cols as u32 * (tw + gap) + gap, rows * (th + gap) + gap, image::Rgb([255, 255, 255]));
+    let pb = progress_bar(STYLES as u64, "styles");
+    for k in 0..=STYLES {
+        let tile = if k == 0 {
+            img.clone()
+        } else {
+            net.set_blend(&gpu, &Blend::one(k - 1))?;
+            pb.inc(1);
+            sn::crop(&pass.paint(&gpu, &padded)?, tw, th)
+        };
+        let (x, y) = (gap + (k % cols) as u32 * (tw + gap), gap + (k / cols) as u32 * (th + gap));
+        image::imageops::overlay(&mut sheet, &tile, x as i64, y as i64);
+        if k > 0 {
+            imageio::stamp_number(&mut sheet, x + 2, y + 2, k - 1);
+        }
+    }
+    pb.finish_and_clear();
+    imageio::save_atomic(&sheet, &a.output)?;
+    eprintln!("wrote {}: the original, then styles 0 to {} (row by row)", a.output.display(), STYLES - 1);
     Ok(())
 }
 

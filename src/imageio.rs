@@ -61,6 +61,48 @@ fn write_atomic(path: &Path, save: impl FnOnce(&Path, image::ImageFormat) -> ima
     std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
 }
 
+/// Draw `n` in a small bitmap font (3x5 digits scaled 2x, white on a black box) at (x, y), to
+/// label tiles of a contact sheet.
+pub fn stamp_number(img: &mut Rgb, x: u32, y: u32, n: usize) {
+    const DIGITS: [[u8; 5]; 10] = [
+        [7, 5, 5, 5, 7],
+        [2, 6, 2, 2, 7],
+        [7, 1, 7, 4, 7],
+        [7, 1, 7, 1, 7],
+        [5, 5, 7, 1, 1],
+        [7, 4, 7, 1, 7],
+        [7, 4, 7, 5, 7],
+        [7, 1, 1, 1, 1],
+        [7, 5, 7, 5, 7],
+        [7, 5, 7, 1, 7],
+    ];
+    let text = n.to_string();
+    let (s, cw) = (2u32, 4u32);
+    let (bw, bh) = (text.len() as u32 * cw * s + s, 5 * s + 2 * s);
+    for dy in 0..bh {
+        for dx in 0..bw {
+            if x + dx < img.width() && y + dy < img.height() {
+                img.put_pixel(x + dx, y + dy, image::Rgb([0, 0, 0]));
+            }
+        }
+    }
+    for (i, ch) in text.bytes().enumerate() {
+        let rows = DIGITS[(ch - b'0') as usize];
+        for (r, bits) in rows.iter().enumerate() {
+            for c in 0..3u32 {
+                if bits >> (2 - c) & 1 == 1 {
+                    for (sy, sx) in (0..s).flat_map(|a| (0..s).map(move |b| (a, b))) {
+                        let (px, py) = (x + s + (i as u32 * cw + c) * s + sx, y + s + r as u32 * s + sy);
+                        if px < img.width() && py < img.height() {
+                            img.put_pixel(px, py, image::Rgb([255, 255, 255]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// An error naming `what` unless `img` is `w` x `h`.
 pub fn check_size(img: &Rgb, w: usize, h: usize, what: &str) -> Result<()> {
     if (img.width() as usize, img.height() as usize) != (w, h) {

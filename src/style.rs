@@ -630,6 +630,11 @@ pub struct Painting {
 pub type Rgb16 = image::ImageBuffer<image::Rgb<u16>, Vec<u16>>;
 
 impl Painting {
+    /// A painting from an 8-bit image.
+    pub fn from_rgb(img: &Rgb) -> Painting {
+        Painting { width: img.width(), height: img.height(), planar: to_planar(img) }
+    }
+
     /// RGB 0..255 of pixel i.
     fn rgb(&self, i: usize) -> [f32; 3] {
         let n = (self.width * self.height) as usize;

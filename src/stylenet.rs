@@ -471,3 +471,29 @@ pub fn instance_norm_cpu(
     }
     out
 }
+
+/// Reflect-pad an image on the right and bottom to multiples of 4 (the network halves the size
+/// twice), as [`crop`] undoes.
+pub fn pad_to_4(img: &Rgb) -> Rgb {
+    let (w, h) = img.dimensions();
+    let (pw, ph) = (w.div_ceil(4) * 4, h.div_ceil(4) * 4);
+    if (pw, ph) == (w, h) {
+        return img.clone();
+    }
+    let mirror = |v: u32, n: u32| if v < n || n < 2 { v.min(n - 1) } else { (2 * (n - 1)).saturating_sub(v) };
+    Rgb::from_fn(pw, ph, |x, y| *img.get_pixel(mirror(x, w), mirror(y, h)))
+}
+
+/// The top-left w x h of an image.
+pub fn crop(img: &Rgb, w: u32, h: u32) -> Rgb {
+    image::imageops::crop_imm(img, 0, 0, w, h).to_image()
+}
+
+/// Paint one image with the network at its own size (any size; sizes that are not multiples
+/// of 4 are reflect-padded and cropped back). For many frames of one size, keep a
+/// [`StyleNetPass`] instead.
+pub fn paint(gpu: &Gpu, net: &StyleNet, img: &Rgb) -> Result<Rgb> {
+    let padded = pad_to_4(img);
+    let pass = StyleNetPass::new(gpu, net, padded.height() as usize, padded.width() as usize)?;
+    Ok(crop(&pass.paint(gpu, &padded)?, img.width(), img.height()))
+}

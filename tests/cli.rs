@@ -445,3 +445,25 @@ fn kernel_choice_by_measurement_is_cached_and_survives_a_bad_cache() {
     assert!(!ok && err.contains("PAINTFLOW_AUTOTUNE"), "{err}");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn builtin_styles_paint_and_reject_bad_values() {
+    let d = tmpdir("builtin");
+    let out = d.join("b.png");
+    let (ok, _, err) = paintflow(&["image", "--builtin", "3:0.5,19:0.5", "--size", "37", "-o", out.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        image::open(&out).unwrap().to_rgb8().dimensions(),
+        (37, 25),
+        "sizes that are not multiples of 4 come back"
+    );
+    let sheet = d.join("sheet.png");
+    let (ok, _, err) = paintflow(&["styles", "--size", "24", "-o", sheet.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(image::open(&sheet).unwrap().width() > 7 * 24);
+    fails_with(&["image", "--builtin", "26"], &["--builtin", "does not exist"]);
+    fails_with(&["image", "--builtin", "1:x"], &["--builtin", "not a number"]);
+    fails_with(&["image", "--builtin", "1:0,2:0"], &["--builtin", "positive sum"]);
+    fails_with(&["image", "--builtin", "4", "--style", "x.png"], &["--style", "--builtin"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
