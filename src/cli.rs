@@ -86,6 +86,11 @@ pub struct VideoArgs {
     /// result over flow-consistent pixels (flow mode only; 0 turns it off)
     #[arg(long, default_value_t = 1e5)]
     pub temporal_weight: f32,
+    /// Real-time mode (--builtin): weight of the previous output, warped along the optical flow,
+    /// in each frame where the flow holds (0 = each frame painted on its own; measured default:
+    /// flicker 4.5x below per-frame painting, see BENCHMARKS.md)
+    #[arg(long, default_value_t = 0.5)]
+    pub steady: f32,
     /// Baseline: stylise every frame on its own
     #[arg(long, conflicts_with = "blend_only")]
     pub no_flow: bool,
@@ -767,10 +772,26 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     } else {
         Mode::Flow
     };
-    let styles = load_styles(&a.style)?;
+    if !(0.0..=1.0).contains(&a.steady) {
+        bail!("--steady must be between 0 and 1, got {}", a.steady);
+    }
+    if let (Some(spec), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
+        paintflow::stylenet::Blend::parse(spec)?;
+        bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
+    }
+    let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
     let gpu = Gpu::new(adapter)?;
-    let size = resolve_size(&gpu, &a.style);
-    let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
+    // the network is fast everywhere: 512 px by default, even on CPU drivers
+    let size = if a.style.builtin.is_some() { a.style.size.unwrap_or(512) } else { resolve_size(&gpu, &a.style) };
+    let (vgg, net) = match &a.style.builtin {
+        Some(spec) => (None, Some(load_stylenet(&gpu, spec)?)),
+        None => (Some(load_vgg(&gpu, &a.style, cfg.depth())?), None),
+    };
+    let engine = match (&vgg, &net) {
+        (Some(vgg), _) => video::Engine::Optimize { vgg, styles: &styles },
+        (_, Some(net)) => video::Engine::Network(net),
+        _ => unreachable!("one engine is loaded"),
+    };
     let job = VideoJob {
         size,
         iters_first: a.iters_first,
@@ -785,6 +806,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         flow: FlowConfig::default(),
         log_every: a.style.log_every,
         report: a.report.is_some(),
+        steady: a.steady,
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
@@ -794,7 +816,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let range = RenderRange { resume: a.resume, max_frames: a.frames };
     let mut pb = ProgressBar::hidden();
     let mut size_done = (0, 0, 0);
-    let stats = video::render(&gpu, &vgg, &job, &styles, source, sink, range, |ev| match ev {
+    let stats = video::render(&gpu, engine, &job, source, sink, range, |ev| match ev {
         VideoEvent::Started { width, height, total, first } => {
             size_done = (width, height, first);
             let bar = match total {

@@ -351,8 +351,6 @@ impl StyleNetPass {
             outputs.push(out.clone());
             x = out;
         }
-        let fin = StyleNetParams { h: h as u32, w: w as u32, ..Default::default() };
-        plan.dispatch_1d(gpu, &TO_RGBA, &fin, &[&x.buffer, &rgba_out.buffer], h * w);
         Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan })
     }
 
@@ -361,14 +359,41 @@ impl StyleNetPass {
         self.plan.run(gpu)
     }
 
+    /// The network's output [3, H, W], RGB in [0, 1].
+    pub fn output(&self) -> &Tensor {
+        self.outputs.last().expect("the network has layers")
+    }
+
+    /// Record: packed RGBA pixels `rgba` [H * W] into the network's input.
+    pub fn record_input(&self, gpu: &Gpu, plan: &mut Plan, rgba: &Tensor) {
+        self.record_planar(gpu, plan, rgba, &self.input);
+    }
+
+    /// Record: packed RGBA pixels [H * W] into planar [3, H, W] in [0, 1].
+    pub fn record_planar(&self, gpu: &Gpu, plan: &mut Plan, rgba: &Tensor, planar: &Tensor) {
+        let p = StyleNetParams { h: self.h as u32, w: self.w as u32, ..Default::default() };
+        plan.dispatch_1d(gpu, &TO_PLANAR, &p, &[&planar.buffer, &rgba.buffer], self.h * self.w);
+    }
+
+    /// Record: the network on its input (its output then in [`StyleNetPass::output`]).
+    pub fn record_network(&self, plan: &mut Plan) {
+        self.plan.encode_into(plan);
+    }
+
+    /// Record: planar [3, H, W] in [0, 1] into packed RGBA pixels.
+    pub fn record_rgba(&self, gpu: &Gpu, plan: &mut Plan, planar: &Tensor, rgba: &Tensor) {
+        let p = StyleNetParams { h: self.h as u32, w: self.w as u32, ..Default::default() };
+        plan.dispatch_1d(gpu, &TO_RGBA, &p, &[&planar.buffer, &rgba.buffer], self.h * self.w);
+    }
+
     /// Paint an RGB image of this pass's size; returns the painted image.
     pub fn paint(&self, gpu: &Gpu, img: &Rgb) -> Result<Rgb> {
         crate::imageio::check_size(img, self.w, self.h, "image")?;
         self.rgba_in.write_u32(gpu, &crate::ops::image::pack_rgb(img.as_raw()))?;
         let mut plan = Plan::new();
-        let p = StyleNetParams { h: self.h as u32, w: self.w as u32, ..Default::default() };
-        plan.dispatch_1d(gpu, &TO_PLANAR, &p, &[&self.input.buffer, &self.rgba_in.buffer], self.h * self.w);
-        self.plan.encode_into(&mut plan);
+        self.record_input(gpu, &mut plan, &self.rgba_in);
+        self.record_network(&mut plan);
+        self.record_rgba(gpu, &mut plan, self.output(), &self.rgba_out);
         plan.run(gpu)?;
         let rgb = crate::ops::image::unpack_rgb(&self.rgba_out.read_u32(gpu)?);
         Ok(Rgb::from_raw(self.w as u32, self.h as u32, rgb).expect("size matches"))

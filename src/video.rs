@@ -51,6 +51,38 @@ pub struct VideoJob {
     pub log_every: usize,
     /// Compute the warping-error report.
     pub report: bool,
+    /// Real-time mode: weight of the warped previous output in each frame (0 = per-frame).
+    pub steady: f32,
+}
+
+/// What paints the frames.
+pub enum Engine<'a> {
+    /// The Gatys optimisation against these weighted styles.
+    Optimize { vgg: &'a Vgg, styles: &'a [(Rgb, f32)] },
+    /// The built-in feed-forward network (real-time mode).
+    Network(&'a crate::stylenet::StyleNet),
+}
+
+/// A frame painter of either engine.
+enum Painter<'a> {
+    Optimize(Box<VideoStylizer<'a>>),
+    Network(Box<NetworkStylizer<'a>>),
+}
+
+impl Painter<'_> {
+    fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
+        match self {
+            Painter::Optimize(s) => s.resume_from(frame, prev_original, prev_stylized),
+            Painter::Network(s) => s.resume_from(frame, prev_original, prev_stylized),
+        }
+    }
+
+    fn process(&mut self, frame: &Rgb, on_iter: impl FnMut(usize, usize)) -> Result<(Rgb, FrameStats)> {
+        match self {
+            Painter::Optimize(s) => s.process(frame, on_iter),
+            Painter::Network(s) => s.process(frame),
+        }
+    }
 }
 
 /// Frames in: a folder of PNG/JPEG files sorted by name, a .y4m file, or "-" for Y4M on stdin.
@@ -163,6 +195,9 @@ pub struct FrameStats {
     pub warping_error: Option<f64>,
     pub consistent_fraction: Option<f64>,
     pub losses: Option<crate::style::Losses>,
+    /// Real-time mode: mean squared difference (RGB 0..1) between the written frame and the
+    /// network's own output for it, over pixels that moved more than 1 px (steadying's smear).
+    pub smear: Option<f64>,
 }
 
 /// GPU state for stylising a sequence of frames of one size.
@@ -326,30 +361,206 @@ impl<'a> VideoStylizer<'a> {
                 warping_error: werr,
                 consistent_fraction: frac,
                 losses,
+                smear: None,
             },
         ))
     }
 
     fn warping_error(&self, out: &Rgb) -> Result<(f64, f64)> {
+        let (mask, warped) = (self.mask.read(self.gpu)?, self.warped.read(self.gpu)?);
+        Ok(warping_error_planar(&mask, &warped, out, |v, c| (v + IMAGENET_MEAN[c] as f64) / 255.0))
+    }
+}
+
+/// The real-time mode's frame painter: the built-in network paints each frame; with
+/// `Mode::Flow` the previous output, warped along the optical flow to the new frame, is blended
+/// in with weight `steady` where the forward-backward check says the flow holds (the new output
+/// where it does not); `Mode::BlendOnly` blends the previous output unwarped; `Mode::NoFlow`
+/// keeps the per-frame outputs.
+pub struct NetworkStylizer<'a> {
+    gpu: &'a Gpu,
+    w: usize,
+    h: usize,
+    mode: Mode,
+    steady: f32,
+    report: bool,
+    pass: crate::stylenet::StyleNetPass,
+    pyramids: [Pyramid; 2],
+    solvers: [FlowSolver; 2],
+    rgba: Tensor,
+    prev: Tensor,
+    warped: Tensor,
+    mask: Tensor,
+    ones: Tensor,
+    result: Tensor,
+    /// Per current-pyramid index: consistency mask and warp of `prev` along the flow t -> t-1.
+    align: [Plan; 2],
+    frame: usize,
+}
+
+impl<'a> NetworkStylizer<'a> {
+    /// For frames of w x h (multiples of 4).
+    pub fn new(
+        gpu: &'a Gpu,
+        net: &crate::stylenet::StyleNet,
+        mode: Mode,
+        steady: f32,
+        flow_cfg: &FlowConfig,
+        report: bool,
+        w: usize,
+        h: usize,
+    ) -> Result<Self> {
+        let pass = crate::stylenet::StyleNetPass::new(gpu, net, h, w)?;
+        let t = |what| Tensor::zeros(gpu, &[3, h, w], what);
+        let (prev, warped, result) = (t("previous output")?, t("warped previous output")?, t("steadied output")?);
+        let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; w * h], "ones")?;
+        let pyramids = [Pyramid::new(gpu, w, h, flow_cfg)?, Pyramid::new(gpu, w, h, flow_cfg)?];
+        let solvers = [
+            FlowSolver::new(gpu, &pyramids[0], &pyramids[1], flow_cfg)?,
+            FlowSolver::new(gpu, &pyramids[1], &pyramids[0], flow_cfg)?,
+        ];
+        let align = [0, 1].map(|c| {
+            let mut p = Plan::new();
+            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
+            flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
+            p
+        });
+        let rgba = Tensor::zeros(gpu, &[w * h], "frame rgba")?;
+        Ok(NetworkStylizer {
+            gpu,
+            w,
+            h,
+            mode,
+            steady,
+            report,
+            pass,
+            pyramids,
+            solvers,
+            rgba,
+            prev,
+            warped,
+            mask,
+            ones,
+            result,
+            align,
+            frame: 0,
+        })
+    }
+
+    fn needs_flow(&self) -> bool {
+        self.mode == Mode::Flow || self.report
+    }
+
+    /// Continue after `frame` finished frames (see [`VideoStylizer::resume_from`]).
+    pub fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
+        crate::imageio::check_size(prev_original, self.w, self.h, "resumed input frame")?;
+        crate::imageio::check_size(prev_stylized, self.w, self.h, "resumed output frame")?;
+        self.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
+        // exactly what the to_planar kernel makes of the written bytes
         let n = self.w * self.h;
-        let mask = self.mask.read(self.gpu)?;
-        let warped = self.warped.read(self.gpu)?;
-        let cur = out.as_raw();
-        let (mut sum, mut cnt) = (0.0f64, 0usize);
+        let raw = prev_stylized.as_raw();
+        let planar: Vec<f32> = (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect();
+        self.prev.write(self.gpu, &planar)?;
+        self.frame = frame;
+        Ok(())
+    }
+
+    /// Paint the next frame (of the processing size).
+    pub fn process(&mut self, frame: &Rgb) -> Result<(Rgb, FrameStats)> {
+        let start = std::time::Instant::now();
+        crate::imageio::check_size(frame, self.w, self.h, "frame")?;
+        let gpu = self.gpu;
+        let (t, c) = (self.frame, self.frame % 2);
+        let packed = pack_rgb(frame.as_raw());
+        if self.needs_flow() {
+            self.pyramids[c].set_frame(gpu, &packed)?;
+        }
+        self.rgba.write_u32(gpu, &packed)?;
+        let mut plan = Plan::new();
+        self.pass.record_input(gpu, &mut plan, &self.rgba);
+        self.pass.record_network(&mut plan);
+        let first = t == 0;
+        if !first && self.needs_flow() {
+            plan.run(gpu)?;
+            self.solvers[c].submit(gpu);
+            self.solvers[1 - c].submit(gpu);
+            plan = Plan::new();
+            self.align[c].encode_into(&mut plan);
+        }
+        let source = match (first, self.mode) {
+            (true, _) | (_, Mode::NoFlow) => None,
+            (false, Mode::Flow) => Some((&self.warped, &self.mask)),
+            (false, Mode::BlendOnly) => Some((&self.prev, &self.ones)),
+        };
+        match source {
+            Some((src, m)) => {
+                crate::ops::video::blend_init(gpu, &mut plan, self.pass.output(), src, m, self.steady, &self.result)
+            }
+            None => crate::ops::elementwise::axpby(gpu, &mut plan, 1.0, self.pass.output(), 0.0, &self.result),
+        }
+        self.pass.record_rgba(gpu, &mut plan, &self.result, &self.rgba);
+        plan.run(gpu)?;
+        let out = Rgb::from_raw(self.w as u32, self.h as u32, crate::ops::image::unpack_rgb(&self.rgba.read_u32(gpu)?))
+            .expect("size matches");
+        let (mut werr, mut frac, mut smear) = (None, None, None);
+        if self.report && !first {
+            let (we, fr) = warping_error_planar(&self.mask.read(gpu)?, &self.warped.read(gpu)?, &out, |v, _| v);
+            werr = Some(we);
+            frac = Some(fr);
+            smear = Some(self.smear(&out)?);
+        }
+        // the written (8-bit) result becomes the previous frame for the next one, exactly what a
+        // resumed run reloads
+        let mut plan = Plan::new();
+        self.pass.record_planar(gpu, &mut plan, &self.rgba, &self.prev);
+        plan.run(gpu)?;
+        self.frame += 1;
+        let stats = FrameStats {
+            index: t,
+            seconds: start.elapsed().as_secs_f64(),
+            warping_error: werr,
+            consistent_fraction: frac,
+            losses: None,
+            smear,
+        };
+        Ok((out, stats))
+    }
+
+    /// Mean squared difference (RGB 0..1) between the written frame and the per-frame network
+    /// output over the pixels that moved more than 1 px: how much steadying smears motion.
+    fn smear(&self, out: &Rgb) -> Result<f64> {
+        let n = self.w * self.h;
+        let net = self.pass.output().read(self.gpu)?;
+        let fl = self.solvers[self.frame % 2].flow.read(self.gpu)?;
+        let (mut sum, mut cnt) = (0.0, 0usize);
         for i in 0..n {
-            if mask[i] > 0.5 {
-                let mut d2 = 0.0;
-                for c in 0..3 {
-                    let a = cur[i * 3 + c] as f64 / 255.0;
-                    let b = (warped[c * n + i] + IMAGENET_MEAN[c]) as f64 / 255.0;
-                    d2 += (a - b).powi(2);
-                }
+            if fl[i].powi(2) + fl[n + i].powi(2) > 1.0 {
+                let d2: f64 =
+                    (0..3).map(|c| (out.as_raw()[i * 3 + c] as f64 / 255.0 - net[c * n + i] as f64).powi(2)).sum();
                 sum += d2;
                 cnt += 1;
             }
         }
-        Ok((if cnt > 0 { sum / cnt as f64 } else { 0.0 }, cnt as f64 / n as f64))
+        Ok(if cnt > 0 { sum / cnt as f64 } else { 0.0 })
     }
+}
+
+/// The warping error of `out` against the warped previous result (planar; `to_unit(v, c)` maps a
+/// value of channel c to 0..1) over the consistent pixels of `mask`, and their fraction.
+fn warping_error_planar(mask: &[f32], warped: &[f32], out: &Rgb, to_unit: impl Fn(f64, usize) -> f64) -> (f64, f64) {
+    let n = mask.len();
+    let cur = out.as_raw();
+    let (mut sum, mut cnt) = (0.0f64, 0usize);
+    for i in 0..n {
+        if mask[i] > 0.5 {
+            let d2: f64 =
+                (0..3).map(|c| (cur[i * 3 + c] as f64 / 255.0 - to_unit(warped[c * n + i] as f64, c)).powi(2)).sum();
+            sum += d2;
+            cnt += 1;
+        }
+    }
+    (if cnt > 0 { sum / cnt as f64 } else { 0.0 }, cnt as f64 / n as f64)
 }
 
 /// Read frames on a thread, `ahead` frames in advance.
@@ -431,6 +642,9 @@ pub struct FrameReport {
     pub consistent_fraction: Option<f64>,
     pub style_loss: Option<f64>,
     pub content_loss: Option<f64>,
+    /// Real-time mode: the steadied frame's difference to the network's own output in moving
+    /// regions (see `FrameStats::smear`).
+    pub smear: Option<f64>,
 }
 
 impl Report {
@@ -448,6 +662,7 @@ impl Report {
                     consistent_fraction: st.consistent_fraction,
                     style_loss: st.losses.as_ref().map(|l| l.style as f64),
                     content_loss: st.losses.as_ref().map(|l| l.content as f64),
+                    smear: st.smear,
                 })
                 .collect(),
         }
@@ -491,9 +706,8 @@ pub struct RenderRange {
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     gpu: &Gpu,
-    vgg: &Vgg,
+    engine: Engine,
     job: &VideoJob,
-    styles: &[(Rgb, f32)],
     mut source: Source,
     sink: Sink,
     range: RenderRange,
@@ -513,12 +727,23 @@ pub fn render(
         return Err(Error::Invalid(format!("{}: no frames", source.name())));
     };
     let (w0, h0) = frame0.dimensions();
-    let (fw, fh) = crate::imageio::fit_dims(w0, h0, job.size);
-    crate::style::check_fits(gpu, fw, fh)?;
-    let fit = |img: &Rgb| crate::imageio::fit(img, job.size);
-    let (w, h) = fit(&frame0).dimensions();
-    let targets = crate::style::style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
-    let mut styl = VideoStylizer::new(gpu, vgg, job.clone(), w as usize, h as usize, &targets)?;
+    let (mut w, mut h) = crate::imageio::fit_dims(w0, h0, job.size);
+    if let Engine::Network(_) = engine {
+        // the network halves the size twice: process at the nearest multiples of 4
+        (w, h) = (((w + 2) / 4 * 4).max(4), ((h + 2) / 4 * 4).max(4));
+    } else {
+        crate::style::check_fits(gpu, w, h)?;
+    }
+    let fit = |img: &Rgb| crate::imageio::resize(img, w, h);
+    let mut styl = match engine {
+        Engine::Optimize { vgg, styles } => {
+            let targets = crate::style::style_targets(gpu, vgg, &job.loss, styles, job.style_scale, w, h)?;
+            Painter::Optimize(Box::new(VideoStylizer::new(gpu, vgg, job.clone(), w as usize, h as usize, &targets)?))
+        }
+        Engine::Network(net) => Painter::Network(Box::new(NetworkStylizer::new(
+            gpu, net, job.mode, job.steady, &job.flow, job.report, w as usize, h as usize,
+        )?)),
+    };
 
     let rate = source.rate();
     let mut first = 0;

@@ -467,3 +467,43 @@ fn builtin_styles_paint_and_reject_bad_values() {
     fails_with(&["image", "--builtin", "4", "--style", "x.png"], &["--style", "--builtin"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+#[test]
+fn builtin_video_steadies_resumes_and_reports() {
+    let d = tmpdir("builtin-video");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..4u32 {
+        image::RgbImage::from_fn(42, 30, |x, y| {
+            image::Rgb([((x + 2 * t) * 6) as u8, (y * 8) as u8, ((x * y) % 200) as u8])
+        })
+        .save(frames.join(format!("{t}.png")))
+        .unwrap();
+    }
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args =
+            vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--builtin", "19", "--size", "42"];
+        args.extend_from_slice(extra);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+    };
+    let full = d.join("full");
+    let report = d.join("r.json");
+    run(&full, &["--report", report.to_str().unwrap()]);
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(r.frames.len(), 4);
+    assert!(r.frames[1..].iter().all(|f| f.warping_error.is_some() && f.smear.is_some()), "{r:?}");
+    // processed at the nearest multiples of 4
+    assert_eq!(image::open(paintflow::video::frame_path(&full, 0)).unwrap().to_rgb8().dimensions(), (44, 32));
+    let parts = d.join("parts");
+    run(&parts, &["--frames", "2"]);
+    run(&parts, &["--resume"]);
+    for i in 0..4 {
+        let a = std::fs::read(paintflow::video::frame_path(&full, i)).unwrap();
+        let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
+        assert!(a == b, "built-in frame {i} differs after --resume");
+    }
+    fails_with(&["video", frames.to_str().unwrap(), "-o", "x", "--builtin", "4", "--steady", "1.5"], &["--steady"]);
+    fails_with(&["video", frames.to_str().unwrap(), "-o", "x", "--builtin", "99"], &["--builtin"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}

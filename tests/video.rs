@@ -32,6 +32,7 @@ fn job(mode: Mode) -> VideoJob {
         loss: LossConfig::default(),
         method: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() }.into(),
         ema: None,
+        steady: 0.8,
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
