@@ -26,75 +26,66 @@ fn source(v: i32, n: i32) -> i32 {
     return clamp(r, 0, n - 1);
 }
 
+// Every kernel runs on a 3-D grid: x = column, y = row, z = channel of the plane it writes
+// (ceil(columns / WG) x rows x channels workgroups), so no invocation divides to find its pixel:
+// CPU drivers turn a vector integer division into one division per lane.
+
 // dst [C, H+2, W+2] = the image padded by one pixel.
 @compute @workgroup_size(WG)
-fn pad(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-       @builtin(local_invocation_index) lid: u32) {
-    let i = flat_index(wid, nwg, lid);
+fn pad(@builtin(global_invocation_id) g: vec3<u32>) {
     let pw = p.w + 2u;
+    if g.x >= pw { return; }
     let ph = p.h + 2u;
-    if i >= p.c * ph * pw { return; }
-    let x = i32(i % pw) - 1;
-    let y = i32((i / pw) % ph) - 1;
-    let c = i / (pw * ph);
-    dst[i] = src[(c * p.h + u32(source(y, i32(p.h)))) * p.w + u32(source(x, i32(p.w)))];
+    let sy = u32(source(i32(g.y) - 1, i32(p.h)));
+    let sx = u32(source(i32(g.x) - 1, i32(p.w)));
+    dst[(g.z * ph + g.y) * pw + g.x] = src[(g.z * p.h + sy) * p.w + sx];
 }
 
 // dst [C, H, W] = the centre of src [C, H+2, W+2].
 @compute @workgroup_size(WG)
-fn crop(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let i = flat_index(wid, nwg, lid);
-    if i >= p.c * p.h * p.w { return; }
-    let x = i % p.w;
-    let y = (i / p.w) % p.h;
-    let c = i / (p.w * p.h);
-    dst[i] = src[(c * (p.h + 2u) + y + 1u) * (p.w + 2u) + x + 1u];
+fn crop(@builtin(global_invocation_id) g: vec3<u32>) {
+    if g.x >= p.w { return; }
+    dst[(g.z * p.h + g.y) * p.w + g.x] = src[(g.z * (p.h + 2u) + g.y + 1u) * (p.w + 2u) + g.x + 1u];
 }
 
 // dst [C, H+2, W+2] = src [C, H, W] in the centre, 0 on the one-pixel ring (crop's transpose).
 @compute @workgroup_size(WG)
-fn embed(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-         @builtin(local_invocation_index) lid: u32) {
-    let i = flat_index(wid, nwg, lid);
+fn embed(@builtin(global_invocation_id) g: vec3<u32>) {
     let pw = p.w + 2u;
-    let ph = p.h + 2u;
-    if i >= p.c * ph * pw { return; }
-    let x = i32(i % pw) - 1;
-    let y = i32((i / pw) % ph) - 1;
-    let c = i / (pw * ph);
+    if g.x >= pw { return; }
+    let x = i32(g.x) - 1;
+    let y = i32(g.y) - 1;
     let inside = x >= 0 && y >= 0 && x < i32(p.w) && y < i32(p.h);
-    let v = src[(c * p.h + u32(clamp(y, 0, i32(p.h) - 1))) * p.w + u32(clamp(x, 0, i32(p.w) - 1))];
-    dst[i] = select(0.0, v, inside);
+    let v = src[(g.z * p.h + u32(clamp(y, 0, i32(p.h) - 1))) * p.w + u32(clamp(x, 0, i32(p.w) - 1))];
+    dst[(g.z * (p.h + 2u) + g.y) * pw + g.x] = select(0.0, v, inside);
 }
 
 // dst [C, H, W] = pad's transpose of src [C, H+2, W+2]: each pixel's own padded value plus those
 // of the ring positions that read it. Gathered (a pixel looks at the at most 8 ring positions
-// that can map to it), so no atomics are needed.
+// that can map to it), so no atomics are needed; pixels 2 or more from every edge have none.
 @compute @workgroup_size(WG)
-fn fold(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
-    let i = flat_index(wid, nwg, lid);
-    if i >= p.c * p.h * p.w { return; }
-    let x = i32(i % p.w);
-    let y = i32((i / p.w) % p.h);
-    let c = i / (p.w * p.h);
+fn fold(@builtin(global_invocation_id) g: vec3<u32>) {
+    if g.x >= p.w { return; }
+    let x = i32(g.x);
+    let y = i32(g.y);
     let h = i32(p.h);
     let w = i32(p.w);
     let pw = p.w + 2u;
-    let plane = c * (p.h + 2u) * pw;
-    var g = src[plane + u32(y + 1) * pw + u32(x + 1)];
-    let ys = array<i32, 3>(-1, y, h);
-    let xs = array<i32, 3>(-1, x, w);
-    for (var a = 0; a < 3; a++) {
-        for (var b = 0; b < 3; b++) {
-            let yy = ys[a];
-            let xx = xs[b];
-            let ring = yy < 0 || yy >= h || xx < 0 || xx >= w;
-            if ring && source(yy, h) == y && source(xx, w) == x {
-                g += src[plane + u32(yy + 1) * pw + u32(xx + 1)];
+    let plane = g.z * (p.h + 2u) * pw;
+    var v = src[plane + u32(y + 1) * pw + u32(x + 1)];
+    if x < 2 || y < 2 || x >= w - 2 || y >= h - 2 {
+        let ys = array<i32, 3>(-1, y, h);
+        let xs = array<i32, 3>(-1, x, w);
+        for (var a = 0; a < 3; a++) {
+            for (var b = 0; b < 3; b++) {
+                let yy = ys[a];
+                let xx = xs[b];
+                let ring = yy < 0 || yy >= h || xx < 0 || xx >= w;
+                if ring && source(yy, h) == y && source(xx, w) == x {
+                    v += src[plane + u32(yy + 1) * pw + u32(xx + 1)];
+                }
             }
         }
     }
-    dst[i] = g;
+    dst[(g.z * p.h + g.y) * p.w + g.x] = v;
 }

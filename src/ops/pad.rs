@@ -49,6 +49,12 @@ fn params(image: &Tensor, mode: Padding) -> PadParams {
     PadParams { c: c as u32, h: h as u32, w: w as u32, mode: mode.mode() }
 }
 
+/// Workgroups covering a [C, rows, cols] plane: columns along x (WG per group), rows along y,
+/// channels along z.
+fn grid(c: usize, rows: usize, cols: usize) -> [u32; 3] {
+    [cols.div_ceil(crate::gpu::WG as usize) as u32, rows as u32, c as u32]
+}
+
 fn check(image: &Tensor, padded: &Tensor) {
     let (c, h, w) = dims3(&padded.shape);
     assert_eq!(padded_shape(&image.shape), [c, h, w], "padded shape");
@@ -58,26 +64,30 @@ fn check(image: &Tensor, padded: &Tensor) {
 pub fn pad(gpu: &Gpu, plan: &mut Plan, mode: Padding, image: &Tensor, padded: &Tensor) {
     check(image, padded);
     assert_ne!(mode, Padding::Zero, "zero padding needs no pad pass");
-    plan.dispatch_1d(gpu, &PAD, &params(image, mode), &[&image.buffer, &padded.buffer], padded.len());
+    let (c, h, w) = dims3(&padded.shape);
+    plan.dispatch(gpu, &PAD, &params(image, mode), &[&image.buffer, &padded.buffer], grid(c, h, w));
 }
 
 /// image [C, H, W] = the centre of `padded`.
 pub fn crop(gpu: &Gpu, plan: &mut Plan, padded: &Tensor, image: &Tensor) {
     check(image, padded);
-    plan.dispatch_1d(gpu, &CROP, &params(image, Padding::Zero), &[&padded.buffer, &image.buffer], image.len());
+    let (c, h, w) = dims3(&image.shape);
+    plan.dispatch(gpu, &CROP, &params(image, Padding::Zero), &[&padded.buffer, &image.buffer], grid(c, h, w));
 }
 
 /// padded = `image` in the centre, zeros on the ring (the transpose of crop).
 pub fn embed(gpu: &Gpu, plan: &mut Plan, image: &Tensor, padded: &Tensor) {
     check(image, padded);
-    plan.dispatch_1d(gpu, &EMBED, &params(image, Padding::Zero), &[&image.buffer, &padded.buffer], padded.len());
+    let (c, h, w) = dims3(&padded.shape);
+    plan.dispatch(gpu, &EMBED, &params(image, Padding::Zero), &[&image.buffer, &padded.buffer], grid(c, h, w));
 }
 
 /// image = the transpose of pad in `mode` applied to `padded` (gradients of the padded image
 /// back onto the pixels they were read from).
 pub fn fold(gpu: &Gpu, plan: &mut Plan, mode: Padding, padded: &Tensor, image: &Tensor) {
     check(image, padded);
-    plan.dispatch_1d(gpu, &FOLD, &params(image, mode), &[&padded.buffer, &image.buffer], image.len());
+    let (c, h, w) = dims3(&image.shape);
+    plan.dispatch(gpu, &FOLD, &params(image, mode), &[&padded.buffer, &image.buffer], grid(c, h, w));
 }
 
 // --- CPU references ---
