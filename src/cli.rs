@@ -76,9 +76,10 @@ pub struct VideoArgs {
     /// Iterations for the first frame (and every frame with --no-flow)
     #[arg(long, default_value_t = 200)]
     pub iters_first: usize,
-    /// Iterations for each later frame
-    #[arg(long, default_value_t = 60)]
-    pub iters: usize,
+    /// Iterations for each later frame [default: 20 with L-BFGS, 60 with Adam: measured, L-BFGS
+    /// reaches a lower loss in 20 than Adam in 60 from the warped previous frame]
+    #[arg(long)]
+    pub iters: Option<usize>,
     /// Weight of the warped previous result in each frame's starting image (0..1)
     #[arg(long, default_value_t = 0.9)]
     pub blend: f32,
@@ -750,7 +751,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !(0.0..=1.0).contains(&a.blend) {
         bail!("--blend must be between 0 and 1, got {}", a.blend);
     }
-    if a.iters == 0 || a.iters_first == 0 {
+    if a.iters == Some(0) || a.iters_first == 0 {
         bail!("--iters and --iters-first must be at least 1");
     }
     if !a.temporal_weight.is_finite() || a.temporal_weight < 0.0 {
@@ -795,7 +796,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let job = VideoJob {
         size,
         iters_first: a.iters_first,
-        iters: a.iters,
+        iters: a.iters.unwrap_or(if a.style.optimizer == OptimizerArg::Lbfgs { 20 } else { 60 }),
         blend: a.blend,
         temporal_weight: a.temporal_weight,
         mode,
