@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::gpu::shaders::{read, read_write};
+use crate::gpu::shaders::{read, read_write, uniform};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::imageio::Rgb;
 use crate::weights::TensorFile;
@@ -26,7 +26,69 @@ pub const NORM_APPLY: Kernel = Kernel::new(
 );
 pub const TO_PLANAR: Kernel = Kernel::new(Shader::StyleNet, "to_planar", &[read_write(2, "dst"), read(7, "rgba")]);
 pub const TO_RGBA: Kernel = Kernel::new(Shader::StyleNet, "to_rgba", &[read(1, "src"), read_write(8, "rgba_out")]);
-pub const KERNELS: &[Kernel] = &[REFLECT_PAD, CONV_KXK, NORM_PARTIAL, NORM_FINAL, NORM_APPLY, TO_PLANAR, TO_RGBA];
+const SG_BINDINGS: &[crate::gpu::shaders::Binding] = &[read(1, "src"), read_write(2, "dst"), uniform(9, "wk")];
+const fn sg(entry: &'static str) -> Kernel {
+    Kernel::new(Shader::StyleNet, entry, SG_BINDINGS).with_workgroup(16)
+}
+/// The subgroup-broadcast convolutions (CPU drivers with subgroups), by (k, stride, vec4s of
+/// output channels): the same shapes as `STYLENET_CONVS` in tests/generated_wgsl.rs.
+pub const CONV_SG: [((usize, usize, usize), Kernel); 6] = [
+    ((9, 1, 8), sg("conv_k9s1o8")),
+    ((3, 2, 8), sg("conv_k3s2o8")),
+    ((3, 1, 8), sg("conv_k3s1o8")),
+    ((3, 1, 2), sg("conv_k3s1o2")),
+    ((3, 1, 1), sg("conv_k3s1o1")),
+    ((9, 1, 1), sg("conv_k9s1o1")),
+];
+pub const KERNELS: &[Kernel] = &[
+    REFLECT_PAD,
+    CONV_KXK,
+    NORM_PARTIAL,
+    NORM_FINAL,
+    NORM_APPLY,
+    TO_PLANAR,
+    TO_RGBA,
+    CONV_SG[0].1,
+    CONV_SG[1].1,
+    CONV_SG[2].1,
+    CONV_SG[3].1,
+    CONV_SG[4].1,
+    CONV_SG[5].1,
+];
+
+/// The subgroup convolution for a layer, when the device can run it: the smallest entry point
+/// with enough output channels.
+pub fn conv_sg_for(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Option<(&'static Kernel, usize)> {
+    if !gpu.has_subgroups_of_8() {
+        return None;
+    }
+    let ov = cout.div_ceil(4);
+    CONV_SG
+        .iter()
+        .filter(|(s, _)| s.0 == k && s.1 == stride && s.2 >= ov)
+        .min_by_key(|(s, _)| s.2)
+        .map(|(s, kern)| (kern, s.2))
+}
+
+/// Bytes of the uniform window the subgroup convolutions declare (`wk`).
+const WK_BYTES: u64 = 4096 * 16;
+
+/// OIHW weights as the subgroup convolutions read them: [ci][ky][kx][ov * 4] with each
+/// (ci, ky) row padded to a multiple of 8 floats, then room for the full 64 KiB window.
+pub fn pack_sg(w: &[f32], cout: usize, cin: usize, k: usize, ov: usize) -> Vec<f32> {
+    let row = (k * ov * 4).div_ceil(8) * 8;
+    let mut out = vec![0.0; cin * k * row + (WK_BYTES / 4) as usize];
+    for o in 0..cout {
+        for i in 0..cin {
+            for ky in 0..k {
+                for kx in 0..k {
+                    out[(i * k + ky) * row + kx * ov * 4 + o] = w[((o * cin + i) * k + ky) * k + kx];
+                }
+            }
+        }
+    }
+    out
+}
 
 crate::shader_params! {
     /// `struct Params` of shaders/stylenet.wgsl.
@@ -234,19 +296,32 @@ fn pack(w: &[f32], cout: usize, cin: usize, k: usize) -> Vec<f32> {
 pub struct StyleNet {
     weights: StyleNetWeights,
     packed: Vec<Tensor>,
+    /// Per layer, with subgroups: the subgroup convolution and its uniform weight buffer.
+    packed_sg: Vec<Option<(&'static Kernel, wgpu::Buffer)>>,
     affine: Vec<Tensor>,
 }
 
 impl StyleNet {
     pub fn new(gpu: &Gpu, weights: StyleNetWeights, blend: &Blend) -> Result<StyleNet> {
+        use wgpu::util::DeviceExt;
         let mut packed = Vec::new();
+        let mut packed_sg = Vec::new();
         let mut aff = Vec::new();
         for (l, (w, _, _)) in LAYERS.iter().zip(&weights.layers) {
             let p = pack(w, l.cout, l.cin, l.k);
             packed.push(Tensor::from_slice(gpu, &[p.len()], &p, l.name)?);
+            packed_sg.push(conv_sg_for(gpu, l.cout, l.k, l.stride).map(|(kern, ov)| {
+                let data = pack_sg(w, l.cout, l.cin, l.k, ov);
+                let buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some(l.name),
+                    contents: bytemuck::cast_slice(&data),
+                    usage: wgpu::BufferUsages::UNIFORM,
+                });
+                (kern, buffer)
+            }));
             aff.push(Tensor::zeros(gpu, &[2 * l.cout], l.name)?);
         }
-        let net = StyleNet { weights, packed, affine: aff };
+        let net = StyleNet { weights, packed, packed_sg, affine: aff };
         net.set_blend(gpu, blend)?;
         Ok(net)
     }
@@ -259,6 +334,12 @@ impl StyleNet {
         }
         Ok(())
     }
+}
+
+/// The grid of `norm_apply` for c planes of n pixels: pixels along x (at most 65535 groups; the
+/// kernel strides past that), channels along y.
+pub fn norm_grid(n: usize, c: usize) -> [u32; 3] {
+    [n.div_ceil(crate::gpu::WG as usize).min(65535) as u32, c as u32, 1]
 }
 
 /// Buffers and the recorded plan for one input size (H and W multiples of 4).
@@ -307,7 +388,8 @@ impl StyleNetPass {
             let pp = padded.view(&[l.cin, *ph, *pw]);
             let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
             let pad = StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
-            plan.dispatch_1d(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], pp.len());
+            let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
+            plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
             let co = conv_out.view(&[l.cout, *oh, *ow]);
             let conv = StyleNetParams {
                 c: l.cin as u32,
@@ -320,13 +402,21 @@ impl StyleNetPass {
                 cout: l.cout as u32,
                 ..Default::default()
             };
-            plan.dispatch_1d(
-                gpu,
-                &CONV_KXK,
-                &conv,
-                &[&pp.buffer, &co.buffer, &net.packed[i].buffer],
-                l.cout.div_ceil(4) * oh * ow,
-            );
+            match &net.packed_sg[i] {
+                Some((kern, wbuf)) => {
+                    let bufs = [
+                        wgpu::BufferBinding { buffer: &pp.buffer, offset: 0, size: None },
+                        wgpu::BufferBinding { buffer: &co.buffer, offset: 0, size: None },
+                        wgpu::BufferBinding { buffer: wbuf, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
+                    ];
+                    let groups = [ow.div_ceil(4).div_ceil(16) as u32, *oh as u32, 1];
+                    plan.dispatch_ranges(gpu, kern, &conv, &bufs, groups);
+                }
+                None => {
+                    let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
+                    plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
+                }
+            }
             let n = oh * ow;
             let parts = n.div_ceil(1024).clamp(1, parts_max);
             let norm = StyleNetParams {
@@ -344,7 +434,7 @@ impl StyleNetPass {
             plan.dispatch_1d(gpu, &NORM_FINAL, &norm, &[&stats.buffer], l.cout);
             let skip = if closes_block(i) { &block_input } else { &co };
             let bufs = [&*co.buffer, &out.buffer, &stats.buffer, &net.affine[i].buffer, &skip.buffer];
-            plan.dispatch_1d(gpu, &NORM_APPLY, &norm, &bufs, l.cout * n);
+            plan.dispatch(gpu, &NORM_APPLY, &norm, &bufs, norm_grid(n, l.cout));
             if l.name.starts_with("res.") && l.name.ends_with(".0") {
                 block_input = x.clone();
             }

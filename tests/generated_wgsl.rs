@@ -273,6 +273,73 @@ fn wino_transforms() -> Vec<String> {
     out
 }
 
+/// The style network's k x k convolutions of stride s for CPU drivers (shaders/stylenet.wgsl):
+/// 4 output pixels x ov vec4 of output channels per invocation, the weights of each (input
+/// channel, kernel row) gathered 8 floats per lane-varying load and broadcast (as in
+/// conv3x3_ubo_sg). One entry point per (k, s, ov) the network uses.
+pub const STYLENET_CONVS: [(usize, usize, usize); 6] =
+    [(9, 1, 8), (3, 2, 8), (3, 1, 8), (3, 1, 2), (3, 1, 1), (9, 1, 1)];
+
+fn stylenet_convs() -> Vec<String> {
+    let (i1, i2, i3) = ("    ", "        ", "            ");
+    let mut out = Vec::new();
+    for (k, st, ov) in STYLENET_CONVS {
+        let row = k * ov * 4; // floats of one (ci, ky) row of weights
+        let rowp = row.div_ceil(8) * 8;
+        let nin = 3 * st + k; // input columns 4 pixels read
+        out.push(String::new());
+        out.push(format!("// {k}x{k} convolution, stride {st}, up to {} output channels.", ov * 4));
+        out.push("@compute @workgroup_size(CONV_SG_WG)".into());
+        out.push(format!("fn conv_k{k}s{st}o{ov}(@builtin(global_invocation_id) g: vec3<u32>,"));
+        out.push(format!(
+            "{}@builtin(subgroup_invocation_id) sid: u32) {{",
+            " ".repeat(10 + format!("{k}{st}{ov}").len())
+        ));
+        out.push(format!("{i1}// every lane stays to the end (subgroupBroadcast); only the stores are guarded"));
+        out.push(format!("{i1}let live = g.x * 4u < p.ow;"));
+        out.push(format!("{i1}let y = g.y;"));
+        out.push(format!("{i1}let x0 = g.x * {}u;", 4 * st));
+        out.push(format!("{i1}let lane = sid & 7u;"));
+        for px in 0..4 {
+            out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
+        }
+        out.push(format!("{i1}for (var ci = 0u; ci < p.c; ci++) {{"));
+        out.push(format!("{i2}for (var ky = 0u; ky < {k}u; ky++) {{"));
+        out.push(format!("{i3}let row = (ci * p.h + y * {st}u + ky) * p.w;"));
+        out.extend(packed(i3, (0..nin).map(|j| format!("let v{j} = vec4(src[row + min(x0 + {j}u, p.w - 1u)]);"))));
+        out.push(format!("{i3}let wf = (ci * {k}u + ky) * {rowp}u + lane;"));
+        out.extend(packed(
+            i3,
+            (0..rowp / 8).map(|q| format!("let g{q} = wk[(wf + {}u) / 4u][(wf + {}u) % 4u];", 8 * q, 8 * q)),
+        ));
+        for kx in 0..k {
+            for o in 0..ov {
+                let comp = |c: usize| {
+                    let f = (kx * ov + o) * 4 + c;
+                    format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
+                };
+                out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
+                out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
+            }
+            for px in 0..4 {
+                out.extend(packed(
+                    i3,
+                    (0..ov).map(|o| format!("a{px}_{o} = fma(v{}, w{kx}_{o}, a{px}_{o});", px * st + kx)),
+                ));
+            }
+        }
+        out.push(format!("{i2}}}"));
+        out.push(format!("{i1}}}"));
+        out.push(format!("{i1}if live {{"));
+        for px in 0..4 {
+            out.extend(packed(i2, (0..ov).map(|o| format!("put_out(g.x * 4u + {px}u, y, {}u, a{px}_{o});", 4 * o))));
+        }
+        out.push(format!("{i1}}}"));
+        out.push("}".into());
+    }
+    out
+}
+
 /// Compare (or, with PAINTFLOW_BLESS=1, rewrite) the block between the markers of `file`.
 fn check_block(file: &str, body: Vec<String>) {
     check_nth_block(file, 0, body)
@@ -330,4 +397,9 @@ fn wino_gemm_block_is_what_the_generator_prints() {
 #[test]
 fn wino_transform_block_is_what_the_generator_prints() {
     check_nth_block("winograd.wgsl", 0, wino_transforms());
+}
+
+#[test]
+fn stylenet_conv_block_is_what_the_generator_prints() {
+    check_block("stylenet.wgsl", stylenet_convs());
 }

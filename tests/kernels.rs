@@ -520,7 +520,13 @@ fn stylenet_kernels_match_cpu() {
             ..Default::default()
         };
         let mut plan = Plan::new();
-        plan.dispatch_1d(g, &sn::REFLECT_PAD, &p, &[&upload(&[c, h, w], &x).buffer, &out.buffer], out.len());
+        plan.dispatch(
+            g,
+            &sn::REFLECT_PAD,
+            &p,
+            &[&upload(&[c, h, w], &x).buffer, &out.buffer],
+            [pw.div_ceil(64) as u32, ph as u32, c as u32],
+        );
         plan.run(g).unwrap();
         assert_eq!(
             out.read(g).unwrap(),
@@ -597,13 +603,8 @@ fn stylenet_kernels_match_cpu() {
                 let mut plan = Plan::new();
                 plan.dispatch_1d(g, &sn::NORM_PARTIAL, &p, &[&xt.buffer, &stats.buffer], c * parts);
                 plan.dispatch_1d(g, &sn::NORM_FINAL, &p, &[&stats.buffer], c);
-                plan.dispatch_1d(
-                    g,
-                    &sn::NORM_APPLY,
-                    &p,
-                    &[&xt.buffer, &out.buffer, &stats.buffer, &gt.buffer, &st.buffer],
-                    c * n,
-                );
+                let bufs = [&*xt.buffer, &out.buffer, &stats.buffer, &gt.buffer, &st.buffer];
+                plan.dispatch(g, &sn::NORM_APPLY, &p, &bufs, sn::norm_grid(n, c));
                 plan.run(g).unwrap();
                 let want = sn::instance_norm_cpu(&x, c, n, &gb, act, residual.then_some(&skip[..]));
                 let what = format!("instance norm {c}x{h}x{w} {act:?} residual={residual}");
