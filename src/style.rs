@@ -757,7 +757,7 @@ impl Default for ImageJob {
             size: 512,
             iters: 300,
             loss: LossConfig::default(),
-            method: Method::Lbfgs(pixel_lbfgs(1.0, 100)),
+            method: Method::Lbfgs(pixel_lbfgs(1.0, 20)),
             ema: None,
             init: Init::Content,
             seed: 0,

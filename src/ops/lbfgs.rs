@@ -6,12 +6,14 @@ use crate::gpu::shaders::{read, read_write};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::Result;
 
-/// Settings. Defaults follow neural-style (history 100, step 1, no line search).
+/// Settings. Defaults: step 1 and no line search as neural-style; history 20 (neural-style: 100;
+/// measured, 20 paints within 0.2 % of 100 at a fifth of the memory and recursion cost).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LbfgsConfig {
     /// Step length (1 = the quasi-Newton step itself).
     pub lr: f32,
-    /// Pairs kept (neural-style and torch: 100); capped where the device's buffer limits demand.
+    /// Pairs kept (neural-style and torch: 100; here 20 by default); capped where the device's
+    /// buffer limits demand.
     pub history: usize,
     /// Per-channel [lo, hi] bounds the image is projected into after every step (planar
     /// [3, H, W] images), or None to let pixels leave the range until the output is saved.
@@ -24,7 +26,7 @@ pub struct LbfgsConfig {
 
 impl Default for LbfgsConfig {
     fn default() -> Self {
-        LbfgsConfig { lr: 1.0, history: 100, project: None, worse: 2.0 }
+        LbfgsConfig { lr: 1.0, history: 20, project: None, worse: 2.0 }
     }
 }
 
