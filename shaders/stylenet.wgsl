@@ -176,8 +176,18 @@ fn to_rgba(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 }
 
 // The convolutions for CPU drivers with subgroups: one invocation per 4 output pixels of a row
-// (grid: x = 4-pixel block, y = row), workgroups of 16.
+// (grid: x = 4-pixel block, y = row), workgroups of 16. They read the unpadded input [c, h, w]
+// through the reflect padding (p.pad) and nearest upsampling (p.up) themselves, so no padded
+// copy is made: padded coordinate v reads input row/column mirror(v - pad) / up.
 const CONV_SG_WG: u32 = 16u;
+
+fn src_row(v: u32) -> u32 {
+    return u32(mirror(i32(v) - i32(p.pad), i32(p.h * p.up))) >> (p.up - 1u);
+}
+
+fn src_col(v: u32) -> u32 {
+    return u32(mirror(i32(v) - i32(p.pad), i32(p.w * p.up))) >> (p.up - 1u);
+}
 
 // dst at (x, y) for output channels k0 .. k0 + 3, when they exist.
 fn put_out(x: u32, y: u32, k0: u32, a: vec4<f32>) {
@@ -208,13 +218,13 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 9u; ky++) {
-            let row = (ci * p.h + y * 1u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
-            let v6 = vec4(src[row + min(x0 + 6u, p.w - 1u)]); let v7 = vec4(src[row + min(x0 + 7u, p.w - 1u)]);
-            let v8 = vec4(src[row + min(x0 + 8u, p.w - 1u)]); let v9 = vec4(src[row + min(x0 + 9u, p.w - 1u)]);
-            let v10 = vec4(src[row + min(x0 + 10u, p.w - 1u)]); let v11 = vec4(src[row + min(x0 + 11u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
+            let v8 = vec4(src[row + src_col(x0 + 8u)]); let v9 = vec4(src[row + src_col(x0 + 9u)]);
+            let v10 = vec4(src[row + src_col(x0 + 10u)]); let v11 = vec4(src[row + src_col(x0 + 11u)]);
             let wf = (ci * 9u + ky) * 288u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -527,12 +537,12 @@ fn conv_k3s2o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 3u; ky++) {
-            let row = (ci * p.h + y * 2u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
-            let v6 = vec4(src[row + min(x0 + 6u, p.w - 1u)]); let v7 = vec4(src[row + min(x0 + 7u, p.w - 1u)]);
-            let v8 = vec4(src[row + min(x0 + 8u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 2u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
+            let v8 = vec4(src[row + src_col(x0 + 8u)]);
             let wf = (ci * 3u + ky) * 96u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -665,10 +675,10 @@ fn conv_k3s1o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 3u; ky++) {
-            let row = (ci * p.h + y * 1u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
             let wf = (ci * 3u + ky) * 96u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -797,10 +807,10 @@ fn conv_k3s1o2(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 3u; ky++) {
-            let row = (ci * p.h + y * 1u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
             let wf = (ci * 3u + ky) * 24u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u];
@@ -853,10 +863,10 @@ fn conv_k3s1o1(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 3u; ky++) {
-            let row = (ci * p.h + y * 1u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
             let wf = (ci * 3u + ky) * 16u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
@@ -902,13 +912,13 @@ fn conv_k9s1o1(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
         for (var ky = 0u; ky < 9u; ky++) {
-            let row = (ci * p.h + y * 1u + ky) * p.w;
-            let v0 = vec4(src[row + min(x0 + 0u, p.w - 1u)]); let v1 = vec4(src[row + min(x0 + 1u, p.w - 1u)]);
-            let v2 = vec4(src[row + min(x0 + 2u, p.w - 1u)]); let v3 = vec4(src[row + min(x0 + 3u, p.w - 1u)]);
-            let v4 = vec4(src[row + min(x0 + 4u, p.w - 1u)]); let v5 = vec4(src[row + min(x0 + 5u, p.w - 1u)]);
-            let v6 = vec4(src[row + min(x0 + 6u, p.w - 1u)]); let v7 = vec4(src[row + min(x0 + 7u, p.w - 1u)]);
-            let v8 = vec4(src[row + min(x0 + 8u, p.w - 1u)]); let v9 = vec4(src[row + min(x0 + 9u, p.w - 1u)]);
-            let v10 = vec4(src[row + min(x0 + 10u, p.w - 1u)]); let v11 = vec4(src[row + min(x0 + 11u, p.w - 1u)]);
+            let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
+            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
+            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
+            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
+            let v8 = vec4(src[row + src_col(x0 + 8u)]); let v9 = vec4(src[row + src_col(x0 + 9u)]);
+            let v10 = vec4(src[row + src_col(x0 + 10u)]); let v11 = vec4(src[row + src_col(x0 + 11u)]);
             let wf = (ci * 9u + ky) * 40u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];

@@ -385,11 +385,6 @@ impl StyleNetPass {
         let mut block_input = input.clone();
         for (i, (l, ((ph, pw), (oh, ow)))) in LAYERS.iter().zip(&shapes).enumerate() {
             let (xh, xw) = (x.shape[1], x.shape[2]);
-            let pp = padded.view(&[l.cin, *ph, *pw]);
-            let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
-            let pad = StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
-            let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
-            plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
             let co = conv_out.view(&[l.cout, *oh, *ow]);
             let conv = StyleNetParams {
                 c: l.cin as u32,
@@ -400,19 +395,29 @@ impl StyleNetPass {
                 k: l.k as u32,
                 stride: l.stride as u32,
                 cout: l.cout as u32,
+                up: 1,
                 ..Default::default()
             };
             match &net.packed_sg[i] {
                 Some((kern, wbuf)) => {
+                    // reads the unpadded input through the padding and upsampling itself
+                    let direct =
+                        StyleNetParams { h: xh as u32, w: xw as u32, pad: l.pad as u32, up: l.up as u32, ..conv };
                     let bufs = [
-                        wgpu::BufferBinding { buffer: &pp.buffer, offset: 0, size: None },
+                        wgpu::BufferBinding { buffer: &x.buffer, offset: 0, size: None },
                         wgpu::BufferBinding { buffer: &co.buffer, offset: 0, size: None },
                         wgpu::BufferBinding { buffer: wbuf, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
                     ];
                     let groups = [ow.div_ceil(4).div_ceil(16) as u32, *oh as u32, 1];
-                    plan.dispatch_ranges(gpu, kern, &conv, &bufs, groups);
+                    plan.dispatch_ranges(gpu, kern, &direct, &bufs, groups);
                 }
                 None => {
+                    let pp = padded.view(&[l.cin, *ph, *pw]);
+                    let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
+                    let pad =
+                        StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
+                    let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
+                    plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
                     let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
                     plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
                 }

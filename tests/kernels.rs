@@ -541,6 +541,9 @@ fn stylenet_kernels_match_cpu() {
         (4, 3, 9, 13, 9, 1),
         (32, 6, 7, 8, 3, 2),
         (1, 1, 3, 3, 3, 1),
+        (32, 32, 6, 21, 3, 2),
+        (7, 8, 6, 18, 3, 1),
+        (3, 32, 12, 16, 9, 1),
     ] {
         let x = rng.vec(cin * h * w, 1.0);
         let wt = rng.vec(cout * cin * k * k, 0.3);
@@ -571,12 +574,45 @@ fn stylenet_kernels_match_cpu() {
         plan.dispatch_1d(g, &sn::CONV_KXK, &p, &bufs, cout.div_ceil(4) * oh * ow);
         plan.run(g).unwrap();
         let what = format!("conv {k}x{k}/{stride} {cin}->{cout} {h}x{w}");
-        assert_close(
-            &what,
-            &out.read(g).unwrap(),
-            &sn::conv_kxk_cpu(&x, cin, h, w, &wt, cout, k, stride),
-            REDUCTION_TOL,
-        );
+        let want = sn::conv_kxk_cpu(&x, cin, h, w, &wt, cout, k, stride);
+        assert_close(&what, &out.read(g).unwrap(), &want, REDUCTION_TOL);
+        // the subgroup convolution, where the adapter has subgroups: on the padded input as
+        // given, and reading an unpadded input through reflect padding (and 2x upsampling for
+        // stride 1) itself
+        let Some((kern, ov)) = sn::conv_sg_for(g, cout, k, stride) else { continue };
+        let packed = sn::pack_sg(&wt, cout, cin, k, ov);
+        let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
+            label: None,
+            size: (packed.len() * 4) as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+        let run_sg = |input: &Tensor, params: &StyleNetParams| {
+            let out = poisoned(&[cout, oh, ow]);
+            let bufs = [
+                wgpu::BufferBinding { buffer: &input.buffer, offset: 0, size: None },
+                wgpu::BufferBinding { buffer: &out.buffer, offset: 0, size: None },
+                wgpu::BufferBinding { buffer: &uni, offset: 0, size: std::num::NonZeroU64::new(65536) },
+            ];
+            let mut plan = Plan::new();
+            plan.dispatch_ranges(g, kern, params, &bufs, [ow.div_ceil(4).div_ceil(16) as u32, oh as u32, 1]);
+            plan.run(g).unwrap();
+            out.read(g).unwrap()
+        };
+        let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, ..p });
+        assert_close(&format!("{} {what}", kern.entry), &got, &want, REDUCTION_TOL);
+        let (pad, up) = (k / 2, if stride == 1 { 2 } else { 1 });
+        if h > 2 * pad && w > 2 * pad && (h - 2 * pad) % up == 0 && (w - 2 * pad) % up == 0 {
+            let (ih, iw) = ((h - 2 * pad) / up, (w - 2 * pad) / up);
+            let small = rng.vec(cin * ih * iw, 1.0);
+            let want =
+                sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&small, cin, ih, iw, pad, up), cin, h, w, &wt, cout, k, stride);
+            let params = StyleNetParams { h: ih as u32, w: iw as u32, pad: pad as u32, up: up as u32, ..p };
+            let got = run_sg(&upload(&[cin, ih, iw], &small), &params);
+            let what = format!("{} {what} from {ih}x{iw}, pad {pad}, up {up}", kern.entry);
+            assert_close(&what, &got, &want, REDUCTION_TOL);
+        }
     }
     for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128)] {
         for act in [Act::None, Act::Relu, Act::Sigmoid] {

@@ -128,6 +128,19 @@ impl Plan {
         self.steps.extend(other.steps);
     }
 
+    /// One plan per step (for timing the steps of a recorded plan one by one).
+    pub fn split_steps(&self) -> Vec<Plan> {
+        (0..self.steps.len())
+            .map(|i| {
+                let mut one = Plan::new();
+                let mut all = Plan::new();
+                self.encode_into(&mut all);
+                one.steps.push(all.steps.swap_remove(i));
+                one
+            })
+            .collect()
+    }
+
     /// Append clones of another plan's steps (the bind groups are shared, not rebuilt).
     pub fn encode_into(&self, other: &mut Plan) {
         for s in &self.steps {
