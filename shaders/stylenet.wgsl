@@ -15,7 +15,8 @@ struct Params {
     cout: u32,     // conv output channels
     pad: u32,      // pad: border width
     up: u32,       // pad: 2 upsamples (nearest) before padding, 1 does not
-    act: u32,      // norm: 0 none, 1 ReLU, 2 sigmoid
+    act: u32,      // norm: 0 none, 1 ReLU, 2 sigmoid; conv_k*: 1 applies the previous norm + ReLU
+                   // to the input as it is read
     residual: u32, // norm: 1 adds `skip` after the activation
     chunk: u32,    // norm_partial: elements per partial sum
     parts: u32,    // norm_partial: partial sums per channel
@@ -81,8 +82,13 @@ fn conv_kxk(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     }
 }
 
-// Instance-norm statistics, pass 1: stats[c * parts + k] holds the sum and, at an offset of
-// C * parts, the sum of squares of chunk k of channel c (Kahan-compensated).
+// Instance-norm statistics. stats[2c], stats[2c + 1]: the channel's scale rstd * gamma and shift
+// beta - mean * scale (so applying the norm is one multiply-add, here or fused into the next
+// convolution's loads); from STATS_PARTS on, the partial sums.
+const STATS_PARTS: u32 = 64u;
+
+// Pass 1: stats[STATS_PARTS + c * parts + k] holds the sum and, C * parts further, the sum of
+// squares of chunk k of channel c (Kahan-compensated).
 @compute @workgroup_size(WG)
 fn norm_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                 @builtin(local_invocation_index) lid: u32) {
@@ -107,13 +113,14 @@ fn norm_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
         cq = (u - q) - (v2 - cq);
         q = u;
     }
-    stats[i] = s;
-    stats[p.c * p.parts + i] = q;
+    stats[STATS_PARTS + i] = s;
+    stats[STATS_PARTS + p.c * p.parts + i] = q;
 }
 
-// Pass 2, one invocation per channel: mean and 1 / sqrt(biased variance + 1e-5) into
-// stats[2 C parts + 2c], [.. + 1]. The variance is E[x^2] - mean^2 in f32 from compensated sums;
-// activations here are O(1..100), far from where that cancels badly (the golden test checks).
+// Pass 2, one invocation per channel: mean and 1 / sqrt(biased variance + 1e-5), folded with
+// gamma and beta into the scale and shift. The variance is E[x^2] - mean^2 in f32 from
+// compensated sums; activations here are O(1..100), far from where that cancels badly (the
+// golden test checks).
 @compute @workgroup_size(WG)
 fn norm_final(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
@@ -122,14 +129,15 @@ fn norm_final(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     var s = 0.0;
     var q = 0.0;
     for (var k = 0u; k < p.parts; k++) {
-        s += stats[c * p.parts + k];
-        q += stats[p.c * p.parts + c * p.parts + k];
+        s += stats[STATS_PARTS + c * p.parts + k];
+        q += stats[STATS_PARTS + p.c * p.parts + c * p.parts + k];
     }
     let n = f32(p.h * p.w);
     let mean = s / n;
     let var_ = max(q / n - mean * mean, 0.0);
-    stats[2u * p.c * p.parts + 2u * c] = mean;
-    stats[2u * p.c * p.parts + 2u * c + 1u] = inverseSqrt(var_ + 1e-5);
+    let scale = inverseSqrt(var_ + 1e-5) * affine[c];
+    stats[2u * c] = scale;
+    stats[2u * c + 1u] = affine[p.c + c] - mean * scale;
 }
 
 // dst = act((src - mean) * rstd * gamma + beta) (+ skip). Grid: x = pixel of the plane (striding
@@ -143,8 +151,7 @@ fn norm_apply(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgrou
 }
 
 fn norm_one(c: u32, i: u32) {
-    let at = 2u * p.c * p.parts + 2u * c;
-    var v = (src[i] - stats[at]) * stats[at + 1u] * affine[c] + affine[p.c + c];
+    var v = src[i] * stats[2u * c] + stats[2u * c + 1u];
     if p.act == 1u { v = max(v, 0.0); }
     if p.act == 2u { v = 1.0 / (1.0 + exp(-v)); }
     if p.residual != 0u { v += skip[i]; }
@@ -189,6 +196,12 @@ fn src_col(v: u32) -> u32 {
     return u32(mirror(i32(v) - i32(p.pad), i32(p.w * p.up))) >> (p.up - 1u);
 }
 
+// An input value as the convolution uses it: with p.act == 1, the previous layer's norm and
+// ReLU applied on the way in (its output is never written).
+fn pre(v: f32, scale: f32, shift: f32) -> f32 {
+    return select(v, max(v * scale + shift, 0.0), p.act == 1u);
+}
+
 // dst at (x, y) for output channels k0 .. k0 + 3, when they exist.
 fn put_out(x: u32, y: u32, k0: u32, a: vec4<f32>) {
     if x >= p.ow { return; }
@@ -217,14 +230,22 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0); var a3_2 = vec4(0.0); var a3_3 = vec4(0.0); var a3_4 = vec4(0.0);
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 9u; ky++) {
             let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
-            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
-            let v8 = vec4(src[row + src_col(x0 + 8u)]); let v9 = vec4(src[row + src_col(x0 + 9u)]);
-            let v10 = vec4(src[row + src_col(x0 + 10u)]); let v11 = vec4(src[row + src_col(x0 + 11u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
+            let v6 = vec4(pre(src[row + src_col(x0 + 6u)], sc, sh));
+            let v7 = vec4(pre(src[row + src_col(x0 + 7u)], sc, sh));
+            let v8 = vec4(pre(src[row + src_col(x0 + 8u)], sc, sh));
+            let v9 = vec4(pre(src[row + src_col(x0 + 9u)], sc, sh));
+            let v10 = vec4(pre(src[row + src_col(x0 + 10u)], sc, sh));
+            let v11 = vec4(pre(src[row + src_col(x0 + 11u)], sc, sh));
             let wf = (ci * 9u + ky) * 288u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -536,13 +557,19 @@ fn conv_k3s2o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0); var a3_2 = vec4(0.0); var a3_3 = vec4(0.0); var a3_4 = vec4(0.0);
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 3u; ky++) {
             let row = (ci * p.h + src_row(y * 2u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
-            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
-            let v8 = vec4(src[row + src_col(x0 + 8u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
+            let v6 = vec4(pre(src[row + src_col(x0 + 6u)], sc, sh));
+            let v7 = vec4(pre(src[row + src_col(x0 + 7u)], sc, sh));
+            let v8 = vec4(pre(src[row + src_col(x0 + 8u)], sc, sh));
             let wf = (ci * 3u + ky) * 96u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -674,11 +701,16 @@ fn conv_k3s1o8(@builtin(global_invocation_id) g: vec3<u32>,
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0); var a3_2 = vec4(0.0); var a3_3 = vec4(0.0); var a3_4 = vec4(0.0);
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 3u; ky++) {
             let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
             let wf = (ci * 3u + ky) * 96u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
@@ -806,11 +838,16 @@ fn conv_k3s1o2(@builtin(global_invocation_id) g: vec3<u32>,
     var a2_0 = vec4(0.0); var a2_1 = vec4(0.0);
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 3u; ky++) {
             let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
             let wf = (ci * 3u + ky) * 24u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u];
@@ -862,11 +899,16 @@ fn conv_k3s1o1(@builtin(global_invocation_id) g: vec3<u32>,
     var a2_0 = vec4(0.0);
     var a3_0 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 3u; ky++) {
             let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
             let wf = (ci * 3u + ky) * 16u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
@@ -911,14 +953,22 @@ fn conv_k9s1o1(@builtin(global_invocation_id) g: vec3<u32>,
     var a2_0 = vec4(0.0);
     var a3_0 = vec4(0.0);
     for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
         for (var ky = 0u; ky < 9u; ky++) {
             let row = (ci * p.h + src_row(y * 1u + ky)) * p.w;
-            let v0 = vec4(src[row + src_col(x0 + 0u)]); let v1 = vec4(src[row + src_col(x0 + 1u)]);
-            let v2 = vec4(src[row + src_col(x0 + 2u)]); let v3 = vec4(src[row + src_col(x0 + 3u)]);
-            let v4 = vec4(src[row + src_col(x0 + 4u)]); let v5 = vec4(src[row + src_col(x0 + 5u)]);
-            let v6 = vec4(src[row + src_col(x0 + 6u)]); let v7 = vec4(src[row + src_col(x0 + 7u)]);
-            let v8 = vec4(src[row + src_col(x0 + 8u)]); let v9 = vec4(src[row + src_col(x0 + 9u)]);
-            let v10 = vec4(src[row + src_col(x0 + 10u)]); let v11 = vec4(src[row + src_col(x0 + 11u)]);
+            let v0 = vec4(pre(src[row + src_col(x0 + 0u)], sc, sh));
+            let v1 = vec4(pre(src[row + src_col(x0 + 1u)], sc, sh));
+            let v2 = vec4(pre(src[row + src_col(x0 + 2u)], sc, sh));
+            let v3 = vec4(pre(src[row + src_col(x0 + 3u)], sc, sh));
+            let v4 = vec4(pre(src[row + src_col(x0 + 4u)], sc, sh));
+            let v5 = vec4(pre(src[row + src_col(x0 + 5u)], sc, sh));
+            let v6 = vec4(pre(src[row + src_col(x0 + 6u)], sc, sh));
+            let v7 = vec4(pre(src[row + src_col(x0 + 7u)], sc, sh));
+            let v8 = vec4(pre(src[row + src_col(x0 + 8u)], sc, sh));
+            let v9 = vec4(pre(src[row + src_col(x0 + 9u)], sc, sh));
+            let v10 = vec4(pre(src[row + src_col(x0 + 10u)], sc, sh));
+            let v11 = vec4(pre(src[row + src_col(x0 + 11u)], sc, sh));
             let wf = (ci * 9u + ky) * 40u + lane;
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];

@@ -18,15 +18,17 @@ pub const CONV_KXK: Kernel =
     Kernel::new(Shader::StyleNet, "conv_kxk", &[read(1, "src"), read_write(2, "dst"), read(3, "wt")]);
 pub const NORM_PARTIAL: Kernel =
     Kernel::new(Shader::StyleNet, "norm_partial", &[read(1, "src"), read_write(4, "stats")]);
-pub const NORM_FINAL: Kernel = Kernel::new(Shader::StyleNet, "norm_final", &[read_write(4, "stats")]);
+pub const NORM_FINAL: Kernel =
+    Kernel::new(Shader::StyleNet, "norm_final", &[read_write(4, "stats"), read(5, "affine")]);
 pub const NORM_APPLY: Kernel = Kernel::new(
     Shader::StyleNet,
     "norm_apply",
-    &[read(1, "src"), read_write(2, "dst"), read_write(4, "stats"), read(5, "affine"), read(6, "skip")],
+    &[read(1, "src"), read_write(2, "dst"), read_write(4, "stats"), read(6, "skip")],
 );
 pub const TO_PLANAR: Kernel = Kernel::new(Shader::StyleNet, "to_planar", &[read_write(2, "dst"), read(7, "rgba")]);
 pub const TO_RGBA: Kernel = Kernel::new(Shader::StyleNet, "to_rgba", &[read(1, "src"), read_write(8, "rgba_out")]);
-const SG_BINDINGS: &[crate::gpu::shaders::Binding] = &[read(1, "src"), read_write(2, "dst"), uniform(9, "wk")];
+const SG_BINDINGS: &[crate::gpu::shaders::Binding] =
+    &[read(1, "src"), read_write(2, "dst"), read_write(4, "stats"), uniform(9, "wk")];
 const fn sg(entry: &'static str) -> Kernel {
     Kernel::new(Shader::StyleNet, entry, SG_BINDINGS).with_workgroup(16)
 }
@@ -351,13 +353,33 @@ pub struct StyleNetPass {
     rgba_out: Tensor,
     /// Planar [3, H, W] input in [0, 1].
     pub input: Tensor,
-    /// Every layer's output (after norm, activation and residual add).
-    pub outputs: Vec<Tensor>,
+    /// Every layer's output (after norm, activation and residual add), where it is written
+    /// (a fused layer's is applied by the next convolution instead).
+    pub outputs: Vec<Option<Tensor>>,
     plan: Plan,
 }
 
+/// Where the norm's partial sums start in its stats buffer (below: scale and shift per channel);
+/// `STATS_PARTS` in stylenet.wgsl.
+pub const STATS_PARTS: usize = 64;
+
+/// Whether layer j's norm and ReLU can be applied by the next convolution as it reads (layer j's
+/// output is then never written): a ReLU layer whose output feeds only the next convolution,
+/// not a residual block's skip.
+fn fusable(j: usize) -> bool {
+    LAYERS[j].act == Act::Relu
+        && j + 1 < LAYERS.len()
+        && !(LAYERS[j + 1].name.starts_with("res.") && LAYERS[j + 1].name.ends_with(".0"))
+}
+
 impl StyleNetPass {
+    /// The pass for h x w inputs, with the fusions the device allows.
     pub fn new(gpu: &Gpu, net: &StyleNet, h: usize, w: usize) -> Result<StyleNetPass> {
+        Self::with_fusion(gpu, net, h, w, true)
+    }
+
+    /// With `fuse` false every layer's output is written (for checking them one by one).
+    pub fn with_fusion(gpu: &Gpu, net: &StyleNet, h: usize, w: usize, fuse: bool) -> Result<StyleNetPass> {
         if h % 4 != 0 || w % 4 != 0 || h == 0 || w == 0 {
             return Err(Error::Invalid(format!("the style network takes sizes that are multiples of 4, not {w}x{h}")));
         }
@@ -376,16 +398,24 @@ impl StyleNetPass {
         let big_pad = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cin * s.0 .0 * s.0 .1).max().unwrap();
         let big_out = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cout * s.1 .0 * s.1 .1).max().unwrap();
         let padded = Tensor::zeros(gpu, &[big_pad], "stylenet padded")?;
-        let conv_out = Tensor::zeros(gpu, &[big_out], "stylenet conv out")?;
+        // conv outputs alternate between two buffers: a fused layer's is read by the next conv
+        let conv_out = [
+            Tensor::zeros(gpu, &[big_out], "stylenet conv out A")?,
+            Tensor::zeros(gpu, &[big_out], "stylenet conv out B")?,
+        ];
         let parts_max = 64;
-        let stats = Tensor::zeros(gpu, &[2 * 32 * parts_max + 2 * 32], "stylenet norm stats")?;
-        let mut outputs = Vec::new();
+        let widest = LAYERS.iter().map(|l| l.cout).max().unwrap();
+        assert!(2 * widest <= STATS_PARTS, "scale and shift per channel fit below the partial sums");
+        let stats = Tensor::zeros(gpu, &[STATS_PARTS + 2 * widest * parts_max], "stylenet norm stats")?;
+        let mut outputs: Vec<Option<Tensor>> = Vec::new();
         let mut plan = Plan::new();
+        // the next conv's input: a written tensor, or (fused) the previous conv's raw output
         let mut x = input.clone();
+        let mut x_fused = false;
         let mut block_input = input.clone();
         for (i, (l, ((ph, pw), (oh, ow)))) in LAYERS.iter().zip(&shapes).enumerate() {
             let (xh, xw) = (x.shape[1], x.shape[2]);
-            let co = conv_out.view(&[l.cout, *oh, *ow]);
+            let co = conv_out[i % 2].view(&[l.cout, *oh, *ow]);
             let conv = StyleNetParams {
                 c: l.cin as u32,
                 h: *ph as u32,
@@ -400,12 +430,20 @@ impl StyleNetPass {
             };
             match &net.packed_sg[i] {
                 Some((kern, wbuf)) => {
-                    // reads the unpadded input through the padding and upsampling itself
-                    let direct =
-                        StyleNetParams { h: xh as u32, w: xw as u32, pad: l.pad as u32, up: l.up as u32, ..conv };
+                    // reads the unpadded input through the padding and upsampling itself, and
+                    // applies the previous layer's norm + ReLU on the way in when fused
+                    let direct = StyleNetParams {
+                        h: xh as u32,
+                        w: xw as u32,
+                        pad: l.pad as u32,
+                        up: l.up as u32,
+                        act: x_fused as u32,
+                        ..conv
+                    };
                     let bufs = [
                         wgpu::BufferBinding { buffer: &x.buffer, offset: 0, size: None },
                         wgpu::BufferBinding { buffer: &co.buffer, offset: 0, size: None },
+                        wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
                         wgpu::BufferBinding { buffer: wbuf, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
                     ];
                     let groups = [ow.div_ceil(4).div_ceil(16) as u32, *oh as u32, 1];
@@ -434,17 +472,25 @@ impl StyleNetPass {
                 parts: parts as u32,
                 ..Default::default()
             };
-            let out = Tensor::zeros(gpu, &[l.cout, *oh, *ow], l.name)?;
             plan.dispatch_1d(gpu, &NORM_PARTIAL, &norm, &[&co.buffer, &stats.buffer], l.cout * parts);
-            plan.dispatch_1d(gpu, &NORM_FINAL, &norm, &[&stats.buffer], l.cout);
-            let skip = if closes_block(i) { &block_input } else { &co };
-            let bufs = [&*co.buffer, &out.buffer, &stats.buffer, &net.affine[i].buffer, &skip.buffer];
-            plan.dispatch(gpu, &NORM_APPLY, &norm, &bufs, norm_grid(n, l.cout));
+            plan.dispatch_1d(gpu, &NORM_FINAL, &norm, &[&stats.buffer, &net.affine[i].buffer], l.cout);
             if l.name.starts_with("res.") && l.name.ends_with(".0") {
                 block_input = x.clone();
             }
-            outputs.push(out.clone());
-            x = out;
+            let next_fuses = fuse && fusable(i) && net.packed_sg[i + 1].is_some();
+            if next_fuses {
+                outputs.push(None);
+                x = co;
+                x_fused = true;
+            } else {
+                let out = Tensor::zeros(gpu, &[l.cout, *oh, *ow], l.name)?;
+                let skip = if closes_block(i) { &block_input } else { &co };
+                let bufs = [&*co.buffer, &out.buffer, &stats.buffer, &skip.buffer];
+                plan.dispatch(gpu, &NORM_APPLY, &norm, &bufs, norm_grid(n, l.cout));
+                outputs.push(Some(out.clone()));
+                x = out;
+                x_fused = false;
+            }
         }
         Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan })
     }
@@ -456,7 +502,7 @@ impl StyleNetPass {
 
     /// The network's output [3, H, W], RGB in [0, 1].
     pub fn output(&self) -> &Tensor {
-        self.outputs.last().expect("the network has layers")
+        self.outputs.last().and_then(|o| o.as_ref()).expect("the last layer's output is written")
     }
 
     /// Record: packed RGBA pixels `rgba` [H * W] into the network's input.

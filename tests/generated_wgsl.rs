@@ -304,9 +304,14 @@ fn stylenet_convs() -> Vec<String> {
             out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
         }
         out.push(format!("{i1}for (var ci = 0u; ci < p.c; ci++) {{"));
+        out.push(format!("{i2}let sc = stats[2u * ci];"));
+        out.push(format!("{i2}let sh = stats[2u * ci + 1u];"));
         out.push(format!("{i2}for (var ky = 0u; ky < {k}u; ky++) {{"));
         out.push(format!("{i3}let row = (ci * p.h + src_row(y * {st}u + ky)) * p.w;"));
-        out.extend(packed(i3, (0..nin).map(|j| format!("let v{j} = vec4(src[row + src_col(x0 + {j}u)]);"))));
+        out.extend(packed(
+            i3,
+            (0..nin).map(|j| format!("let v{j} = vec4(pre(src[row + src_col(x0 + {j}u)], sc, sh));")),
+        ));
         out.push(format!("{i3}let wf = (ci * {k}u + ky) * {rowp}u + lane;"));
         out.extend(packed(
             i3,

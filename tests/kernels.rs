@@ -588,11 +588,16 @@ fn stylenet_kernels_match_cpu() {
             mapped_at_creation: false,
         });
         g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+        // a previous layer's norm folded to a scale and shift per input channel, for the fused
+        // variant (act 1: relu(x * scale + shift) on load)
+        let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
+        let stats = upload(&[2 * cin], &scale_shift);
         let run_sg = |input: &Tensor, params: &StyleNetParams| {
             let out = poisoned(&[cout, oh, ow]);
             let bufs = [
                 wgpu::BufferBinding { buffer: &input.buffer, offset: 0, size: None },
                 wgpu::BufferBinding { buffer: &out.buffer, offset: 0, size: None },
+                wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
                 wgpu::BufferBinding { buffer: &uni, offset: 0, size: std::num::NonZeroU64::new(65536) },
             ];
             let mut plan = Plan::new();
@@ -602,6 +607,17 @@ fn stylenet_kernels_match_cpu() {
         };
         let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, ..p });
         assert_close(&format!("{} {what}", kern.entry), &got, &want, REDUCTION_TOL);
+        let normed: Vec<f32> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let c = i / (h * w);
+                (v * scale_shift[2 * c] + scale_shift[2 * c + 1]).max(0.0)
+            })
+            .collect();
+        let want_fused = sn::conv_kxk_cpu(&normed, cin, h, w, &wt, cout, k, stride);
+        let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, act: 1, ..p });
+        assert_close(&format!("{} {what} with the norm + ReLU fused", kern.entry), &got, &want_fused, REDUCTION_TOL);
         let (pad, up) = (k / 2, if stride == 1 { 2 } else { 1 });
         if h > 2 * pad && w > 2 * pad && (h - 2 * pad) % up == 0 && (w - 2 * pad) % up == 0 {
             let (ih, iw) = ((h - 2 * pad) / up, (w - 2 * pad) / up);
@@ -622,7 +638,7 @@ fn stylenet_kernels_match_cpu() {
                 let gb = rng.vec(2 * c, 1.5);
                 let skip = rng.vec(c * n, 1.0);
                 let parts = n.div_ceil(1024).clamp(1, 64);
-                let stats = poisoned(&[2 * c * parts + 2 * c]);
+                let stats = poisoned(&[sn::STATS_PARTS + 2 * c * parts]);
                 let out = poisoned(&[c, h, w]);
                 let p = StyleNetParams {
                     c: c as u32,
@@ -638,8 +654,8 @@ fn stylenet_kernels_match_cpu() {
                 let (gt, st) = (upload(&[2 * c], &gb), upload(&[c, h, w], &skip));
                 let mut plan = Plan::new();
                 plan.dispatch_1d(g, &sn::NORM_PARTIAL, &p, &[&xt.buffer, &stats.buffer], c * parts);
-                plan.dispatch_1d(g, &sn::NORM_FINAL, &p, &[&stats.buffer], c);
-                let bufs = [&*xt.buffer, &out.buffer, &stats.buffer, &gt.buffer, &st.buffer];
+                plan.dispatch_1d(g, &sn::NORM_FINAL, &p, &[&stats.buffer, &gt.buffer], c);
+                let bufs = [&*xt.buffer, &out.buffer, &stats.buffer, &st.buffer];
                 plan.dispatch(g, &sn::NORM_APPLY, &p, &bufs, sn::norm_grid(n, c));
                 plan.run(g).unwrap();
                 let want = sn::instance_norm_cpu(&x, c, n, &gb, act, residual.then_some(&skip[..]));
