@@ -3,7 +3,7 @@ use paintflow::gpu::{Gpu, Plan, Tensor};
 use paintflow::ops::winograd::{self, WinoParams};
 fn main() {
     let gpu = Gpu::new(None).unwrap();
-    for (c, h, m) in [(64usize, 256usize, 4usize), (256, 64, 4), (256, 64, 2)] {
+    for (c, h, m) in [(512usize, 16usize, 2usize), (512, 32, 2), (512, 32, 4), (256, 64, 4)] {
         let w = h;
         let wt: Vec<f32> = (0..c * c * 9).map(|i| ((i * 31) % 97) as f32 / 97.0 - 0.5).collect();
         let x = Tensor::from_slice(&gpu, &[c, h, w], &vec![0.5; c * h * w], "x").unwrap();

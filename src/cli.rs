@@ -202,8 +202,10 @@ pub struct StyleOpts {
     /// --content-weight 5 --style-weight 100 and adjust)
     #[arg(long)]
     pub normalize_gradients: bool,
-    /// Weight of the total-variation (smoothness) loss
-    #[arg(long, default_value_t = 0.0)]
+    /// Weight of the total-variation (smoothness) loss: the mean squared difference of
+    /// neighbouring pixels (0..255). Measured default: 7-8 % less high-frequency noise for at
+    /// most 0.3 % more content + style loss; 1000 smooths more (-21 %, +3 % loss); 0 turns it off
+    #[arg(long, default_value_t = 100.0)]
     pub tv_weight: f32,
     /// How the pixels are updated: L-BFGS (quasi-Newton, on the GPU; lower loss at equal
     /// iterations, see the README) or Adam

@@ -109,7 +109,9 @@ fn conv_ubo_body(subgroup: bool) -> Vec<String> {
 }
 
 /// The body of `wino_gemm` (shaders/winograd.wgsl): 4 tiles x 8 vec4 of output channels per
-/// invocation, the 32 weights of each input channel broadcast from 4 lane-varying loads.
+/// invocation; per input channel one vec4 load of V (the 4 tiles) and one of U per lane (lane l
+/// holds output channels 4l .. 4l + 3 of the block), each weight handed to every lane by
+/// subgroupBroadcast.
 fn wino_gemm_body() -> Vec<String> {
     let (i1, i2) = ("    ", "        ");
     let mut out = Vec::new();
@@ -117,20 +119,13 @@ fn wino_gemm_body() -> Vec<String> {
         out.extend(packed(i1, (0..OV).map(|o| format!("var a{t}_{o} = vec4(0.0);"))));
     }
     out.push("    for (var ci = 0u; ci < p.cin; ci++) {".into());
-    out.push(format!("{i2}let v = vbase + ci * p.tp;"));
-    out.extend(packed(i2, (0..PX).map(|t| format!("let v{t} = vec4(src[v + {t}u]);"))));
-    out.push(format!("{i2}// float ci * 32 + 8g + lane of the block is vec4 wq + 2g, component wr"));
-    out.push(format!("{i2}let wf = ci * {}u + lane;", OV * 4));
-    out.push(format!("{i2}let wq = wf / 4u;"));
-    out.push(format!("{i2}let wr = wf % 4u;"));
-    out.extend(packed(i2, (0..OV * 4 / 8).map(|g| format!("let g{g} = wu[wq + {}u][wr];", 2 * g))));
+    out.push(format!("{i2}let vq = v4[vbase + ci * (p.tp / 4u)];"));
+    out.extend(packed(i2, ["x", "y", "z", "w"].iter().enumerate().map(|(t, c)| format!("let v{t} = vec4(vq.{c});"))));
+    out.push(format!("{i2}let wq = u4[ubase + ci * {}u + lane];", OV));
     for o in 0..OV {
-        let comp = |c: usize| {
-            let f = o * 4 + c;
-            format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
-        };
-        out.push(format!("{i2}let w{o} = vec4({}, {},", comp(0), comp(1)));
-        out.push(format!("{i2}              {}, {});", comp(2), comp(3)));
+        let comp = |c: &str| format!("subgroupBroadcast(wq.{c}, {o}u)");
+        out.push(format!("{i2}let w{o} = vec4({}, {},", comp("x"), comp("y")));
+        out.push(format!("{i2}              {}, {});", comp("z"), comp("w")));
     }
     for t in 0..PX {
         out.extend(packed(i2, (0..OV).map(|o| format!("a{t}_{o} = fma(v{t}, w{o}, a{t}_{o});"))));
@@ -138,7 +133,7 @@ fn wino_gemm_body() -> Vec<String> {
     out.push("    }".into());
     out.push("    if live {".into());
     for t in 0..PX {
-        out.extend(packed(i2, (0..OV).map(|o| format!("put_m(mbase + {t}u, {}u, a{t}_{o});", o * 4))));
+        out.extend(packed(i2, (0..OV).map(|o| format!("put_m(mbase + {t}u, co0 + {}u, a{t}_{o});", o * 4))));
     }
     out.push("    }".into());
     out

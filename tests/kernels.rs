@@ -461,6 +461,7 @@ fn winograd_convolution_matches_cpu() {
         (13, 9, 17, 18),
         (64, 33, 12, 16),
         (512, 6, 5, 3),
+        (520, 40, 3, 5),
     ];
     for &(cin, cout, h, w) in shapes {
         for m in [2usize, 4] {

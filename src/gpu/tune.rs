@@ -38,7 +38,7 @@ const FORMAT: u32 = 1;
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 struct CacheFile {
     format: u32,
-    /// "adapter | driver | paintflow version | what" -> the choice
+    /// "adapter | driver | paintflow version, kernels hash | what" -> the choice
     entries: BTreeMap<String, String>,
 }
 
@@ -47,7 +47,7 @@ pub struct TuneCache {
     pub mode: Autotune,
     /// The cache file, when the disk is used.
     pub path: Option<PathBuf>,
-    /// Prefix of this adapter's keys: adapter, driver and paintflow version.
+    /// Prefix of this adapter's keys: adapter, driver, paintflow version and kernels hash.
     prefix: String,
     entries: BTreeMap<String, String>,
     loaded: bool,
@@ -64,6 +64,18 @@ pub fn cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("paintflow"))
 }
 
+/// A hash of every shader's source (FNV-1a): a choice measured on other kernels is stale even
+/// within one paintflow version.
+fn kernels_hash() -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for s in super::Shader::ALL {
+        for b in s.source().bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
 impl TuneCache {
     /// For the adapter `info`, caching in [`cache_dir`].
     pub fn new(mode: Autotune, info: &wgpu::AdapterInfo) -> TuneCache {
@@ -74,7 +86,7 @@ impl TuneCache {
 
     /// For an adapter described by `adapter` (name and driver), caching in the file `path`.
     pub fn at(mode: Autotune, path: Option<PathBuf>, adapter: &str) -> TuneCache {
-        let prefix = format!("{adapter} | {} |", env!("CARGO_PKG_VERSION"));
+        let prefix = format!("{adapter} | {} kernels {:016x} |", env!("CARGO_PKG_VERSION"), kernels_hash());
         TuneCache { mode, path: path.filter(|_| mode == Autotune::On), prefix, entries: BTreeMap::new(), loaded: false }
     }
 

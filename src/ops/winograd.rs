@@ -2,7 +2,7 @@
 //! transform, one channel GEMM per transform position, and the output transform, with the
 //! weights transformed once on the host. Used as convolution variants on CPU drivers (where
 //! multiplies, not memory traffic, bound the direct kernels); CPU twins of each stage below.
-use crate::gpu::shaders::{read, read_write, uniform, Binding};
+use crate::gpu::shaders::{read, read_write, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::Result;
@@ -14,8 +14,8 @@ pub const WINO_INPUT_F4: Kernel = Kernel::new(Shader::Winograd, "wino_input_f4",
 pub const WINO_OUTPUT_F2: Kernel = Kernel::new(Shader::Winograd, "wino_output_f2", OUTPUT_BINDINGS);
 pub const WINO_OUTPUT_F4: Kernel = Kernel::new(Shader::Winograd, "wino_output_f4", OUTPUT_BINDINGS);
 pub const WINO_GEMM: Kernel =
-    Kernel::new(Shader::Winograd, "wino_gemm", &[read(1, "src"), read_write(2, "dst"), uniform(5, "wu")])
-        .with_workgroup(16);
+    Kernel::new(Shader::Winograd, "wino_gemm", &[read_write(2, "dst"), read(5, "u4"), read(6, "v4")])
+        .with_workgroup(GEMM_WG as u32);
 pub const KERNELS: &[Kernel] = &[WINO_INPUT_F2, WINO_INPUT_F4, WINO_GEMM, WINO_OUTPUT_F2, WINO_OUTPUT_F4];
 
 crate::shader_params! {
@@ -30,18 +30,14 @@ crate::shader_params! {
         tx: u32,
         ty: u32,
         tp: u32,
-        xi: u32,
-        co0: u32,
         relu: u32,
     }
 }
 
-/// Output channels per GEMM launch (the weight block of one uniform binding).
+/// Output channels per GEMM workgroup (8 lanes x vec4).
 const BLOCK: usize = 32;
-/// The uniform binding the GEMM declares (`wu: array<vec4<f32>, 4096>`): 64 KiB, so at most
-/// 512 input channels.
-const WU_BYTES: u64 = 4096 * 16;
-pub const MAX_CHANNELS: usize = 512;
+/// Workgroups of `wino_gemm` (WINO_WG in the shader).
+const GEMM_WG: usize = 16;
 
 // Transform matrices (Lavin & Gray 2015), row-major: B^T (alpha x alpha), G (alpha x 3),
 // A^T (m x alpha).
@@ -114,36 +110,25 @@ pub fn transform_weights_cpu(w: &[f32], cout: usize, cin: usize, m: usize) -> Ve
     u
 }
 
-/// One direction's weights on the GPU: a uniform buffer of blocks [ci][32 co], one per
-/// (position, 32-channel output block), each at a 256-byte-aligned offset and followed by room
-/// for the GEMM's full 64 KiB binding.
+/// One direction's weights on the GPU: U as [position][output block of 32][ci][32], zero past
+/// cout.
 pub struct WinoWeights {
     pub m: usize,
     pub cin: usize,
     pub cout: usize,
-    buffer: wgpu::Buffer,
-    offsets: Vec<u64>,
+    u: Tensor,
 }
 
 impl WinoWeights {
     /// From OIHW weights [cout, cin, 3, 3].
     pub fn new(gpu: &Gpu, w: &[f32], cout: usize, cin: usize, m: usize, label: &str) -> Result<WinoWeights> {
-        use wgpu::util::DeviceExt;
-        if cin > MAX_CHANNELS {
-            return Err(crate::Error::Invalid(format!(
-                "Winograd convolution takes at most {MAX_CHANNELS} input channels"
-            )));
-        }
         let a = m + 2;
         let u = transform_weights_cpu(w, cout, cin, m);
         let nob = cout.div_ceil(BLOCK);
-        let block_floats = (cin * BLOCK).div_ceil(64) * 64; // 256-byte aligned
-        let mut data = vec![0.0f32; a * a * nob * block_floats + (WU_BYTES / 4) as usize];
-        let mut offsets = Vec::with_capacity(a * a * nob);
+        let mut data = vec![0.0f32; a * a * nob * cin * BLOCK];
         for xi in 0..a * a {
             for ob in 0..nob {
-                let base = (xi * nob + ob) * block_floats;
-                offsets.push(base as u64 * 4);
+                let base = (xi * nob + ob) * cin * BLOCK;
                 for i in 0..cin {
                     for ol in 0..BLOCK.min(cout - ob * BLOCK) {
                         data[base + i * BLOCK + ol] = u[(xi * cin + i) * cout + ob * BLOCK + ol] as f32;
@@ -151,28 +136,23 @@ impl WinoWeights {
                 }
             }
         }
-        let buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-            label: Some(label),
-            contents: bytemuck::cast_slice(&data),
-            usage: wgpu::BufferUsages::UNIFORM,
-        });
-        Ok(WinoWeights { m, cin, cout, buffer, offsets })
+        let u = Tensor::from_slice(gpu, &[data.len()], &data, label)?;
+        Ok(WinoWeights { m, cin, cout, u })
     }
 
     pub fn bytes(&self) -> u64 {
-        self.buffer.size()
+        self.u.buffer.size()
     }
 }
 
 /// Whether a cin -> cout convolution over h x w can run as Winograd F(m) on this device: the
-/// channel limit of the weight binding, and the transform buffers within the binding limit.
+/// weights and transform buffers within the binding limit, and subgroups for the GEMM.
 pub fn fits(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize, m: usize) -> bool {
     let (_, _, tp) = tiles(h, w, m);
     let pos = (m + 2) * (m + 2);
-    let biggest = (pos * cin.max(cout) * tp * 4) as u64;
-    cin <= MAX_CHANNELS
-        && biggest <= gpu.limits.max_storage_buffer_binding_size.min(gpu.limits.max_buffer_size)
-        && gpu.has_subgroups_of_8()
+    let weights = pos * cout.div_ceil(BLOCK) * BLOCK * cin;
+    let biggest = (pos * cin.max(cout) * tp).max(weights) as u64 * 4;
+    biggest <= gpu.limits.max_storage_buffer_binding_size.min(gpu.limits.max_buffer_size) && gpu.has_subgroups_of_8()
 }
 
 /// Record out = conv3x3(input) + bias (then ReLU) through Winograd F(m): input [cin, H, W],
@@ -202,22 +182,9 @@ pub fn record(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &WinoWeights, bias:
     let (input_kernel, output_kernel) =
         if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
     plan.dispatch_1d(gpu, input_kernel, &base, &[&input.buffer, &v], cin * tp);
-    let nob = w.cout.div_ceil(BLOCK);
-    for xi in 0..pos {
-        for ob in 0..nob {
-            let p = WinoParams { xi: xi as u32, co0: (ob * BLOCK) as u32, ..base };
-            let bufs = [
-                wgpu::BufferBinding { buffer: &v, offset: 0, size: None },
-                wgpu::BufferBinding { buffer: &mm, offset: 0, size: None },
-                wgpu::BufferBinding {
-                    buffer: &w.buffer,
-                    offset: w.offsets[xi * nob + ob],
-                    size: std::num::NonZeroU64::new(WU_BYTES),
-                },
-            ];
-            plan.dispatch_ranges(gpu, &WINO_GEMM, &p, &bufs, crate::gpu::groups_for(tp / 4, 16));
-        }
-    }
+    let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
+    let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
+    plan.dispatch(gpu, &WINO_GEMM, &base, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
     plan.dispatch_1d(gpu, output_kernel, &base, &[&out.buffer, &bias.buffer, &mm], w.cout * tx * ty);
 }
 
