@@ -1,4 +1,4 @@
-// Border modes for the network's first convolution (--padding replicate|reflect). A convolution
+// Border modes for the network's convolutions (--padding replicate|reflect). A convolution
 // with such padding is the zero-padded convolution of the image padded by one pixel, cropped to
 // the image: pad -> conv -> crop forward, and embed -> transposed conv -> fold backward, where
 // embed and fold are the transposes of crop and pad. Planes are [C, H, W] for the image and

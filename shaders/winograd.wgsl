@@ -20,6 +20,10 @@ struct Params {
     ty: u32,       // tiles down
     tp: u32,       // tx * ty padded to a multiple of 4
     relu: u32,
+    border: u32,   // wino_input: beyond the edge 0 zeros, 1 the edge repeated, 2 mirrored
+    masked: u32,   // wino_input: 1 zeroes the input where act <= 0 (a ReLU's backward, fused)
+    grow: u32,     // 1: the output is (h + 2) x (w + 2), starting one pixel before the input
+                   // (a transposed convolution onto the padded plane); tx, ty count its tiles
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -29,14 +33,30 @@ struct Params {
 @group(0) @binding(4) var<storage, read> mt: array<f32>;           // wino_output: M
 @group(0) @binding(5) var<storage, read> u4: array<vec4<f32>>;     // wino_gemm: U
 @group(0) @binding(6) var<storage, read> v4: array<vec4<f32>>;     // wino_gemm: V
+@group(0) @binding(7) var<storage, read> act: array<f32>;          // wino_input: the ReLU mask
 
 // An output value, ReLU applied when asked, if (y, x) is inside the image.
 fn put_y(co: u32, y: u32, x: u32, v: f32) {
-    if y < p.h && x < p.w {
+    let oh = p.h + 2u * p.grow;
+    let ow = p.w + 2u * p.grow;
+    if y < oh && x < ow {
         var r = v;
         if p.relu != 0u { r = max(r, 0.0); }
-        dst[(co * p.h + y) * p.w + x] = r;
+        dst[(co * oh + y) * ow + x] = r;
     }
+}
+
+// The input pixel index (row or column) that position v (-1 .. n + m) reads: clamped for zeros
+// (whose value is then replaced by 0) and replicate, mirrored about the edge pixel for reflect
+// (a 1-pixel side repeats) -- `source` of shaders/pad.wgsl. Positions past n are read only by
+// outputs past the image, which are never written.
+fn source(v: i32, n: u32) -> u32 {
+    var r = v;
+    if p.border == 2u && n >= 2u {
+        if r < 0 { r = -r; }
+        if r >= i32(n) { r = 2 * (i32(n) - 1) - r; }
+    }
+    return u32(clamp(r, 0, i32(n) - 1));
 }
 
 // The transforms for F(2x2) and F(4x4): B^T and A^T of Lavin & Gray (interpolation points 0, 1,
@@ -52,41 +72,51 @@ fn wino_input_f2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     let t = i % p.tp;
     let ci = i / p.tp;
     let real = t < p.tx * p.ty;
-    let yb = i32((t / p.tx) * 2u) - 1;
-    let xb = i32((t % p.tx) * 2u) - 1;
+    let yb = i32((t / p.tx) * 2u) - 1 - i32(p.grow);
+    let xb = i32((t % p.tx) * 2u) - 1 - i32(p.grow);
     let plane = ci * p.h;
     let y0 = yb + 0;
-    let row0 = (plane + u32(clamp(y0, 0, i32(p.h) - 1))) * p.w;
-    let ok0 = real && y0 >= 0 && y0 < i32(p.h);
+    let row0 = (plane + source(y0, p.h)) * p.w;
+    let ok0 = real && (p.border != 0u || (y0 >= 0 && y0 < i32(p.h)));
     let y1 = yb + 1;
-    let row1 = (plane + u32(clamp(y1, 0, i32(p.h) - 1))) * p.w;
-    let ok1 = real && y1 >= 0 && y1 < i32(p.h);
+    let row1 = (plane + source(y1, p.h)) * p.w;
+    let ok1 = real && (p.border != 0u || (y1 >= 0 && y1 < i32(p.h)));
     let y2 = yb + 2;
-    let row2 = (plane + u32(clamp(y2, 0, i32(p.h) - 1))) * p.w;
-    let ok2 = real && y2 >= 0 && y2 < i32(p.h);
+    let row2 = (plane + source(y2, p.h)) * p.w;
+    let ok2 = real && (p.border != 0u || (y2 >= 0 && y2 < i32(p.h)));
     let y3 = yb + 3;
-    let row3 = (plane + u32(clamp(y3, 0, i32(p.h) - 1))) * p.w;
-    let ok3 = real && y3 >= 0 && y3 < i32(p.h);
+    let row3 = (plane + source(y3, p.h)) * p.w;
+    let ok3 = real && (p.border != 0u || (y3 >= 0 && y3 < i32(p.h)));
     let x0 = xb + 0;
-    let col0 = u32(clamp(x0, 0, i32(p.w) - 1));
-    let in0 = x0 >= 0 && x0 < i32(p.w);
+    let col0 = source(x0, p.w);
+    let in0 = p.border != 0u || (x0 >= 0 && x0 < i32(p.w));
     let x1 = xb + 1;
-    let col1 = u32(clamp(x1, 0, i32(p.w) - 1));
-    let in1 = x1 >= 0 && x1 < i32(p.w);
+    let col1 = source(x1, p.w);
+    let in1 = p.border != 0u || (x1 >= 0 && x1 < i32(p.w));
     let x2 = xb + 2;
-    let col2 = u32(clamp(x2, 0, i32(p.w) - 1));
-    let in2 = x2 >= 0 && x2 < i32(p.w);
+    let col2 = source(x2, p.w);
+    let in2 = p.border != 0u || (x2 >= 0 && x2 < i32(p.w));
     let x3 = xb + 3;
-    let col3 = u32(clamp(x3, 0, i32(p.w) - 1));
-    let in3 = x3 >= 0 && x3 < i32(p.w);
-    let d0_0 = select(0.0, src[row0 + col0], ok0 && in0); let d0_1 = select(0.0, src[row0 + col1], ok0 && in1);
-    let d0_2 = select(0.0, src[row0 + col2], ok0 && in2); let d0_3 = select(0.0, src[row0 + col3], ok0 && in3);
-    let d1_0 = select(0.0, src[row1 + col0], ok1 && in0); let d1_1 = select(0.0, src[row1 + col1], ok1 && in1);
-    let d1_2 = select(0.0, src[row1 + col2], ok1 && in2); let d1_3 = select(0.0, src[row1 + col3], ok1 && in3);
-    let d2_0 = select(0.0, src[row2 + col0], ok2 && in0); let d2_1 = select(0.0, src[row2 + col1], ok2 && in1);
-    let d2_2 = select(0.0, src[row2 + col2], ok2 && in2); let d2_3 = select(0.0, src[row2 + col3], ok2 && in3);
-    let d3_0 = select(0.0, src[row3 + col0], ok3 && in0); let d3_1 = select(0.0, src[row3 + col1], ok3 && in1);
-    let d3_2 = select(0.0, src[row3 + col2], ok3 && in2); let d3_3 = select(0.0, src[row3 + col3], ok3 && in3);
+    let col3 = source(x3, p.w);
+    let in3 = p.border != 0u || (x3 >= 0 && x3 < i32(p.w));
+    var d0_0 = select(0.0, src[row0 + col0], ok0 && in0); var d0_1 = select(0.0, src[row0 + col1], ok0 && in1);
+    var d0_2 = select(0.0, src[row0 + col2], ok0 && in2); var d0_3 = select(0.0, src[row0 + col3], ok0 && in3);
+    var d1_0 = select(0.0, src[row1 + col0], ok1 && in0); var d1_1 = select(0.0, src[row1 + col1], ok1 && in1);
+    var d1_2 = select(0.0, src[row1 + col2], ok1 && in2); var d1_3 = select(0.0, src[row1 + col3], ok1 && in3);
+    var d2_0 = select(0.0, src[row2 + col0], ok2 && in0); var d2_1 = select(0.0, src[row2 + col1], ok2 && in1);
+    var d2_2 = select(0.0, src[row2 + col2], ok2 && in2); var d2_3 = select(0.0, src[row2 + col3], ok2 && in3);
+    var d3_0 = select(0.0, src[row3 + col0], ok3 && in0); var d3_1 = select(0.0, src[row3 + col1], ok3 && in1);
+    var d3_2 = select(0.0, src[row3 + col2], ok3 && in2); var d3_3 = select(0.0, src[row3 + col3], ok3 && in3);
+    if p.masked != 0u {
+        d0_0 = select(0.0, d0_0, act[row0 + col0] > 0.0); d0_1 = select(0.0, d0_1, act[row0 + col1] > 0.0);
+        d0_2 = select(0.0, d0_2, act[row0 + col2] > 0.0); d0_3 = select(0.0, d0_3, act[row0 + col3] > 0.0);
+        d1_0 = select(0.0, d1_0, act[row1 + col0] > 0.0); d1_1 = select(0.0, d1_1, act[row1 + col1] > 0.0);
+        d1_2 = select(0.0, d1_2, act[row1 + col2] > 0.0); d1_3 = select(0.0, d1_3, act[row1 + col3] > 0.0);
+        d2_0 = select(0.0, d2_0, act[row2 + col0] > 0.0); d2_1 = select(0.0, d2_1, act[row2 + col1] > 0.0);
+        d2_2 = select(0.0, d2_2, act[row2 + col2] > 0.0); d2_3 = select(0.0, d2_3, act[row2 + col3] > 0.0);
+        d3_0 = select(0.0, d3_0, act[row3 + col0] > 0.0); d3_1 = select(0.0, d3_1, act[row3 + col1] > 0.0);
+        d3_2 = select(0.0, d3_2, act[row3 + col2] > 0.0); d3_3 = select(0.0, d3_3, act[row3 + col3] > 0.0);
+    }
     let e0_0 = d0_0 - d2_0;
     let e0_1 = d0_1 - d2_1;
     let e0_2 = d0_2 - d2_2;
@@ -166,63 +196,83 @@ fn wino_input_f4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     let t = i % p.tp;
     let ci = i / p.tp;
     let real = t < p.tx * p.ty;
-    let yb = i32((t / p.tx) * 4u) - 1;
-    let xb = i32((t % p.tx) * 4u) - 1;
+    let yb = i32((t / p.tx) * 4u) - 1 - i32(p.grow);
+    let xb = i32((t % p.tx) * 4u) - 1 - i32(p.grow);
     let plane = ci * p.h;
     let y0 = yb + 0;
-    let row0 = (plane + u32(clamp(y0, 0, i32(p.h) - 1))) * p.w;
-    let ok0 = real && y0 >= 0 && y0 < i32(p.h);
+    let row0 = (plane + source(y0, p.h)) * p.w;
+    let ok0 = real && (p.border != 0u || (y0 >= 0 && y0 < i32(p.h)));
     let y1 = yb + 1;
-    let row1 = (plane + u32(clamp(y1, 0, i32(p.h) - 1))) * p.w;
-    let ok1 = real && y1 >= 0 && y1 < i32(p.h);
+    let row1 = (plane + source(y1, p.h)) * p.w;
+    let ok1 = real && (p.border != 0u || (y1 >= 0 && y1 < i32(p.h)));
     let y2 = yb + 2;
-    let row2 = (plane + u32(clamp(y2, 0, i32(p.h) - 1))) * p.w;
-    let ok2 = real && y2 >= 0 && y2 < i32(p.h);
+    let row2 = (plane + source(y2, p.h)) * p.w;
+    let ok2 = real && (p.border != 0u || (y2 >= 0 && y2 < i32(p.h)));
     let y3 = yb + 3;
-    let row3 = (plane + u32(clamp(y3, 0, i32(p.h) - 1))) * p.w;
-    let ok3 = real && y3 >= 0 && y3 < i32(p.h);
+    let row3 = (plane + source(y3, p.h)) * p.w;
+    let ok3 = real && (p.border != 0u || (y3 >= 0 && y3 < i32(p.h)));
     let y4 = yb + 4;
-    let row4 = (plane + u32(clamp(y4, 0, i32(p.h) - 1))) * p.w;
-    let ok4 = real && y4 >= 0 && y4 < i32(p.h);
+    let row4 = (plane + source(y4, p.h)) * p.w;
+    let ok4 = real && (p.border != 0u || (y4 >= 0 && y4 < i32(p.h)));
     let y5 = yb + 5;
-    let row5 = (plane + u32(clamp(y5, 0, i32(p.h) - 1))) * p.w;
-    let ok5 = real && y5 >= 0 && y5 < i32(p.h);
+    let row5 = (plane + source(y5, p.h)) * p.w;
+    let ok5 = real && (p.border != 0u || (y5 >= 0 && y5 < i32(p.h)));
     let x0 = xb + 0;
-    let col0 = u32(clamp(x0, 0, i32(p.w) - 1));
-    let in0 = x0 >= 0 && x0 < i32(p.w);
+    let col0 = source(x0, p.w);
+    let in0 = p.border != 0u || (x0 >= 0 && x0 < i32(p.w));
     let x1 = xb + 1;
-    let col1 = u32(clamp(x1, 0, i32(p.w) - 1));
-    let in1 = x1 >= 0 && x1 < i32(p.w);
+    let col1 = source(x1, p.w);
+    let in1 = p.border != 0u || (x1 >= 0 && x1 < i32(p.w));
     let x2 = xb + 2;
-    let col2 = u32(clamp(x2, 0, i32(p.w) - 1));
-    let in2 = x2 >= 0 && x2 < i32(p.w);
+    let col2 = source(x2, p.w);
+    let in2 = p.border != 0u || (x2 >= 0 && x2 < i32(p.w));
     let x3 = xb + 3;
-    let col3 = u32(clamp(x3, 0, i32(p.w) - 1));
-    let in3 = x3 >= 0 && x3 < i32(p.w);
+    let col3 = source(x3, p.w);
+    let in3 = p.border != 0u || (x3 >= 0 && x3 < i32(p.w));
     let x4 = xb + 4;
-    let col4 = u32(clamp(x4, 0, i32(p.w) - 1));
-    let in4 = x4 >= 0 && x4 < i32(p.w);
+    let col4 = source(x4, p.w);
+    let in4 = p.border != 0u || (x4 >= 0 && x4 < i32(p.w));
     let x5 = xb + 5;
-    let col5 = u32(clamp(x5, 0, i32(p.w) - 1));
-    let in5 = x5 >= 0 && x5 < i32(p.w);
-    let d0_0 = select(0.0, src[row0 + col0], ok0 && in0); let d0_1 = select(0.0, src[row0 + col1], ok0 && in1);
-    let d0_2 = select(0.0, src[row0 + col2], ok0 && in2); let d0_3 = select(0.0, src[row0 + col3], ok0 && in3);
-    let d0_4 = select(0.0, src[row0 + col4], ok0 && in4); let d0_5 = select(0.0, src[row0 + col5], ok0 && in5);
-    let d1_0 = select(0.0, src[row1 + col0], ok1 && in0); let d1_1 = select(0.0, src[row1 + col1], ok1 && in1);
-    let d1_2 = select(0.0, src[row1 + col2], ok1 && in2); let d1_3 = select(0.0, src[row1 + col3], ok1 && in3);
-    let d1_4 = select(0.0, src[row1 + col4], ok1 && in4); let d1_5 = select(0.0, src[row1 + col5], ok1 && in5);
-    let d2_0 = select(0.0, src[row2 + col0], ok2 && in0); let d2_1 = select(0.0, src[row2 + col1], ok2 && in1);
-    let d2_2 = select(0.0, src[row2 + col2], ok2 && in2); let d2_3 = select(0.0, src[row2 + col3], ok2 && in3);
-    let d2_4 = select(0.0, src[row2 + col4], ok2 && in4); let d2_5 = select(0.0, src[row2 + col5], ok2 && in5);
-    let d3_0 = select(0.0, src[row3 + col0], ok3 && in0); let d3_1 = select(0.0, src[row3 + col1], ok3 && in1);
-    let d3_2 = select(0.0, src[row3 + col2], ok3 && in2); let d3_3 = select(0.0, src[row3 + col3], ok3 && in3);
-    let d3_4 = select(0.0, src[row3 + col4], ok3 && in4); let d3_5 = select(0.0, src[row3 + col5], ok3 && in5);
-    let d4_0 = select(0.0, src[row4 + col0], ok4 && in0); let d4_1 = select(0.0, src[row4 + col1], ok4 && in1);
-    let d4_2 = select(0.0, src[row4 + col2], ok4 && in2); let d4_3 = select(0.0, src[row4 + col3], ok4 && in3);
-    let d4_4 = select(0.0, src[row4 + col4], ok4 && in4); let d4_5 = select(0.0, src[row4 + col5], ok4 && in5);
-    let d5_0 = select(0.0, src[row5 + col0], ok5 && in0); let d5_1 = select(0.0, src[row5 + col1], ok5 && in1);
-    let d5_2 = select(0.0, src[row5 + col2], ok5 && in2); let d5_3 = select(0.0, src[row5 + col3], ok5 && in3);
-    let d5_4 = select(0.0, src[row5 + col4], ok5 && in4); let d5_5 = select(0.0, src[row5 + col5], ok5 && in5);
+    let col5 = source(x5, p.w);
+    let in5 = p.border != 0u || (x5 >= 0 && x5 < i32(p.w));
+    var d0_0 = select(0.0, src[row0 + col0], ok0 && in0); var d0_1 = select(0.0, src[row0 + col1], ok0 && in1);
+    var d0_2 = select(0.0, src[row0 + col2], ok0 && in2); var d0_3 = select(0.0, src[row0 + col3], ok0 && in3);
+    var d0_4 = select(0.0, src[row0 + col4], ok0 && in4); var d0_5 = select(0.0, src[row0 + col5], ok0 && in5);
+    var d1_0 = select(0.0, src[row1 + col0], ok1 && in0); var d1_1 = select(0.0, src[row1 + col1], ok1 && in1);
+    var d1_2 = select(0.0, src[row1 + col2], ok1 && in2); var d1_3 = select(0.0, src[row1 + col3], ok1 && in3);
+    var d1_4 = select(0.0, src[row1 + col4], ok1 && in4); var d1_5 = select(0.0, src[row1 + col5], ok1 && in5);
+    var d2_0 = select(0.0, src[row2 + col0], ok2 && in0); var d2_1 = select(0.0, src[row2 + col1], ok2 && in1);
+    var d2_2 = select(0.0, src[row2 + col2], ok2 && in2); var d2_3 = select(0.0, src[row2 + col3], ok2 && in3);
+    var d2_4 = select(0.0, src[row2 + col4], ok2 && in4); var d2_5 = select(0.0, src[row2 + col5], ok2 && in5);
+    var d3_0 = select(0.0, src[row3 + col0], ok3 && in0); var d3_1 = select(0.0, src[row3 + col1], ok3 && in1);
+    var d3_2 = select(0.0, src[row3 + col2], ok3 && in2); var d3_3 = select(0.0, src[row3 + col3], ok3 && in3);
+    var d3_4 = select(0.0, src[row3 + col4], ok3 && in4); var d3_5 = select(0.0, src[row3 + col5], ok3 && in5);
+    var d4_0 = select(0.0, src[row4 + col0], ok4 && in0); var d4_1 = select(0.0, src[row4 + col1], ok4 && in1);
+    var d4_2 = select(0.0, src[row4 + col2], ok4 && in2); var d4_3 = select(0.0, src[row4 + col3], ok4 && in3);
+    var d4_4 = select(0.0, src[row4 + col4], ok4 && in4); var d4_5 = select(0.0, src[row4 + col5], ok4 && in5);
+    var d5_0 = select(0.0, src[row5 + col0], ok5 && in0); var d5_1 = select(0.0, src[row5 + col1], ok5 && in1);
+    var d5_2 = select(0.0, src[row5 + col2], ok5 && in2); var d5_3 = select(0.0, src[row5 + col3], ok5 && in3);
+    var d5_4 = select(0.0, src[row5 + col4], ok5 && in4); var d5_5 = select(0.0, src[row5 + col5], ok5 && in5);
+    if p.masked != 0u {
+        d0_0 = select(0.0, d0_0, act[row0 + col0] > 0.0); d0_1 = select(0.0, d0_1, act[row0 + col1] > 0.0);
+        d0_2 = select(0.0, d0_2, act[row0 + col2] > 0.0); d0_3 = select(0.0, d0_3, act[row0 + col3] > 0.0);
+        d0_4 = select(0.0, d0_4, act[row0 + col4] > 0.0); d0_5 = select(0.0, d0_5, act[row0 + col5] > 0.0);
+        d1_0 = select(0.0, d1_0, act[row1 + col0] > 0.0); d1_1 = select(0.0, d1_1, act[row1 + col1] > 0.0);
+        d1_2 = select(0.0, d1_2, act[row1 + col2] > 0.0); d1_3 = select(0.0, d1_3, act[row1 + col3] > 0.0);
+        d1_4 = select(0.0, d1_4, act[row1 + col4] > 0.0); d1_5 = select(0.0, d1_5, act[row1 + col5] > 0.0);
+        d2_0 = select(0.0, d2_0, act[row2 + col0] > 0.0); d2_1 = select(0.0, d2_1, act[row2 + col1] > 0.0);
+        d2_2 = select(0.0, d2_2, act[row2 + col2] > 0.0); d2_3 = select(0.0, d2_3, act[row2 + col3] > 0.0);
+        d2_4 = select(0.0, d2_4, act[row2 + col4] > 0.0); d2_5 = select(0.0, d2_5, act[row2 + col5] > 0.0);
+        d3_0 = select(0.0, d3_0, act[row3 + col0] > 0.0); d3_1 = select(0.0, d3_1, act[row3 + col1] > 0.0);
+        d3_2 = select(0.0, d3_2, act[row3 + col2] > 0.0); d3_3 = select(0.0, d3_3, act[row3 + col3] > 0.0);
+        d3_4 = select(0.0, d3_4, act[row3 + col4] > 0.0); d3_5 = select(0.0, d3_5, act[row3 + col5] > 0.0);
+        d4_0 = select(0.0, d4_0, act[row4 + col0] > 0.0); d4_1 = select(0.0, d4_1, act[row4 + col1] > 0.0);
+        d4_2 = select(0.0, d4_2, act[row4 + col2] > 0.0); d4_3 = select(0.0, d4_3, act[row4 + col3] > 0.0);
+        d4_4 = select(0.0, d4_4, act[row4 + col4] > 0.0); d4_5 = select(0.0, d4_5, act[row4 + col5] > 0.0);
+        d5_0 = select(0.0, d5_0, act[row5 + col0] > 0.0); d5_1 = select(0.0, d5_1, act[row5 + col1] > 0.0);
+        d5_2 = select(0.0, d5_2, act[row5 + col2] > 0.0); d5_3 = select(0.0, d5_3, act[row5 + col3] > 0.0);
+        d5_4 = select(0.0, d5_4, act[row5 + col4] > 0.0); d5_5 = select(0.0, d5_5, act[row5 + col5] > 0.0);
+    }
     let e0_0 = 4.0 * d0_0 - 5.0 * d2_0 + d4_0;
     let e0_1 = 4.0 * d0_1 - 5.0 * d2_1 + d4_1;
     let e0_2 = 4.0 * d0_2 - 5.0 * d2_2 + d4_2;

@@ -165,6 +165,11 @@ pub struct Optimizer {
 }
 
 impl Optimizer {
+    /// The recorded iteration (for profiles: `paintflow bench` times its steps one by one).
+    pub fn iteration_plan(&self) -> &Plan {
+        &self.iteration
+    }
+
     /// Build for an h x w image.
     pub fn new(
         gpu: &Gpu,

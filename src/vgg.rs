@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::ops::conv::{self, ConvWeights};
 use crate::ops::elementwise;
-use crate::ops::pad::{self, Padding};
+use crate::ops::pad::Padding;
 use crate::ops::pool::{self, Pool};
 use crate::weights::TensorFile;
 
@@ -115,19 +115,6 @@ impl Vgg {
     }
 }
 
-/// Padded views [C, H+2, W+2] of a convolution's input and output shapes in shared scratch
-/// (launches run one after another, and each padded convolution is done with them before the
-/// next starts).
-fn padded_scratch(gpu: &Gpu, input: &[usize], output: &[usize]) -> (Tensor, Tensor) {
-    let view = |what: &'static str, shape: &[usize]| {
-        let s = pad::padded_shape(shape);
-        let buffer =
-            gpu.scratch(what, (s.iter().product::<usize>() * 4) as u64).expect("padding scratch within device limits");
-        Tensor { buffer, shape: s.to_vec() }
-    };
-    (view("padded conv input", input), view("padded conv output", output))
-}
-
 /// Buffers for one input size: each layer's ReLU output, the pooled tensors, and the gradients.
 pub struct VggPass {
     pub input: Tensor,
@@ -209,15 +196,7 @@ impl VggPass {
         assert_eq!(self.padding, vgg.padding, "pass built for another padding");
         let mut x = &self.input;
         for i in 0..=upto {
-            if self.padding == Padding::Zero {
-                conv::forward(gpu, plan, x, &vgg.convs[i], &self.acts[i], true);
-            } else {
-                // replicate/reflect: the zero-padded conv of the input padded by one pixel, cropped
-                let (pin, pout) = padded_scratch(gpu, &x.shape, &self.acts[i].shape);
-                pad::pad(gpu, plan, self.padding, x, &pin);
-                conv::forward(gpu, plan, &pin, &vgg.convs[i], &pout, true);
-                pad::crop(gpu, plan, &pout, &self.acts[i]);
-            }
+            conv::forward_padded(gpu, plan, x, &vgg.convs[i], &self.acts[i], true, self.padding);
             x = &self.acts[i];
             if let Some(p) = &self.pooled[i] {
                 if i < upto {
@@ -247,7 +226,6 @@ impl VggPass {
             if !have {
                 continue;
             }
-            elementwise::relu_backward(gpu, plan, &self.acts[i], &self.grads[i]);
             let below = if i == 0 {
                 &self.input_grad
             } else if let (Some(pg), Some(_)) = (&self.pooled_grads[i - 1], &self.pooled[i - 1]) {
@@ -255,15 +233,9 @@ impl VggPass {
             } else {
                 &self.grads[i - 1]
             };
-            if self.padding == Padding::Zero {
-                conv::backward_input(gpu, plan, &self.grads[i], &vgg.convs[i], below);
-            } else {
-                // the transposes in reverse: embed (of crop), transposed conv, fold (of pad)
-                let (pin, pout) = padded_scratch(gpu, &below.shape, &self.grads[i].shape);
-                pad::embed(gpu, plan, &self.grads[i], &pout);
-                conv::backward_input(gpu, plan, &pout, &vgg.convs[i], &pin);
-                pad::fold(gpu, plan, self.padding, &pin, below);
-            }
+            // through layer i's ReLU (fused into the convolution's loads where it can be)
+            let (grad, act) = (&self.grads[i], Some(&self.acts[i]));
+            conv::backward_input_padded(gpu, plan, grad, act, &vgg.convs[i], below, self.padding);
             if i > 0 {
                 if let Some(pg) = &self.pooled_grads[i - 1] {
                     pool::backward(gpu, plan, vgg.pool, &self.acts[i - 1], pg, &self.grads[i - 1]);

@@ -195,25 +195,33 @@ fn wino_transforms() -> Vec<String> {
         out.push(format!("{i1}let t = i % p.tp;"));
         out.push(format!("{i1}let ci = i / p.tp;"));
         out.push(format!("{i1}let real = t < p.tx * p.ty;"));
-        out.push(format!("{i1}let yb = i32((t / p.tx) * {m}u) - 1;"));
-        out.push(format!("{i1}let xb = i32((t % p.tx) * {m}u) - 1;"));
+        out.push(format!("{i1}let yb = i32((t / p.tx) * {m}u) - 1 - i32(p.grow);"));
+        out.push(format!("{i1}let xb = i32((t % p.tx) * {m}u) - 1 - i32(p.grow);"));
         out.push(format!("{i1}let plane = ci * p.h;"));
         for r in 0..a {
             out.push(format!("{i1}let y{r} = yb + {r};"));
-            out.push(format!("{i1}let row{r} = (plane + u32(clamp(y{r}, 0, i32(p.h) - 1))) * p.w;"));
-            out.push(format!("{i1}let ok{r} = real && y{r} >= 0 && y{r} < i32(p.h);"));
+            out.push(format!("{i1}let row{r} = (plane + source(y{r}, p.h)) * p.w;"));
+            out.push(format!("{i1}let ok{r} = real && (p.border != 0u || (y{r} >= 0 && y{r} < i32(p.h)));"));
         }
         for c in 0..a {
             out.push(format!("{i1}let x{c} = xb + {c};"));
-            out.push(format!("{i1}let col{c} = u32(clamp(x{c}, 0, i32(p.w) - 1));"));
-            out.push(format!("{i1}let in{c} = x{c} >= 0 && x{c} < i32(p.w);"));
+            out.push(format!("{i1}let col{c} = source(x{c}, p.w);"));
+            out.push(format!("{i1}let in{c} = p.border != 0u || (x{c} >= 0 && x{c} < i32(p.w));"));
         }
         for r in 0..a {
             out.extend(packed(
                 i1,
-                (0..a).map(|c| format!("let d{r}_{c} = select(0.0, src[row{r} + col{c}], ok{r} && in{c});")),
+                (0..a).map(|c| format!("var d{r}_{c} = select(0.0, src[row{r} + col{c}], ok{r} && in{c});")),
             ));
         }
+        out.push(format!("{i1}if p.masked != 0u {{"));
+        for r in 0..a {
+            out.extend(packed(
+                "        ",
+                (0..a).map(|c| format!("d{r}_{c} = select(0.0, d{r}_{c}, act[row{r} + col{c}] > 0.0);")),
+            ));
+        }
+        out.push(format!("{i1}}}"));
         for r in 0..a {
             for c in 0..a {
                 let e = sum((0..a).filter_map(|k| term(bt[r * a + k], &format!("d{k}_{c}"))).collect());

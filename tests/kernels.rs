@@ -70,6 +70,73 @@ fn conv_backward_input_matches_cpu() {
     }
 }
 
+/// Convolutions with replicate/reflect padding and the input gradient with the ReLU's backward
+/// fused, per variant (Winograd reads the border itself and masks as it loads; the others pad,
+/// crop, embed and fold) against the CPU composition: crop(conv(pad(x))) forward,
+/// fold(conv_t(embed(mask(g)))) backward. Shapes include 1- and 2-pixel sides, where the two
+/// ring rows fold onto one row.
+#[test]
+fn padded_conv_and_fused_relu_backward_match_cpu() {
+    use paintflow::ops::pad::{self, Padding};
+    let g = gpu();
+    let mut rng = Rng::new("padded_conv");
+    let shapes: &[(usize, usize, usize, usize)] =
+        &[(3, 5, 7, 9), (8, 4, 1, 6), (5, 3, 6, 1), (16, 33, 2, 2), (35, 12, 13, 14), (1, 1, 1, 1), (64, 40, 9, 3)];
+    for &(cin, cout, h, w) in shapes {
+        for variant in variants(g) {
+            for mode in [Padding::Zero, Padding::Replicate, Padding::Reflect] {
+                let what = format!("{variant:?} {mode:?} {cin}->{cout} {h}x{w}");
+                let x = rng.vec(cin * h * w, 1.0);
+                let wt = rng.vec(cout * cin * 9, 0.5);
+                let b = rng.vec(cout, 0.5);
+                let weights = conv::ConvWeights::with_variant(g, variant, cout, cin, &wt, &b, "w").unwrap();
+                let out = poisoned(&[cout, h, w]);
+                let mut plan = Plan::new();
+                conv::forward_padded(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, true, mode);
+                plan.run(g).unwrap();
+                let want = if mode == Padding::Zero {
+                    conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, true)
+                } else {
+                    let full =
+                        conv::forward_cpu(&pad::pad_cpu(mode, &x, cin, h, w), cin, h + 2, w + 2, &wt, &b, cout, true);
+                    pad::crop_cpu(&full, cout, h, w)
+                };
+                assert_close(&format!("forward {what}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
+
+                for masked in [false, true] {
+                    let gout = rng.vec(cout * h * w, 1.0);
+                    let act: Vec<f32> = rng.vec(cout * h * w, 1.0).iter().map(|v| v.max(0.0)).collect();
+                    let act_t = upload(&[cout, h, w], &act);
+                    let gin = poisoned(&[cin, h, w]);
+                    let mut plan = Plan::new();
+                    let mask = masked.then_some(&act_t);
+                    conv::backward_input_padded(
+                        g,
+                        &mut plan,
+                        &upload(&[cout, h, w], &gout),
+                        mask,
+                        &weights,
+                        &gin,
+                        mode,
+                    );
+                    plan.run(g).unwrap();
+                    let gm: Vec<f32> =
+                        gout.iter().zip(&act).map(|(&d, &a)| if masked && a <= 0.0 { 0.0 } else { d }).collect();
+                    let want = if mode == Padding::Zero {
+                        conv::backward_input_cpu(&gm, cout, h, w, &wt, cin)
+                    } else {
+                        let full =
+                            conv::backward_input_cpu(&pad::embed_cpu(&gm, cout, h, w), cout, h + 2, w + 2, &wt, cin);
+                        pad::fold_cpu(mode, &full, cin, h, w)
+                    };
+                    let what = format!("backward {what} masked={masked}");
+                    assert_close(&what, &gin.read(g).unwrap(), &want, REDUCTION_TOL);
+                }
+            }
+        }
+    }
+}
+
 /// Every kernel variant the adapter can run is tested, whichever one it uses; the subgroup one
 /// must be among them on lavapipe (Mesa 22.3 and 25 both have subgroups of 8 on AVX2 machines).
 fn variants(g: &paintflow::gpu::Gpu) -> Vec<conv::ConvVariant> {
@@ -482,6 +549,8 @@ fn winograd_convolution_matches_cpu() {
                     &upload(&[bias.len()], &bias),
                     &out,
                     relu,
+                    paintflow::ops::pad::Padding::Zero,
+                    None,
                 );
                 plan.run(g).unwrap();
                 let got = out.read(g).unwrap();

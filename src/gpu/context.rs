@@ -14,6 +14,13 @@ pub struct Compiled {
     kernel: Kernel,
 }
 
+impl Compiled {
+    /// The kernel this pipeline runs.
+    pub fn kernel(&self) -> &Kernel {
+        &self.kernel
+    }
+}
+
 /// A headless wgpu device plus the pipeline cache. Cheap to share behind `&`.
 pub struct Gpu {
     pub device: wgpu::Device,

@@ -129,6 +129,17 @@ impl Plan {
     }
 
     /// One plan per step (for timing the steps of a recorded plan one by one).
+    /// Each step's kernel entry point ("copy" for buffer copies), for profiles.
+    pub fn step_names(&self) -> Vec<&'static str> {
+        self.steps
+            .iter()
+            .map(|s| match s {
+                Step::Dispatch { compiled, .. } => compiled.kernel().entry,
+                Step::Copy { .. } => "copy",
+            })
+            .collect()
+    }
+
     pub fn split_steps(&self) -> Vec<Plan> {
         (0..self.steps.len())
             .map(|i| {

@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use crate::gpu::shaders::{read, read_write, uniform, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
+use crate::ops::pad::{self, Padding};
 use crate::Result;
 
 /// Weights from a storage buffer (the GPU variant).
@@ -431,7 +432,7 @@ fn launch(
             }
         }
         (ConvVariant::WinogradF2 | ConvVariant::WinogradF4, Packed::Winograd(ww)) => {
-            crate::ops::winograd::record(gpu, plan, input, ww, b, out, relu);
+            crate::ops::winograd::record(gpu, plan, input, ww, b, out, relu, Padding::Zero, None);
         }
         (v, _) => unreachable!("{v:?} given weights in another layout"),
     }
@@ -451,6 +452,88 @@ pub fn backward_input(gpu: &Gpu, plan: &mut Plan, grad_out: &Tensor, w: &ConvWei
     let variant = w.variant_for(gpu, true, h, wd);
     let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
     launch(gpu, plan, variant, grad_out, &packs.1, &w.zero_bias, grad_in, w.cout, w.cin, false);
+}
+
+/// Scratch [C, H+2, W+2] views for a padded convolution's input and output, shared by every
+/// layer (one layer runs at a time).
+fn padded_scratch(gpu: &Gpu, input: &[usize], output: &[usize]) -> (Tensor, Tensor) {
+    let view = |what: &'static str, shape: &[usize]| {
+        let s = pad::padded_shape(shape);
+        let buffer =
+            gpu.scratch(what, (s.iter().product::<usize>() * 4) as u64).expect("padding scratch within device limits");
+        Tensor { buffer, shape: s.to_vec() }
+    };
+    (view("padded conv input", input), view("padded conv output", output))
+}
+
+/// [`forward`] with `padding` beyond the image's edge. Winograd reads the border itself; the
+/// other kernels run the zero-padded convolution on a padded copy and crop its output.
+pub fn forward_padded(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    input: &Tensor,
+    w: &ConvWeights,
+    out: &Tensor,
+    relu: bool,
+    padding: Padding,
+) {
+    if padding == Padding::Zero {
+        return forward(gpu, plan, input, w, out, relu);
+    }
+    let (_, h, wd) = dims3(&input.shape);
+    let variant = w.variant_for(gpu, false, h, wd);
+    let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
+    if let Packed::Winograd(ww) = &packs.0 {
+        crate::ops::winograd::record(gpu, plan, input, ww, &w.bias, out, relu, padding, None);
+    } else {
+        let (pin, pout) = padded_scratch(gpu, &input.shape, &out.shape);
+        pad::pad(gpu, plan, padding, input, &pin);
+        forward(gpu, plan, &pin, w, &pout, relu);
+        pad::crop(gpu, plan, &pout, out);
+    }
+}
+
+/// The input gradient of a `padding`-padded convolution followed by a ReLU: grad_out is the
+/// gradient of the ReLU's output `relu_out` (None: no ReLU). Winograd applies the ReLU's mask
+/// as it loads grad_out and writes the transposed convolution straight onto the padded plane;
+/// the other kernels mask grad_out in place and embed it in the padded plane first. Then the
+/// padding's transpose folds the ring back (fold).
+pub fn backward_input_padded(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    grad_out: &Tensor,
+    relu_out: Option<&Tensor>,
+    w: &ConvWeights,
+    grad_in: &Tensor,
+    padding: Padding,
+) {
+    let (_, h, wd) = dims3(&grad_out.shape);
+    let variant = w.variant_for(gpu, true, h, wd);
+    let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
+    if let Packed::Winograd(ww) = &packs.1 {
+        let zb = &w.zero_bias;
+        if padding == Padding::Zero {
+            crate::ops::winograd::record(gpu, plan, grad_out, ww, zb, grad_in, false, Padding::Zero, relu_out);
+        } else {
+            // the transposed convolution straight onto the padded plane, folded back
+            let (pin, _) = padded_scratch(gpu, &grad_in.shape, &grad_out.shape);
+            crate::ops::winograd::record(gpu, plan, grad_out, ww, zb, &pin, false, Padding::Zero, relu_out);
+            pad::fold(gpu, plan, padding, &pin, grad_in);
+        }
+        return;
+    }
+    if let Some(act) = relu_out {
+        crate::ops::elementwise::relu_backward(gpu, plan, act, grad_out);
+    }
+    if padding == Padding::Zero {
+        backward_input(gpu, plan, grad_out, w, grad_in);
+    } else {
+        // the transposes in reverse: embed (of crop), transposed conv, fold (of pad)
+        let (pin, pout) = padded_scratch(gpu, &grad_in.shape, &grad_out.shape);
+        pad::embed(gpu, plan, grad_out, &pout);
+        backward_input(gpu, plan, &pout, w, &pin);
+        pad::fold(gpu, plan, padding, &pin, grad_in);
+    }
 }
 
 /// The variant for a cin -> cout convolution over an h x w plane on this adapter:

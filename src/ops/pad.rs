@@ -1,6 +1,7 @@
-//! Border modes for the first convolution (--padding): pad, crop and their transposes embed and
-//! fold (shaders/pad.wgsl), so that a replicate- or reflect-padded convolution runs as the
-//! zero-padded one on a padded image.
+//! Border modes for the network's convolutions (--padding): pad, crop and their transposes embed
+//! and fold (shaders/pad.wgsl), so that a replicate- or reflect-padded convolution runs as the
+//! zero-padded one on a padded image (kernels that read the border themselves skip pad and crop:
+//! see `conv::forward_padded`).
 use crate::gpu::shaders::{read, read_write, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
@@ -17,7 +18,8 @@ pub enum Padding {
 }
 
 impl Padding {
-    fn mode(self) -> u32 {
+    /// The `mode`/`border` value the shaders take.
+    pub fn mode(self) -> u32 {
         match self {
             Padding::Zero => 0,
             Padding::Replicate => 1,

@@ -5,9 +5,10 @@
 use crate::gpu::shaders::{read, read_write, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
+use crate::ops::pad::Padding;
 use crate::Result;
 
-const INPUT_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst")];
+const INPUT_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst"), read(7, "act")];
 const OUTPUT_BINDINGS: &[Binding] = &[read_write(2, "dst"), read(3, "bias"), read(4, "mt")];
 pub const WINO_INPUT_F2: Kernel = Kernel::new(Shader::Winograd, "wino_input_f2", INPUT_BINDINGS);
 pub const WINO_INPUT_F4: Kernel = Kernel::new(Shader::Winograd, "wino_input_f4", INPUT_BINDINGS);
@@ -31,6 +32,9 @@ crate::shader_params! {
         ty: u32,
         tp: u32,
         relu: u32,
+        border: u32,
+        masked: u32,
+        grow: u32,
     }
 }
 
@@ -148,7 +152,8 @@ impl WinoWeights {
 /// Whether a cin -> cout convolution over h x w can run as Winograd F(m) on this device: the
 /// weights and transform buffers within the binding limit, and subgroups for the GEMM.
 pub fn fits(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize, m: usize) -> bool {
-    let (_, _, tp) = tiles(h, w, m);
+    // the transposed convolution onto the padded plane has 2 more rows and columns
+    let (_, _, tp) = tiles(h + 2, w + 2, m);
     let pos = (m + 2) * (m + 2);
     let weights = pos * cout.div_ceil(BLOCK) * BLOCK * cin;
     let biggest = (pos * cin.max(cout) * tp).max(weights) as u64 * 4;
@@ -156,13 +161,34 @@ pub fn fits(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize, m: usize) ->
 }
 
 /// Record out = conv3x3(input) + bias (then ReLU) through Winograd F(m): input [cin, H, W],
-/// out [cout, H, W]; the transforms go through shared scratch buffers.
-pub fn record(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &WinoWeights, bias: &Tensor, out: &Tensor, relu: bool) {
+/// out [cout, H, W], with `border` beyond the image's edge; where `mask` is given, the input is
+/// taken as zero wherever mask <= 0 (the backward of the ReLU that produced `mask`, fused into
+/// the load). `out` may also be [cout, H + 2, W + 2]: the convolution evaluated on the plane
+/// padded by one pixel (a transposed convolution whose padding is then folded back; zero
+/// border only). The transforms go through shared scratch buffers.
+#[allow(clippy::too_many_arguments)]
+pub fn record(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    input: &Tensor,
+    w: &WinoWeights,
+    bias: &Tensor,
+    out: &Tensor,
+    relu: bool,
+    border: Padding,
+    mask: Option<&Tensor>,
+) {
+    if let Some(m) = mask {
+        assert_eq!(m.shape, input.shape, "ReLU mask shape");
+    }
     let (cin, h, wd) = dims3(&input.shape);
     assert_eq!(cin, w.cin, "Winograd input channels");
-    assert_eq!(dims3(&out.shape), (w.cout, h, wd), "Winograd output shape");
+    let (cout, oh, ow) = dims3(&out.shape);
+    let grow = (oh, ow) == (h + 2, wd + 2);
+    assert!(cout == w.cout && ((oh, ow) == (h, wd) || grow), "Winograd output shape");
+    assert!(!grow || border == Padding::Zero, "a grown output takes zero borders");
     let (m, a) = (w.m, w.m + 2);
-    let (tx, ty, tp) = tiles(h, wd, m);
+    let (tx, ty, tp) = tiles(oh, ow, m);
     let pos = a * a;
     let v = gpu.scratch("winograd V", (pos * cin * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
     let mm = gpu.scratch("winograd M", (pos * w.cout * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
@@ -177,11 +203,14 @@ pub fn record(gpu: &Gpu, plan: &mut Plan, input: &Tensor, w: &WinoWeights, bias:
         ty: ty as u32,
         tp: tp as u32,
         relu: relu as u32,
-        ..Default::default()
+        border: border.mode(),
+        masked: mask.is_some() as u32,
+        grow: grow as u32,
     };
     let (input_kernel, output_kernel) =
         if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
-    plan.dispatch_1d(gpu, input_kernel, &base, &[&input.buffer, &v], cin * tp);
+    let act = mask.unwrap_or(input);
+    plan.dispatch_1d(gpu, input_kernel, &base, &[&input.buffer, &v, &act.buffer], cin * tp);
     let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
     let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
     plan.dispatch(gpu, &WINO_GEMM, &base, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
