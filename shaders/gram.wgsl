@@ -13,6 +13,7 @@ struct Params {
     c8: u32,       // ceil(C / 8)
     scale: f32,
     accumulate: u32, // backward: 1 adds to dF instead of overwriting
+    blk: u32,      // side of the blocks the partials hold (8 here, 32 in gram_subgroup.wgsl)
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -77,7 +78,7 @@ fn gram_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     put_block(base, i0 + 7u, j0, r7_0, r7_1);
 }
 
-// G[i, j] = scale * sum over slices of the partials (taken from the upper triangle of 8x8
+// G[i, j] = scale * sum over slices of the partials (taken from the upper triangle of blk x blk
 // blocks); `outp` here is G, `f` the partials.
 @compute @workgroup_size(WG)
 fn gram_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
@@ -87,7 +88,7 @@ fn gram_reduce(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     if idx >= cc { return; }
     var i = idx / p.c;
     var j = idx % p.c;
-    if j / 8u < i / 8u {
+    if j / p.blk < i / p.blk {
         let t = i;
         i = j;
         j = t;

@@ -143,16 +143,17 @@ pub fn gram_rows(gpu: &Gpu, c: usize, h: usize, w: usize, reps: usize) -> Result
     gram::GramBackward::new(gpu, c)?.record(gpu, &mut b, &x, &g, &gx, false);
     let fl = gram::flops(c, h * w) / 1e9;
     let n = (c * h * w) as f64;
+    let variant = gram::GramVariant::for_device(gpu).name();
     Ok(vec![
         Row {
-            name: "gram fwd".into(),
+            name: format!("gram fwd ({variant})"),
             shape: format!("{c}x{w}x{h}"),
             ms: time_plan(gpu, &f, 1, reps)?,
             gflop: fl,
             gbytes: n * 4.0 / 1e9,
         },
         Row {
-            name: "gram bwd".into(),
+            name: format!("gram bwd ({variant})"),
             shape: format!("{c}x{w}x{h}"),
             ms: time_plan(gpu, &b, 1, reps)?,
             gflop: fl,

@@ -218,29 +218,33 @@ fn gram_forward_and_backward_match_cpu() {
         (64, 33, 31),
         (512, 3, 5),
         (6, 128, 96),
+        (40, 70, 1),
+        (96, 5, 4),
     ] {
-        let f = rng.vec(c * h * w, 1.0);
-        let ft = upload(&[c, h, w], &f);
-        let gram = poisoned(&[c, c]);
-        let fwd = gram::GramForward::new(g, &[c, h, w]).unwrap();
-        let dg = rng.vec(c * c, 1.0);
-        let df = poisoned(&[c, h, w]);
-        let mut plan = Plan::new();
-        fwd.record(g, &mut plan, &ft, &gram);
-        let bwd = gram::GramBackward::new(g, c).unwrap();
-        bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, false);
-        plan.run(g).unwrap();
-        let what = format!("gram {c}x{h}x{w}");
-        assert_close(&what, &gram.read(g).unwrap(), &gram::forward_cpu(&f, c, h * w), REDUCTION_TOL);
-        let want = gram::backward_cpu(&f, &dg, c, h * w);
-        assert_close(&format!("{what} backward"), &df.read(g).unwrap(), &want, REDUCTION_TOL);
+        for variant in gram::GramVariant::available(g) {
+            let f = rng.vec(c * h * w, 1.0);
+            let ft = upload(&[c, h, w], &f);
+            let gram = poisoned(&[c, c]);
+            let fwd = gram::GramForward::with_variant(g, &[c, h, w], variant).unwrap();
+            let dg = rng.vec(c * c, 1.0);
+            let df = poisoned(&[c, h, w]);
+            let mut plan = Plan::new();
+            fwd.record(g, &mut plan, &ft, &gram);
+            let bwd = gram::GramBackward::with_variant(g, c, variant).unwrap();
+            bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, false);
+            plan.run(g).unwrap();
+            let what = format!("gram {variant:?} {c}x{h}x{w}");
+            assert_close(&what, &gram.read(g).unwrap(), &gram::forward_cpu(&f, c, h * w), REDUCTION_TOL);
+            let want = gram::backward_cpu(&f, &dg, c, h * w);
+            assert_close(&format!("{what} backward"), &df.read(g).unwrap(), &want, REDUCTION_TOL);
 
-        // accumulate mode adds onto what is there
-        let mut plan = Plan::new();
-        bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, true);
-        plan.run(g).unwrap();
-        let twice: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
-        assert_close(&format!("{what} backward accumulate"), &df.read(g).unwrap(), &twice, REDUCTION_TOL);
+            // accumulate mode adds onto what is there
+            let mut plan = Plan::new();
+            bwd.record(g, &mut plan, &ft, &upload(&[c, c], &dg), &df, true);
+            plan.run(g).unwrap();
+            let twice: Vec<f32> = want.iter().map(|v| 2.0 * v).collect();
+            assert_close(&format!("{what} backward accumulate"), &df.read(g).unwrap(), &twice, REDUCTION_TOL);
+        }
     }
 }
 

@@ -18,6 +18,8 @@ pub enum Shader {
     Elementwise,
     Flow,
     Gram,
+    /// gram.wgsl plus gram_subgroup.wgsl: the subgroup-broadcast Gram kernels for CPU drivers.
+    GramSubgroup,
     Image,
     Lbfgs,
     Loss,
@@ -32,7 +34,7 @@ pub enum Shader {
 }
 
 impl Shader {
-    pub const ALL: [Shader; 17] = [
+    pub const ALL: [Shader; 18] = [
         Shader::Adam,
         Shader::Calibration,
         Shader::Conv,
@@ -41,6 +43,7 @@ impl Shader {
         Shader::Elementwise,
         Shader::Flow,
         Shader::Gram,
+        Shader::GramSubgroup,
         Shader::Image,
         Shader::Lbfgs,
         Shader::Loss,
@@ -69,6 +72,7 @@ impl Shader {
             Shader::Elementwise => wgsl!("elementwise.wgsl"),
             Shader::Flow => wgsl!("flow.wgsl"),
             Shader::Gram => wgsl!("gram.wgsl"),
+            Shader::GramSubgroup => wgsl!("gram.wgsl", "gram_subgroup.wgsl"),
             Shader::Image => wgsl!("image.wgsl"),
             Shader::Lbfgs => wgsl!("lbfgs.wgsl"),
             Shader::Loss => wgsl!("loss.wgsl"),
@@ -92,6 +96,7 @@ impl Shader {
             Shader::Elementwise => &["elementwise.wgsl"],
             Shader::Flow => &["flow.wgsl"],
             Shader::Gram => &["gram.wgsl"],
+            Shader::GramSubgroup => &["gram.wgsl", "gram_subgroup.wgsl"],
             Shader::Image => &["image.wgsl"],
             Shader::Lbfgs => &["lbfgs.wgsl"],
             Shader::Loss => &["loss.wgsl"],
@@ -106,7 +111,7 @@ impl Shader {
 
     /// True when the module uses subgroup operations (compile it only where they exist).
     pub fn needs_subgroups(self) -> bool {
-        matches!(self, Shader::ConvSubgroup | Shader::Winograd)
+        matches!(self, Shader::ConvSubgroup | Shader::GramSubgroup | Shader::Winograd)
     }
 }
 
