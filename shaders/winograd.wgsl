@@ -18,12 +18,14 @@ struct Params {
     alpha: u32,    // m + 2
     tx: u32,       // tiles across
     ty: u32,       // tiles down
-    tp: u32,       // tx * ty padded to a multiple of 4
+    tp: u32,       // tn padded to a multiple of 4: the V and M rows
     relu: u32,
     border: u32,   // wino_input: beyond the edge 0 zeros, 1 the edge repeated, 2 mirrored
     masked: u32,   // wino_input: 1 zeroes the input where act <= 0 (a ReLU's backward, fused)
     grow: u32,     // 1: the output is (h + 2) x (w + 2), starting one pixel before the input
                    // (a transposed convolution onto the padded plane); tx, ty count its tiles
+    t0: u32,       // this launch's first tile (row-major over tx x ty): the tiles go through V and M
+    tn: u32,       // in chunks of tn, so the scratch stays small however large the image
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -71,9 +73,10 @@ fn wino_input_f2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     if i >= p.cin * p.tp { return; }
     let t = i % p.tp;
     let ci = i / p.tp;
-    let real = t < p.tx * p.ty;
-    let yb = i32((t / p.tx) * 2u) - 1 - i32(p.grow);
-    let xb = i32((t % p.tx) * 2u) - 1 - i32(p.grow);
+    let real = t < p.tn;
+    let g = p.t0 + t;
+    let yb = i32((g / p.tx) * 2u) - 1 - i32(p.grow);
+    let xb = i32((g % p.tx) * 2u) - 1 - i32(p.grow);
     let plane = ci * p.h;
     let y0 = yb + 0;
     let row0 = (plane + source(y0, p.h)) * p.w;
@@ -158,10 +161,9 @@ fn wino_input_f2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 fn wino_output_f2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
-    let tiles = p.tx * p.ty;
-    if i >= p.cout * tiles { return; }
-    let t = i % tiles;
-    let co = i / tiles;
+    if i >= p.cout * p.tn { return; }
+    let t = i % p.tn;
+    let co = i / p.tn;
     let ms = p.cout * p.tp;
     let m0 = co * p.tp + t;
     let m0_0 = mt[m0 + 0u * ms]; let m0_1 = mt[m0 + 1u * ms]; let m0_2 = mt[m0 + 2u * ms]; let m0_3 = mt[m0 + 3u * ms];
@@ -179,8 +181,9 @@ fn wino_output_f2(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
     let e1_2 = m1_2 - m2_2 - m3_2;
     let e1_3 = m1_3 - m2_3 - m3_3;
     let b = bias[co / 4u][co % 4u];
-    let y0 = (t / p.tx) * 2u;
-    let x0 = (t % p.tx) * 2u;
+    let g = p.t0 + t;
+    let y0 = (g / p.tx) * 2u;
+    let x0 = (g % p.tx) * 2u;
     put_y(co, y0 + 0u, x0 + 0u, b + e0_0 + e0_1 + e0_2);
     put_y(co, y0 + 0u, x0 + 1u, b + e0_1 - e0_2 - e0_3);
     put_y(co, y0 + 1u, x0 + 0u, b + e1_0 + e1_1 + e1_2);
@@ -195,9 +198,10 @@ fn wino_input_f4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     if i >= p.cin * p.tp { return; }
     let t = i % p.tp;
     let ci = i / p.tp;
-    let real = t < p.tx * p.ty;
-    let yb = i32((t / p.tx) * 4u) - 1 - i32(p.grow);
-    let xb = i32((t % p.tx) * 4u) - 1 - i32(p.grow);
+    let real = t < p.tn;
+    let g = p.t0 + t;
+    let yb = i32((g / p.tx) * 4u) - 1 - i32(p.grow);
+    let xb = i32((g % p.tx) * 4u) - 1 - i32(p.grow);
     let plane = ci * p.h;
     let y0 = yb + 0;
     let row0 = (plane + source(y0, p.h)) * p.w;
@@ -354,10 +358,9 @@ fn wino_input_f4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 fn wino_output_f4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                   @builtin(local_invocation_index) lid: u32) {
     let i = flat_index(wid, nwg, lid);
-    let tiles = p.tx * p.ty;
-    if i >= p.cout * tiles { return; }
-    let t = i % tiles;
-    let co = i / tiles;
+    if i >= p.cout * p.tn { return; }
+    let t = i % p.tn;
+    let co = i / p.tn;
     let ms = p.cout * p.tp;
     let m0 = co * p.tp + t;
     let m0_0 = mt[m0 + 0u * ms]; let m0_1 = mt[m0 + 1u * ms]; let m0_2 = mt[m0 + 2u * ms]; let m0_3 = mt[m0 + 3u * ms];
@@ -397,8 +400,9 @@ fn wino_output_f4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
     let e3_4 = m1_4 - m2_4 + 8.0 * m3_4 - 8.0 * m4_4 + m5_4;
     let e3_5 = m1_5 - m2_5 + 8.0 * m3_5 - 8.0 * m4_5 + m5_5;
     let b = bias[co / 4u][co % 4u];
-    let y0 = (t / p.tx) * 4u;
-    let x0 = (t % p.tx) * 4u;
+    let g = p.t0 + t;
+    let y0 = (g / p.tx) * 4u;
+    let x0 = (g % p.tx) * 4u;
     put_y(co, y0 + 0u, x0 + 0u, b + e0_0 + e0_1 + e0_2 + e0_3 + e0_4);
     put_y(co, y0 + 0u, x0 + 1u, b + e0_1 - e0_2 + 2.0 * e0_3 - 2.0 * e0_4);
     put_y(co, y0 + 0u, x0 + 2u, b + e0_1 + e0_2 + 4.0 * e0_3 + 4.0 * e0_4);

@@ -194,9 +194,10 @@ fn wino_transforms() -> Vec<String> {
         out.push(format!("{i1}if i >= p.cin * p.tp {{ return; }}"));
         out.push(format!("{i1}let t = i % p.tp;"));
         out.push(format!("{i1}let ci = i / p.tp;"));
-        out.push(format!("{i1}let real = t < p.tx * p.ty;"));
-        out.push(format!("{i1}let yb = i32((t / p.tx) * {m}u) - 1 - i32(p.grow);"));
-        out.push(format!("{i1}let xb = i32((t % p.tx) * {m}u) - 1 - i32(p.grow);"));
+        out.push(format!("{i1}let real = t < p.tn;"));
+        out.push(format!("{i1}let g = p.t0 + t;"));
+        out.push(format!("{i1}let yb = i32((g / p.tx) * {m}u) - 1 - i32(p.grow);"));
+        out.push(format!("{i1}let xb = i32((g % p.tx) * {m}u) - 1 - i32(p.grow);"));
         out.push(format!("{i1}let plane = ci * p.h;"));
         for r in 0..a {
             out.push(format!("{i1}let y{r} = yb + {r};"));
@@ -247,10 +248,9 @@ fn wino_transforms() -> Vec<String> {
         ));
         out.push("                  @builtin(local_invocation_index) lid: u32) {".into());
         out.push(format!("{i1}let i = flat_index(wid, nwg, lid);"));
-        out.push(format!("{i1}let tiles = p.tx * p.ty;"));
-        out.push(format!("{i1}if i >= p.cout * tiles {{ return; }}"));
-        out.push(format!("{i1}let t = i % tiles;"));
-        out.push(format!("{i1}let co = i / tiles;"));
+        out.push(format!("{i1}if i >= p.cout * p.tn {{ return; }}"));
+        out.push(format!("{i1}let t = i % p.tn;"));
+        out.push(format!("{i1}let co = i / p.tn;"));
         out.push(format!("{i1}let ms = p.cout * p.tp;"));
         out.push(format!("{i1}let m0 = co * p.tp + t;"));
         for r in 0..a {
@@ -263,8 +263,9 @@ fn wino_transforms() -> Vec<String> {
             }
         }
         out.push(format!("{i1}let b = bias[co / 4u][co % 4u];"));
-        out.push(format!("{i1}let y0 = (t / p.tx) * {m}u;"));
-        out.push(format!("{i1}let x0 = (t % p.tx) * {m}u;"));
+        out.push(format!("{i1}let g = p.t0 + t;"));
+        out.push(format!("{i1}let y0 = (g / p.tx) * {m}u;"));
+        out.push(format!("{i1}let x0 = (g % p.tx) * {m}u;"));
         for r in 0..m {
             for c in 0..m {
                 let y = sum((0..a).filter_map(|k| term(at[c * a + k], &format!("e{r}_{k}"))).collect());

@@ -564,6 +564,30 @@ fn winograd_convolution_matches_cpu() {
                 let direct = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
                 let tol = if m == 2 { REDUCTION_TOL } else { 1e-3 };
                 assert_close(&format!("{what} vs direct"), &got, &direct, tol);
+
+                // the tiles in chunks of 4 (a partial last chunk), onto the grown (h+2) x (w+2)
+                // plane, the input masked by a ReLU output: the zero-padded convolution of the
+                // masked input embedded in a zero ring
+                let act = rng.vec(cin * h * w, 1.0);
+                let grown = poisoned(&[cout, h + 2, w + 2]);
+                let mut plan = Plan::new();
+                winograd::record_chunked(
+                    g,
+                    &mut plan,
+                    &upload(&[cin, h, w], &x),
+                    &ww,
+                    &upload(&[bias.len()], &bias),
+                    &grown,
+                    relu,
+                    paintflow::ops::pad::Padding::Zero,
+                    Some(&upload(&[cin, h, w], &act)),
+                    4,
+                );
+                plan.run(g).unwrap();
+                let masked: Vec<f32> = x.iter().zip(&act).map(|(v, a)| if *a > 0.0 { *v } else { 0.0 }).collect();
+                let embedded = paintflow::ops::pad::embed_cpu(&masked, cin, h, w);
+                let want = conv::forward_cpu(&embedded, cin, h + 2, w + 2, &wt, &b, cout, relu);
+                assert_close(&format!("{what} grown, masked, chunks of 4"), &grown.read(g).unwrap(), &want, tol);
             }
         }
     }

@@ -296,6 +296,11 @@ impl Gpu {
         Ok(b)
     }
 
+    /// Bytes held by the shared scratch buffers (counted once however many plans bind them).
+    pub fn scratch_bytes(&self) -> u64 {
+        self.scratch.lock().unwrap().values().map(|b| b.size()).sum()
+    }
+
     /// How kernel choices are measured and where they are cached, and this adapter's cached
     /// choices.
     pub fn tune_report(&self) -> (super::tune::Autotune, Option<std::path::PathBuf>, Vec<(String, String)>) {

@@ -64,12 +64,17 @@ pub fn cache_dir() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache").join("paintflow"))
 }
 
-/// A hash of every shader's source (FNV-1a): a choice measured on other kernels is stale even
-/// within one paintflow version.
+/// How candidates are measured (conv::time_variant): part of the key, so that choices made by
+/// an earlier, noisier measurement are measured again.
+const MEASUREMENT: &str = "warm-up, best of 3";
+
+/// A hash of every shader's source and of [`MEASUREMENT`] (FNV-1a): a choice measured on other
+/// kernels, or measured another way, is stale even within one paintflow version.
 fn kernels_hash() -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for s in super::Shader::ALL {
-        for b in s.source().bytes() {
+    let sources = super::Shader::ALL.map(|s| s.source());
+    for text in std::iter::once(MEASUREMENT).chain(sources) {
+        for b in text.bytes() {
             h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
         }
     }

@@ -35,6 +35,8 @@ crate::shader_params! {
         border: u32,
         masked: u32,
         grow: u32,
+        t0: u32,
+        tn: u32,
     }
 }
 
@@ -149,14 +151,28 @@ impl WinoWeights {
     }
 }
 
-/// Whether a cin -> cout convolution over h x w can run as Winograd F(m) on this device: the
-/// weights and transform buffers within the binding limit, and subgroups for the GEMM.
-pub fn fits(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize, m: usize) -> bool {
-    // the transposed convolution onto the padded plane has 2 more rows and columns
-    let (_, _, tp) = tiles(h + 2, w + 2, m);
+/// Bytes each of the V and M scratch buffers may take: the tiles go through them in chunks of at
+/// most this much, so the scratch no longer grows with the image (it was 2 x 2.25 x conv1's
+/// activations) and 1080p runs Winograd within every binding limit. Measured at 512 px (all
+/// layers F4, lavapipe, one iteration): unchunked 3.39 s, 16 MiB 3.2-3.3 s, 32 MiB 3.15 s, but
+/// 8 MiB 3.7 s and 4 MiB 3.6 s (smaller chunks starve the GEMM's launches); at 256 px all
+/// within noise.
+const SCRATCH_BUDGET: usize = 16 << 20;
+
+/// Tiles per chunk for a cin -> cout convolution: as many as fit the scratch budget, a multiple
+/// of 4 (the GEMM's vec4 of tiles), at least 4.
+pub fn chunk_tiles(cin: usize, cout: usize, m: usize) -> usize {
+    let per_tile = (m + 2) * (m + 2) * cin.max(cout) * 4;
+    (SCRATCH_BUDGET / per_tile / 4 * 4).max(4)
+}
+
+/// Whether a cin -> cout convolution can run as Winograd F(m) on this device: the weights and
+/// one chunk's transform buffers within the binding limit, and subgroups for the GEMM.
+pub fn fits(gpu: &Gpu, cin: usize, cout: usize, m: usize) -> bool {
     let pos = (m + 2) * (m + 2);
     let weights = pos * cout.div_ceil(BLOCK) * BLOCK * cin;
-    let biggest = (pos * cin.max(cout) * tp).max(weights) as u64 * 4;
+    let chunk = pos * cin.max(cout) * chunk_tiles(cin, cout, m);
+    let biggest = chunk.max(weights) as u64 * 4;
     biggest <= gpu.limits.max_storage_buffer_binding_size.min(gpu.limits.max_buffer_size) && gpu.has_subgroups_of_8()
 }
 
@@ -165,7 +181,7 @@ pub fn fits(gpu: &Gpu, cin: usize, cout: usize, h: usize, w: usize, m: usize) ->
 /// taken as zero wherever mask <= 0 (the backward of the ReLU that produced `mask`, fused into
 /// the load). `out` may also be [cout, H + 2, W + 2]: the convolution evaluated on the plane
 /// padded by one pixel (a transposed convolution whose padding is then folded back; zero
-/// border only). The transforms go through shared scratch buffers.
+/// border only). The transforms go through shared scratch buffers, [`chunk_tiles`] at a time.
 #[allow(clippy::too_many_arguments)]
 pub fn record(
     gpu: &Gpu,
@@ -178,6 +194,25 @@ pub fn record(
     border: Padding,
     mask: Option<&Tensor>,
 ) {
+    let chunk = chunk_tiles(w.cin, w.cout, w.m);
+    record_chunked(gpu, plan, input, w, bias, out, relu, border, mask, chunk);
+}
+
+/// [`record`] with `chunk` tiles (a multiple of 4) per pass through the scratch buffers.
+#[allow(clippy::too_many_arguments)]
+pub fn record_chunked(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    input: &Tensor,
+    w: &WinoWeights,
+    bias: &Tensor,
+    out: &Tensor,
+    relu: bool,
+    border: Padding,
+    mask: Option<&Tensor>,
+    chunk: usize,
+) {
+    assert!(chunk > 0 && chunk % 4 == 0, "Winograd tile chunk {chunk}: a positive multiple of 4");
     if let Some(m) = mask {
         assert_eq!(m.shape, input.shape, "ReLU mask shape");
     }
@@ -188,33 +223,41 @@ pub fn record(
     assert!(cout == w.cout && ((oh, ow) == (h, wd) || grow), "Winograd output shape");
     assert!(!grow || border == Padding::Zero, "a grown output takes zero borders");
     let (m, a) = (w.m, w.m + 2);
-    let (tx, ty, tp) = tiles(oh, ow, m);
+    let (tx, ty, _) = tiles(oh, ow, m);
+    let total = tx * ty;
+    // equal chunks (a short last chunk would leave CPU threads idle)
+    let tp = total.div_ceil(total.div_ceil(chunk)).div_ceil(4) * 4;
     let pos = a * a;
     let v = gpu.scratch("winograd V", (pos * cin * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
     let mm = gpu.scratch("winograd M", (pos * w.cout * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
-    let base = WinoParams {
-        cin: cin as u32,
-        cout: w.cout as u32,
-        h: h as u32,
-        w: wd as u32,
-        m: m as u32,
-        alpha: a as u32,
-        tx: tx as u32,
-        ty: ty as u32,
-        tp: tp as u32,
-        relu: relu as u32,
-        border: border.mode(),
-        masked: mask.is_some() as u32,
-        grow: grow as u32,
-    };
     let (input_kernel, output_kernel) =
         if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
     let act = mask.unwrap_or(input);
-    plan.dispatch_1d(gpu, input_kernel, &base, &[&input.buffer, &v, &act.buffer], cin * tp);
-    let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
-    let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
-    plan.dispatch(gpu, &WINO_GEMM, &base, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
-    plan.dispatch_1d(gpu, output_kernel, &base, &[&out.buffer, &bias.buffer, &mm], w.cout * tx * ty);
+    for t0 in (0..total).step_by(tp) {
+        let tn = tp.min(total - t0);
+        let params = WinoParams {
+            cin: cin as u32,
+            cout: w.cout as u32,
+            h: h as u32,
+            w: wd as u32,
+            m: m as u32,
+            alpha: a as u32,
+            tx: tx as u32,
+            ty: ty as u32,
+            tp: tp as u32,
+            relu: relu as u32,
+            border: border.mode(),
+            masked: mask.is_some() as u32,
+            grow: grow as u32,
+            t0: t0 as u32,
+            tn: tn as u32,
+        };
+        plan.dispatch_1d(gpu, input_kernel, &params, &[&input.buffer, &v, &act.buffer], cin * tp);
+        let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
+        let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
+        plan.dispatch(gpu, &WINO_GEMM, &params, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
+        plan.dispatch_1d(gpu, output_kernel, &params, &[&out.buffer, &bias.buffer, &mm], w.cout * tn);
+    }
 }
 
 // --- CPU references ---
