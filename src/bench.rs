@@ -198,7 +198,7 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     let fl = iteration_flops(size, size) / 1e9;
     Ok((
         Row {
-            name: "style iteration".into(),
+            name: "style iteration (Adam, zero padding)".into(),
             shape: format!("{size}x{size}"),
             ms: times[times.len() / 2],
             gflop: fl,

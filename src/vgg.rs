@@ -129,7 +129,8 @@ pub struct VggPass {
     pooled_grads: Vec<Option<Tensor>>,
     /// d loss / d input.
     pub input_grad: Tensor,
-    /// The padding the convolutions use (replicate and reflect go through padded scratch).
+    /// The padding the convolutions use (Winograd reads replicate/reflect borders itself; the
+    /// other kernels go through padded scratch).
     padding: Padding,
 }
 
