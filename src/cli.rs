@@ -66,7 +66,7 @@ pub struct BenchArgs {
 
 #[derive(Args)]
 pub struct VideoArgs {
-    /// Input: a folder of PNG/JPEG frames (sorted by name), a .y4m file, or - for Y4M on stdin
+    /// Input: a folder of PNG/JPEG frames (in name order, digit runs as numbers: 2 before 10), a .y4m file, or - for Y4M on stdin
     pub input: String,
     /// Output: a folder (numbered PNGs, written atomically) or - for Y4M on stdout
     #[arg(long, short = 'o')]
@@ -98,9 +98,13 @@ pub struct VideoArgs {
     /// Kogan's blend of the previous result without warping
     #[arg(long)]
     pub blend_only: bool,
-    /// Continue after the last finished frame in the output folder
-    #[arg(long)]
+    /// Continue after the last finished frame in the output folder (the settings must be the
+    /// ones that made those frames)
+    #[arg(long, conflicts_with = "overwrite")]
     pub resume: bool,
+    /// Delete the frames an earlier run left in the output folder and start over
+    #[arg(long)]
+    pub overwrite: bool,
     /// Write per-frame warping errors (the flicker measure) and timings as JSON
     #[arg(long)]
     pub report: Option<PathBuf>,
@@ -141,27 +145,30 @@ pub struct FlowArgs {
     pub gt: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum OptimizerArg {
     Adam,
     Lbfgs,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum PaddingArg {
     Zero,
     Replicate,
     Reflect,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum PoolArg {
     Max,
     Avg,
 }
 
 /// Options shared by image and video stylisation.
-#[derive(Args, Clone)]
+#[derive(Args, Clone, serde::Serialize)]
 pub struct StyleOpts {
     /// Real-time mode: paint with the built-in feed-forward network instead of optimising,
     /// style N (0-25, see `paintflow styles`) or a blend such as 3:0.5,19:0.5; the optimisation
@@ -443,6 +450,12 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
     }
     if opts.lbfgs_history == 0 {
         bail!("--lbfgs-history must be at least 1, got 0");
+    }
+    if !(opts.style_scale.is_finite() && opts.style_scale > 0.0 && opts.style_scale <= 8.0) {
+        bail!(
+            "--style-scale must be a number in (0, 8] (styles are resized to that times the output's long side), got {}",
+            opts.style_scale
+        );
     }
     Ok(cfg)
 }
@@ -747,8 +760,44 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     Ok(())
 }
 
+fn mode_of(a: &VideoArgs) -> paintflow::video::Mode {
+    use paintflow::video::Mode;
+    if a.no_flow {
+        Mode::NoFlow
+    } else if a.blend_only {
+        Mode::BlendOnly
+    } else {
+        Mode::Flow
+    }
+}
+
+/// The settings a video's frames depend on, by flag name: written beside the frames, and checked
+/// by --resume (--frames, --report, --log-every and the adapter do not change a frame).
+fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::video::Settings {
+    let mut s = paintflow::video::Settings::new();
+    let mut put = |k: &str, v: serde_json::Value| s.insert(k.to_string(), v);
+    put("input", a.input.clone().into());
+    put("mode", format!("{mode:?}").into());
+    put("--iters-first", a.iters_first.into());
+    put("--iters", a.iters.into());
+    put("--blend", a.blend.into());
+    put("--temporal-weight", a.temporal_weight.into());
+    put("--steady", a.steady.into());
+    if let Ok(serde_json::Value::Object(style)) = serde_json::to_value(&a.style) {
+        for (k, v) in style.into_iter().filter(|(k, _)| k != "log_every") {
+            put(&format!("--{}", k.replace('_', "-")), v);
+        }
+    }
+    s
+}
+
+/// True when the two paths name the same existing file or folder.
+fn same_path(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+}
+
 fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
-    use paintflow::video::{self, Mode, RenderRange, Sink, Source, VideoEvent, VideoJob};
+    use paintflow::video::{self, RenderRange, Sink, Source, VideoEvent, VideoJob};
     let cfg = loss_config(&a.style)?;
     if !(0.0..=1.0).contains(&a.blend) {
         bail!("--blend must be between 0 and 1, got {}", a.blend);
@@ -767,14 +816,22 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !to_stdout && out_dir.exists() && !out_dir.is_dir() {
         bail!("-o {}: exists and is not a folder", out_dir.display());
     }
-    let source = Source::open(&a.input)?;
-    let mode = if a.no_flow {
-        Mode::NoFlow
-    } else if a.blend_only {
-        Mode::BlendOnly
+    if !to_stdout && same_path(Path::new(&a.input), &out_dir) {
+        bail!("-o {}: is the input folder; the frames would be painted over", out_dir.display());
+    }
+    // one render per folder, and never two runs' frames mixed (claimed before any work)
+    let _claim = if to_stdout {
+        None
     } else {
-        Mode::Flow
+        let existing = match (a.resume, a.overwrite) {
+            (true, _) => video::Existing::Resume,
+            (_, true) => video::Existing::Overwrite,
+            _ => video::Existing::Refuse,
+        };
+        Some(video::OutputFolder::claim(&out_dir, &video_settings(&a, mode_of(&a)), existing)?)
     };
+    let source = Source::open(&a.input)?;
+    let mode = mode_of(&a);
     if !(0.0..=1.0).contains(&a.steady) {
         bail!("--steady must be between 0 and 1, got {}", a.steady);
     }

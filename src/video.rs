@@ -85,7 +85,38 @@ impl Painter<'_> {
     }
 }
 
-/// Frames in: a folder of PNG/JPEG files sorted by name, a .y4m file, or "-" for Y4M on stdin.
+/// Compare names with runs of digits taken as numbers ("frame2" < "frame10"); equal numbers
+/// written differently ("01", "1") fall back to the text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, _) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (n, m) = (run(x), run(y));
+                let trim = |s: &[u8]| -> Vec<u8> { s.iter().copied().skip_while(|&c| c == b'0').collect() };
+                let (p, q) = (trim(&x[..n]), trim(&y[..m]));
+                let order = p.len().cmp(&q.len()).then_with(|| p.cmp(&q));
+                if order != Ordering::Equal {
+                    return order;
+                }
+                (x, y) = (&x[n..], &y[m..]);
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                (x, y) = (&x[1..], &y[1..]);
+            }
+        }
+    }
+}
+
+/// Frames in: a folder of PNG/JPEG files in natural name order (digit runs as numbers), a .y4m file, or "-" for Y4M on stdin.
 pub enum Source {
     Dir { files: Vec<PathBuf>, next: usize },
     Y4m { name: String, reader: Box<dyn BufRead + Send>, header: y4m::Header, next: usize },
@@ -109,7 +140,8 @@ impl Source {
                         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg"))
                 })
                 .collect();
-            files.sort();
+            // 1.png, 2.png, ..., 10.png (ffmpeg's %d) in number order, not 1, 10, 2
+            files.sort_by(|a, b| natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
             if files.is_empty() {
                 return Err(Error::file(path, "no PNG or JPEG frames in this folder"));
             }
@@ -176,6 +208,129 @@ pub enum Sink {
 }
 
 /// Name of output frame `i` in a folder.
+/// An output folder claimed for one render: an exclusive lock on `DIR/.paintflow.lock` held as
+/// long as this lives (the OS drops it if the process dies, so a killed run never blocks the
+/// next), and the run's settings in `DIR/.paintflow-run.json`, which `--resume` checks.
+pub struct OutputFolder {
+    _lock: std::fs::File,
+}
+
+/// The settings a render's frames depend on, by flag name (e.g. "--style-weight"), as JSON values.
+pub type Settings = std::collections::BTreeMap<String, serde_json::Value>;
+
+/// What to do with frames an earlier run left in the output folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Refuse to start (the default: never mix two runs' frames).
+    Refuse,
+    /// Continue after them, if they were made with the same settings.
+    Resume,
+    /// Delete them and start over.
+    Overwrite,
+}
+
+impl OutputFolder {
+    pub fn claim(dir: &Path, settings: &Settings, existing: Existing) -> Result<OutputFolder> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create the output folder: {e}")))?;
+        let lock_path = dir.join(".paintflow.lock");
+        let lock =
+            std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| {
+                Error::file(&lock_path, format!("cannot create the lock file (is the folder writable?): {e}"))
+            })?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::file(
+                    dir,
+                    "another paintflow is rendering into this folder (it holds .paintflow.lock): wait for it to \
+                     finish or choose another -o",
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::file(&lock_path, format!("cannot lock: {e}")));
+            }
+        }
+        let manifest = dir.join(".paintflow-run.json");
+        let frames = frame_files(dir)?;
+        if !frames.is_empty() {
+            match existing {
+                Existing::Refuse => {
+                    return Err(Error::file(
+                        dir,
+                        format!(
+                            "holds {} frames from an earlier run: add --resume to continue it (same settings) or \
+                             --overwrite to replace them",
+                            frames.len()
+                        ),
+                    ))
+                }
+                Existing::Overwrite => {
+                    for f in &frames {
+                        std::fs::remove_file(f)
+                            .map_err(|e| Error::file(f, format!("cannot remove (--overwrite): {e}")))?;
+                    }
+                }
+                Existing::Resume => {
+                    let text = std::fs::read_to_string(&manifest).map_err(|e| {
+                        Error::file(
+                            &manifest,
+                            format!(
+                                "--resume: cannot read the earlier run's settings ({e}); the frames' settings cannot \
+                                 be checked: use --overwrite to start over"
+                            ),
+                        )
+                    })?;
+                    let old: Settings = serde_json::from_str(&text).map_err(|e| {
+                        Error::file(&manifest, format!("--resume: the earlier run's settings are corrupt ({e})"))
+                    })?;
+                    let diff = settings_diff(&old, settings);
+                    if !diff.is_empty() {
+                        return Err(Error::file(
+                            dir,
+                            format!(
+                                "--resume: these settings differ from the run that made the frames there: {}; \
+                                 run with the same settings, or --overwrite to start over",
+                                diff.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        let text = serde_json::to_string_pretty(settings).expect("plain data serialises") + "\n";
+        let tmp = dir.join(format!(".paintflow-run.json.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
+        std::fs::rename(&tmp, &manifest)
+            .map_err(|e| Error::file(&manifest, format!("cannot rename into place: {e}")))?;
+        Ok(OutputFolder { _lock: lock })
+    }
+}
+
+/// "--flag new (was old)" for every setting that differs.
+fn settings_diff(old: &Settings, new: &Settings) -> Vec<String> {
+    let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let show = |v: Option<&serde_json::Value>| v.map_or("unset".to_string(), |v| v.to_string());
+    keys.into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| format!("{k} {} (was {})", show(new.get(k)), show(old.get(k))))
+        .collect()
+}
+
+/// The frame files (frame_NNNNNN.png) in `dir`.
+fn frame_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::file(dir, format!("cannot list: {e}")))?;
+    Ok(entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.len() == 16
+                && name.starts_with("frame_")
+                && name.ends_with(".png")
+                && name[6..12].bytes().all(|b| b.is_ascii_digit())
+        })
+        .collect())
+}
+
 pub fn frame_path(dir: &Path, i: usize) -> PathBuf {
     dir.join(format!("frame_{i:06}.png"))
 }

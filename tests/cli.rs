@@ -260,12 +260,81 @@ fn video_resume_continues_with_the_same_frames() {
     let parts = d.join("parts");
     run(&parts, &["--frames", "2"]);
     assert!(!paintflow::video::frame_path(&parts, 2).exists());
+    // --resume with other settings is refused, naming the setting
+    let mut other = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "32"];
+    other.extend(["--iters-first", "2", "--iters", "3", "--resume"]);
+    fails_with(&other, &["--iters 3 (was 1)", "--overwrite"]);
     run(&parts, &["--resume"]);
     for i in 0..3 {
         let a = std::fs::read(paintflow::video::frame_path(&full, i)).unwrap();
         let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
         assert!(a == b, "frame {i} differs after --resume");
     }
+    // a second run into a folder with frames: refused without --resume or --overwrite
+    let mut again = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "32"];
+    again.extend(["--iters-first", "2", "--iters", "1"]);
+    fails_with(&again, &["holds 3 frames", "--resume", "--overwrite"]);
+    // --overwrite replaces them: one frame asked for, one frame left
+    run(&parts, &["--overwrite", "--frames", "1"]);
+    assert!(paintflow::video::frame_path(&parts, 0).exists() && !paintflow::video::frame_path(&parts, 1).exists());
+    // the input folder is never the output
+    let mut onto = vec!["video", frames.to_str().unwrap(), "-o", frames.to_str().unwrap()];
+    onto.extend(["--size", "32", "--overwrite"]);
+    fails_with(&onto, &["is the input folder"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn one_render_per_output_folder() {
+    let d = tmpdir("lock");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..2u32 {
+        write_png(&frames.join(format!("{t}.png")), 32, 24);
+    }
+    let out = d.join("out");
+    let args = |iters: &'static str| {
+        let mut v = vec!["video".to_string(), frames.display().to_string(), "-o".into(), out.display().to_string()];
+        v.extend(["--size", "32", "--iters-first", iters, "--iters", "1"].map(String::from));
+        v
+    };
+    // a long first render holds the folder...
+    let mut first = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args("100000")).spawn().expect("spawn");
+    let manifest = out.join(".paintflow-run.json");
+    let start = std::time::Instant::now();
+    while !manifest.exists() {
+        assert!(start.elapsed().as_secs() < 60, "the first render never claimed the folder");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // ...so a second one, even with --overwrite, is refused at once
+    let mut second = args("2");
+    second.push("--overwrite".into());
+    let second: Vec<&str> = second.iter().map(|s| s.as_str()).collect();
+    fails_with(&second, &["another paintflow is rendering into this folder"]);
+    // killed, the first leaves no lock behind: the OS drops it
+    first.kill().unwrap();
+    first.wait().unwrap();
+    let (ok, _, err) = paintflow(&second);
+    assert!(ok, "{err}");
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn frame_folders_are_read_in_number_order() {
+    use paintflow::video::{natural_cmp, Source};
+    use std::cmp::Ordering::*;
+    assert_eq!(natural_cmp("frame2.png", "frame10.png"), Less);
+    assert_eq!(natural_cmp("10.png", "9.png"), Greater);
+    assert_eq!(natural_cmp("a01.png", "a1.png"), Less); // same number: by text, deterministic
+    assert_eq!(natural_cmp("b1.png", "a2.png"), Greater);
+    assert_eq!(natural_cmp("x.png", "x.png"), Equal);
+    let d = tmpdir("order");
+    for n in [1, 2, 10, 11, 9] {
+        write_png(&d.join(format!("{n}.png")), 4, 4);
+    }
+    let Source::Dir { files, .. } = Source::open(d.to_str().unwrap()).unwrap() else { panic!("a folder source") };
+    let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["1.png", "2.png", "9.png", "10.png", "11.png"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
