@@ -819,7 +819,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !to_stdout && same_path(Path::new(&a.input), &out_dir) {
         bail!("-o {}: is the input folder; the frames would be painted over", out_dir.display());
     }
-    // one render per folder, and never two runs' frames mixed (claimed before any work)
+    if !(0.0..=1.0).contains(&a.steady) {
+        bail!("--steady must be between 0 and 1, got {}", a.steady);
+    }
+    let source = Source::open(&a.input)?;
+    // one render per folder, and never two runs' frames mixed (claimed before any long work;
+    // after the input is opened, so a bad input is reported first)
     let _claim = if to_stdout {
         None
     } else {
@@ -830,11 +835,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         };
         Some(video::OutputFolder::claim(&out_dir, &video_settings(&a, mode_of(&a)), existing)?)
     };
-    let source = Source::open(&a.input)?;
     let mode = mode_of(&a);
-    if !(0.0..=1.0).contains(&a.steady) {
-        bail!("--steady must be between 0 and 1, got {}", a.steady);
-    }
     if let (Some(spec), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
         paintflow::stylenet::Blend::parse(spec)?;
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");

@@ -258,9 +258,10 @@ impl OutputFolder {
                     return Err(Error::file(
                         dir,
                         format!(
-                            "holds {} frames from an earlier run: add --resume to continue it (same settings) or \
+                            "holds {} frame{} from an earlier run: add --resume to continue it (same settings) or \
                              --overwrite to replace them",
-                            frames.len()
+                            frames.len(),
+                            if frames.len() == 1 { "" } else { "s" }
                         ),
                     ))
                 }
