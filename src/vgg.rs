@@ -55,6 +55,13 @@ pub fn default_weights_candidates() -> Vec<PathBuf> {
 }
 
 pub fn default_weights_path() -> Result<PathBuf> {
+    // a variable that names nothing is a mistake to report, not a reason to load other weights
+    if let Some(p) = std::env::var_os("PAINTFLOW_WEIGHTS").map(PathBuf::from) {
+        return match p.is_file() {
+            true => Ok(p),
+            false => Err(Error::file(&p, "PAINTFLOW_WEIGHTS names no file (unset it to use the bundled weights)")),
+        };
+    }
     let c = default_weights_candidates();
     c.iter().find(|p| p.is_file()).cloned().ok_or_else(|| Error::Weights {
         path: "(default)".into(),

@@ -516,6 +516,26 @@ fn kernel_choice_by_measurement_is_cached_and_survives_a_bad_cache() {
 }
 
 #[test]
+fn environment_variables_are_used_as_given_or_rejected() {
+    for (var, value, needle) in [
+        ("PAINTFLOW_CHECKED_SHADERS", "yes", "PAINTFLOW_CHECKED_SHADERS=yes"),
+        ("WGPU_BACKEND", "vulkan,cuda", "unknown backend 'cuda'"),
+    ] {
+        let (ok, _, err) = paintflow_env(&["info"], &[(var, value)]);
+        assert!(!ok && err.contains(needle) && !err.contains("panicked"), "{var}={value}: {err}");
+    }
+    // weights named by the variable that do not exist: an error, not the bundled weights
+    let (ok, _, err) = paintflow_env(
+        &["image", "--size", "32", "--iters", "1", "-o", "/tmp/never-written.png"],
+        &[("PAINTFLOW_WEIGHTS", "/nonexistent/vgg.safetensors")],
+    );
+    assert!(!ok && err.contains("/nonexistent/vgg.safetensors") && err.contains("PAINTFLOW_WEIGHTS"), "{err}");
+    // the accepted values still work
+    let (ok, _, err) = paintflow_env(&["info"], &[("PAINTFLOW_CHECKED_SHADERS", "1"), ("WGPU_BACKEND", "Vulkan")]);
+    assert!(ok, "{err}");
+}
+
+#[test]
 fn builtin_styles_paint_and_reject_bad_values() {
     let d = tmpdir("builtin");
     let out = d.join("b.png");

@@ -764,3 +764,20 @@ fn stylenet_kernels_match_cpu() {
         }
     }
 }
+
+/// wgpu's default handler panics on a validation error or a lost device; paintflow keeps the
+/// first one and returns it from the next wait as an error.
+#[test]
+fn gpu_faults_are_errors_not_panics() {
+    let g = paintflow::gpu::Gpu::new(None).unwrap();
+    g.wait().unwrap();
+    // a buffer both mapped for reading and used as storage is a validation error
+    let _bad = g.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("invalid on purpose"),
+        size: 16,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::STORAGE,
+        mapped_at_creation: false,
+    });
+    let err = g.wait().expect_err("the validation error must come back from wait");
+    assert!(err.to_string().contains("GPU error"), "{err}");
+}

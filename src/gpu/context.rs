@@ -34,6 +34,9 @@ pub struct Gpu {
     scratch: Mutex<HashMap<&'static str, Arc<wgpu::Buffer>>>,
     /// Measured kernel choices (see [`super::tune`]).
     tune: Mutex<super::tune::TuneCache>,
+    /// The first validation error, out-of-memory or device loss wgpu reported (its default
+    /// handler would panic); [`Gpu::wait`] turns it into an error.
+    fault: Arc<Mutex<Option<String>>>,
 }
 
 /// What `paintflow info` prints about an adapter.
@@ -68,7 +71,19 @@ impl Gpu {
         }
         // Vulkan, Metal and DX12 unless WGPU_BACKEND says otherwise (GL has no storage-buffer
         // guarantees worth relying on and probes window systems on headless machines).
-        let backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+        let backends = match std::env::var("WGPU_BACKEND") {
+            Err(_) => wgpu::Backends::PRIMARY,
+            Ok(v) => {
+                const KNOWN: [&str; 11] =
+                    ["vulkan", "vk", "dx12", "d3d12", "metal", "mtl", "opengl", "gles", "gl", "webgpu", "noop"];
+                if let Some(bad) = v.to_lowercase().split(',').map(str::trim).find(|b| !KNOWN.contains(b)) {
+                    return Err(Error::Invalid(format!(
+                        "WGPU_BACKEND={v}: unknown backend '{bad}'; expected a comma list of vulkan, metal, dx12, gl"
+                    )));
+                }
+                wgpu::Backends::from_comma_list(&v)
+            }
+        };
         let mut desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         desc.backends = backends;
         let instance = wgpu::Instance::new(desc);
@@ -122,8 +137,24 @@ impl Gpu {
             })
             .await
             .map_err(|source| Error::Device { adapter: info.name.clone(), source })?;
-        let checked_shaders = std::env::var("PAINTFLOW_CHECKED_SHADERS").is_ok_and(|v| v == "1");
+        let checked_shaders = match std::env::var("PAINTFLOW_CHECKED_SHADERS").as_deref() {
+            Err(_) | Ok("0") => false,
+            Ok("1") => true,
+            Ok(v) => return Err(Error::Invalid(format!("PAINTFLOW_CHECKED_SHADERS={v}: expected 0 or 1"))),
+        };
         let tune = Mutex::new(super::tune::TuneCache::new(super::tune::Autotune::from_env()?, &info));
+        // wgpu's default handlers panic; keep the first fault and report it at the next wait
+        let fault: Arc<Mutex<Option<String>>> = Arc::default();
+        let keep = fault.clone();
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| {
+            keep.lock().unwrap().get_or_insert_with(|| format!("GPU error: {e}"));
+        }));
+        let keep = fault.clone();
+        device.set_device_lost_callback(move |reason, msg| {
+            if reason != wgpu::DeviceLostReason::Destroyed {
+                keep.lock().unwrap().get_or_insert_with(|| format!("the GPU device was lost ({reason:?}): {msg}"));
+            }
+        });
         Ok(Gpu {
             device,
             queue,
@@ -134,6 +165,7 @@ impl Gpu {
             checked_shaders,
             scratch: Mutex::new(HashMap::new()),
             tune,
+            fault,
         })
     }
 
@@ -315,11 +347,13 @@ impl Gpu {
             .contains(wgpu::Features::TIMESTAMP_QUERY | wgpu::Features::TIMESTAMP_QUERY_INSIDE_ENCODERS)
     }
 
-    /// Block until all submitted work is done.
+    /// Block until all submitted work is done; an error wgpu reported since (validation, out of
+    /// memory, device lost) comes back here as an error.
     pub fn wait(&self) -> Result<()> {
-        self.device
-            .poll(wgpu::PollType::wait_indefinitely())
-            .map(|_| ())
-            .map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
+        let polled = self.device.poll(wgpu::PollType::wait_indefinitely());
+        if let Some(fault) = self.fault.lock().unwrap().clone() {
+            return Err(Error::Gpu(fault));
+        }
+        polled.map(|_| ()).map_err(|e| Error::Gpu(format!("waiting for the device: {e}")))
     }
 }
