@@ -486,12 +486,41 @@ pub fn progress_bar(len: u64, what: &str) -> ProgressBar {
     pb
 }
 
+/// Fail now, naming the flag, when `path` cannot be written (read-only or impossible folder, a
+/// folder where a file is wanted) rather than after the work: a probe file is created beside it
+/// and removed (the folder is created, as the writer would).
+fn check_writable(flag: &str, path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!("{flag} {}: is a folder; expected a file name", path.display());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("{flag} {}: cannot create its folder", path.display()))?;
+    let probe = dir.join(format!(".paintflow-probe-{}", std::process::id()));
+    std::fs::File::create(&probe).with_context(|| format!("{flag} {}: cannot write there", path.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// `-o` must not name one of the inputs: the painting would replace it.
+fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
+    if let Some(i) = inputs.iter().find(|i| same_path(i, output)) {
+        bail!("-o {}: is an input ({}); choose another output file", output.display(), i.display());
+    }
+    Ok(())
+}
+
 fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     if let Some(spec) = &a.style.builtin {
         return image_builtin(adapter, &a, spec);
     }
     let cfg = loss_config(&a.style)?;
     imageio::output_format(&a.output).context("-o")?;
+    let inputs: Vec<&Path> = a.content.iter().chain(&a.style.styles).map(|p| p.as_path()).collect();
+    check_not_input(&a.output, &inputs)?;
+    check_writable("-o", &a.output)?;
+    if let Some(p) = &a.losses {
+        check_writable("--losses", p)?;
+    }
     let content = match &a.content {
         Some(p) => imageio::load(p).context("--content")?,
         None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
@@ -640,6 +669,8 @@ fn image_builtin(adapter: Option<&str>, a: &ImageArgs, spec: &str) -> Result<()>
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
     }
     imageio::output_format(&a.output).context("-o")?;
+    check_not_input(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
+    check_writable("-o", &a.output)?;
     if a.style.size.is_some_and(|s| !(4..=8192).contains(&s)) {
         bail!("--size must be from 4 to 8192, got {}", a.style.size.unwrap());
     }
@@ -669,6 +700,8 @@ fn image_builtin(adapter: Option<&str>, a: &ImageArgs, spec: &str) -> Result<()>
 fn styles(adapter: Option<&str>, a: StylesArgs) -> Result<()> {
     use paintflow::stylenet::{self as sn, Blend, StyleNet, StyleNetPass, StyleNetWeights, STYLES};
     imageio::output_format(&a.output).context("-o")?;
+    check_not_input(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
+    check_writable("-o", &a.output)?;
     if !(16..=2048).contains(&a.size) {
         bail!("--size must be from 16 to 2048, got {}", a.size);
     }
@@ -727,6 +760,13 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     }
     if a.levels == Some(0) || a.iters == 0 {
         bail!("--levels and --iters must be at least 1");
+    }
+    check_not_input(&a.output, &[&a.a, &a.b])?;
+    check_writable("-o", &a.output)?;
+    for (flag, p) in [("--backward", &a.backward), ("--viz", &a.viz), ("--mask", &a.mask)] {
+        if let Some(p) = p {
+            check_writable(flag, p)?;
+        }
     }
     let cfg = FlowConfig { levels: a.levels, window: a.window, iters: a.iters, ..Default::default() };
     let gpu = Gpu::new(adapter)?;
@@ -821,6 +861,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if !(0.0..=1.0).contains(&a.steady) {
         bail!("--steady must be between 0 and 1, got {}", a.steady);
+    }
+    if let Some(p) = &a.report {
+        check_writable("--report", p)?;
     }
     let source = Source::open(&a.input)?;
     // one render per folder, and never two runs' frames mixed (claimed before any long work;
@@ -952,6 +995,9 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     };
     if sizes.iter().any(|&s| s < 16) {
         bail!("--iteration-sizes must be at least 16");
+    }
+    if let Some(p) = &a.json {
+        check_writable("--json", p)?;
     }
     let (rows, peak, notes) =
         paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;

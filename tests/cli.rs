@@ -596,3 +596,38 @@ fn builtin_video_steadies_resumes_and_reports() {
     fails_with(&["video", frames.to_str().unwrap(), "-o", "x", "--builtin", "99"], &["--builtin"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// Outputs that cannot be written are found before any work, naming the flag; -o never replaces
+/// an input.
+#[test]
+fn unwritable_outputs_fail_up_front() {
+    let d = tmpdir("unwritable");
+    let blocked = d.join("a-file");
+    std::fs::write(&blocked, "x").unwrap();
+    let bad = |name: &str| blocked.join(name).to_str().unwrap().to_string();
+    let (a, b) = (d.join("a.png"), d.join("b.png"));
+    write_png(&a, 32, 24);
+    write_png(&b, 32, 24);
+    let (a, b) = (a.to_str().unwrap(), b.to_str().unwrap());
+    let good = d.join("ok.png");
+    let good = good.to_str().unwrap();
+    let start = std::time::Instant::now();
+    fails_with(&["image", "--size", "32", "--iters", "50", "-o", &bad("x.png")], &["-o", "a-file"]);
+    fails_with(&["image", "--size", "32", "-o", good, "--losses", &bad("l.csv")], &["--losses", "a-file"]);
+    fails_with(&["image", "-c", a, "-s", b, "--size", "32", "-o", a], &["-o", "is an input"]);
+    fails_with(&["image", "--size", "32", "-o", d.to_str().unwrap()], &["-o"]);
+    fails_with(&["flow", a, b, "-o", &bad("f.flo")], &["-o", "a-file"]);
+    fails_with(&["flow", a, b, "-o", &d.join("f.flo").to_string_lossy(), "--viz", &bad("v.png")], &["--viz"]);
+    fails_with(&["flow", a, b, "-o", &d.join("f.flo").to_string_lossy(), "--mask", &bad("m.png")], &["--mask"]);
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    write_png(&frames.join("0.png"), 32, 24);
+    let out = d.join("out");
+    fails_with(
+        &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--report", &bad("r.json")],
+        &["--report", "a-file"],
+    );
+    fails_with(&["bench", "--size", "16", "--json", &bad("b.json")], &["--json", "a-file"]);
+    assert!(start.elapsed().as_secs() < 30, "the checks must come before the work");
+    std::fs::remove_dir_all(&d).unwrap();
+}
