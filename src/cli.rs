@@ -941,6 +941,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
                 }
             };
             bar.set_position(first as u64);
+            if to_stdout {
+                eprintln!("painting at {width}x{height} (Y4M out is 4:2:0: odd sides grow by one pixel)");
+            }
             if first > 0 {
                 bar.println(format!("resuming after frame {} of {}", first - 1, out_dir.display()));
             }

@@ -888,6 +888,11 @@ pub fn render(
         // the network halves the size twice: process at the nearest multiples of 4
         (w, h) = (((w + 2) / 4 * 4).max(4), ((h + 2) / 4 * 4).max(4));
     } else {
+        if matches!(sink, Sink::Y4m(_)) {
+            // Y4M goes out as 4:2:0, whose chroma halves each side: encoders (libx264) refuse
+            // odd sizes, so odd sides grow by one pixel
+            (w, h) = (w + w % 2, h + h % 2);
+        }
         crate::style::check_fits(gpu, w, h)?;
     }
     let fit = |img: &Rgb| crate::imageio::resize(img, w, h);

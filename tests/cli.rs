@@ -221,6 +221,22 @@ fn video_streams_y4m_from_stdin_to_stdout() {
         frames += 1;
     }
     assert_eq!(frames, 2);
+
+    // an odd processing size (31x23) goes out even: 4:2:0 encoders refuse odd sides
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+        .args(["video", "-", "-o", "-", "--size", "31", "--iters-first", "1", "--iters", "1", "--frames", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("32x24") && err.contains("4:2:0"), "{err}");
+    let got = paintflow::y4m::read_header("stdout", &mut std::io::Cursor::new(out.stdout)).unwrap();
+    assert_eq!((got.width, got.height), (32, 24));
 }
 
 #[test]
