@@ -509,6 +509,42 @@ fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
+/// VGG-19 pools four times, so every image it sees needs 16 px on its short side. Checked for
+/// the content at its smallest scale, each style at its resized size and a video's first frame,
+/// before any work, naming the image, its sizes and the flag to change.
+fn check_vgg_input(what: &str, (w, h): (u32, u32), size: u32, flag: &str) -> Result<()> {
+    let (fw, fh) = imageio::fit_dims(w, h, size);
+    if fw.min(fh) < 16 {
+        let need = (16.0 * w.max(h) as f64 / w.min(h).max(1) as f64).ceil() as u32;
+        bail!(
+            "{what} is {w}x{h}: resized to {size} px on its long side it becomes {fw}x{fh}, but VGG-19 needs at \
+             least 16 px on each side (it pools 4 times): {flag} so that the long side is at least {need} px"
+        );
+    }
+    Ok(())
+}
+
+/// The content at every scale and each style at its size, as [`check_vgg_input`].
+fn check_image_sizes(
+    a: &ImageArgs,
+    content: &imageio::Rgb,
+    styles: &[(imageio::Rgb, f32)],
+    sizes: &[u32],
+) -> Result<()> {
+    let name = a.content.as_ref().map_or(imageio::EXAMPLE_CONTENT.0.to_string(), |p| p.display().to_string());
+    let smallest = sizes.iter().copied().min().unwrap_or(16);
+    let flag = if sizes.len() > 1 { "raise --size or use fewer --scales" } else { "raise --size" };
+    check_vgg_input(&format!("content {name}"), content.dimensions(), smallest, flag)?;
+    let (cw, ch) = imageio::fit_dims(content.width(), content.height(), smallest);
+    let style_px = style::style_size(cw, ch, a.style.style_scale);
+    for (i, (img, _)) in styles.iter().enumerate() {
+        let name = a.style.styles.get(i).map_or(imageio::EXAMPLE_STYLE.0.to_string(), |p| p.display().to_string());
+        let what = format!("style {name}");
+        check_vgg_input(&what, img.dimensions(), style_px, "raise --style-scale (or --size)")?;
+    }
+    Ok(())
+}
+
 fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     if let Some(spec) = &a.style.builtin {
         return image_builtin(adapter, &a, spec);
@@ -549,6 +585,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
     }
     let gpu = Gpu::new(adapter)?;
     let size = resolve_size(&gpu, &a.style);
+    check_image_sizes(&a, &content, &styles, &scales.sizes(size))?;
     let iters = a.iters.unwrap_or(if gpu.is_cpu() { 150 } else { 300 });
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
     let job = ImageJob {
@@ -887,6 +924,15 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let gpu = Gpu::new(adapter)?;
     // the network is fast everywhere: 512 px by default, even on CPU drivers
     let size = if a.style.builtin.is_some() { a.style.size.unwrap_or(512) } else { resolve_size(&gpu, &a.style) };
+    if let (None, Some(dims)) = (&a.style.builtin, source.frame_size()) {
+        check_vgg_input(&format!("the first frame of {}", source.name()), dims, size, "raise --size")?;
+        let (fw, fh) = imageio::fit_dims(dims.0, dims.1, size);
+        let style_px = style::style_size(fw, fh, a.style.style_scale);
+        for (i, (img, _)) in styles.iter().enumerate() {
+            let name = a.style.styles.get(i).map_or(imageio::EXAMPLE_STYLE.0.to_string(), |p| p.display().to_string());
+            check_vgg_input(&format!("style {name}"), img.dimensions(), style_px, "raise --style-scale (or --size)")?;
+        }
+    }
     let (vgg, net) = match &a.style.builtin {
         Some(spec) => (None, Some(load_stylenet(&gpu, spec)?)),
         None => (Some(load_vgg(&gpu, &a.style, cfg.depth())?), None),

@@ -169,6 +169,14 @@ impl Source {
         }
     }
 
+    /// The first frame's size, when it can be read without decoding it (None: found out later).
+    pub fn frame_size(&self) -> Option<(u32, u32)> {
+        match self {
+            Source::Dir { files, next } => files.get(*next).and_then(|f| image::image_dimensions(f).ok()),
+            Source::Y4m { header, .. } => Some((header.width as u32, header.height as u32)),
+        }
+    }
+
     /// Number of frames when known in advance.
     pub fn known_len(&self) -> Option<usize> {
         match self {

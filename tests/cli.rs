@@ -647,3 +647,30 @@ fn unwritable_outputs_fail_up_front() {
     assert!(start.elapsed().as_secs() < 30, "the checks must come before the work");
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// An image VGG-19 cannot take (a short side under 16 px after resizing) is named with its
+/// sizes and the flag to change, before any work.
+#[test]
+fn images_too_small_for_vgg_are_named() {
+    let d = tmpdir("small");
+    let wide = d.join("wide.png");
+    write_png(&wide, 200, 20);
+    let w = wide.to_str().unwrap();
+    let o = d.join("o.png");
+    let o = o.to_str().unwrap();
+    fails_with(
+        &["image", "-c", w, "--size", "100", "-o", o],
+        &["content", "wide.png", "200x20", "100x10", "--size", "160"],
+    );
+    fails_with(&["image", "-s", w, "--size", "64", "-o", o], &["style", "wide.png", "64x6", "--style-scale"]);
+    fails_with(&["image", "-c", w, "--size", "400", "--scales", "3", "-o", o], &["--scales", "100x10"]);
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    std::fs::copy(&wide, frames.join("1.png")).unwrap();
+    let out = d.join("out");
+    fails_with(
+        &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "100"],
+        &["first frame", "200x20", "--size"],
+    );
+    std::fs::remove_dir_all(&d).unwrap();
+}
