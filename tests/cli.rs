@@ -98,19 +98,19 @@ fn bad_weights_name_the_tensor() {
     let p = d.join("bad.safetensors");
     std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
     fails_with(
-        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "32"],
         &["bad.safetensors", "conv1_1.weight", "[64, 3, 3, 2]", "[64, 3, 3, 3]"],
     );
     let w = vec![0u8; 64 * 3 * 9 * 4];
     let tensors = vec![("conv1_1.weight", TensorView::new(safetensors::Dtype::F32, vec![64, 3, 3, 3], &w).unwrap())];
     std::fs::write(&p, safetensors::serialize(tensors, &None).unwrap()).unwrap();
     fails_with(
-        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "32"],
         &["conv1_1.bias", "missing"],
     );
     std::fs::write(&p, b"not a safetensors file").unwrap();
     fails_with(
-        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "16"],
+        &["image", "--weights", p.to_str().unwrap(), "-o", "x.png", "--size", "32"],
         &["bad.safetensors", "safetensors"],
     );
     std::fs::remove_dir_all(&d).unwrap();
