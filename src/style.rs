@@ -490,6 +490,24 @@ impl Optimizer {
         }
     }
 
+    /// Which flags to change after a non-finite loss: the weights of the terms that overflowed
+    /// (a weight so large that the term leaves float range), else the step size.
+    fn divergence_hint(&self, l: &Losses) -> String {
+        let c = &self.cfg;
+        let terms = [
+            ("--content-weight", c.content_weight, l.content),
+            ("--style-weight", c.style_weight, l.style),
+            ("--tv-weight", c.tv_weight, l.tv),
+        ];
+        let named: Vec<String> =
+            terms.iter().filter(|t| !t.2.is_finite()).map(|(flag, w, _)| format!("{flag} (now {w:e})")).collect();
+        if named.is_empty() {
+            "try a lower --lr".into()
+        } else {
+            format!("the non-finite terms come from {}: lower it, or --lr", named.join(" and "))
+        }
+    }
+
     /// Read the loss values of the last iteration (waits for the GPU). NaN/Inf: an error, after
     /// restoring the last image that had finite losses. L-BFGS recovers from such points by
     /// itself (see [`Losses::rejected`]); it fails only when the first point is not finite or
@@ -504,12 +522,13 @@ impl Optimizer {
             }
             return Err(Error::NonFinite(format!(
                 "the loss became {} (content {}, style {}, tv {}){}; the optimisation diverged. \
-                 Keeping the last good image; try a lower --lr",
+                 Keeping the last good image; {}",
                 l.total,
                 l.content,
                 l.style,
                 l.tv,
-                if st.points == 0 { " at the starting image" } else { " and L-BFGS could not recover" }
+                if st.points == 0 { " at the starting image" } else { " and L-BFGS could not recover" },
+                self.divergence_hint(&l)
             )));
         }
         if !l.total.is_finite() {
@@ -518,8 +537,12 @@ impl Optimizer {
             plan.run(gpu)?;
             return Err(Error::NonFinite(format!(
                 "the loss became {} (content {}, style {}, tv {}); the optimisation diverged. \
-                 Keeping the last good image; try a lower --lr",
-                l.total, l.content, l.style, l.tv
+                 Keeping the last good image; {}",
+                l.total,
+                l.content,
+                l.style,
+                l.tv,
+                self.divergence_hint(&l)
             )));
         }
         let mut plan = Plan::new();

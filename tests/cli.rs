@@ -674,3 +674,17 @@ fn images_too_small_for_vgg_are_named() {
     );
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A loss that overflows names the weight that made it overflow.
+#[test]
+fn divergence_names_the_flag() {
+    let d = tmpdir("diverge");
+    let o = d.join("o.png");
+    let args = ["image", "--size", "32", "--iters", "3", "--optimizer", "adam", "--style-weight", "1e38"];
+    let mut args = args.to_vec();
+    args.extend(["-o", o.to_str().unwrap()]);
+    fails_with(&args, &["diverged", "--style-weight (now 1e38)", "last good image"]);
+    // the last good image is kept
+    assert!(o.is_file());
+    std::fs::remove_dir_all(&d).unwrap();
+}
