@@ -792,11 +792,19 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
             ib.height()
         );
     }
-    if a.window < 3 || a.window.is_multiple_of(2) {
-        bail!("--window must be an odd number >= 3, got {}", a.window);
+    if !(3..=101).contains(&a.window) || a.window.is_multiple_of(2) {
+        bail!("--window must be an odd number from 3 to 101 (pixels), got {}", a.window);
     }
     if a.levels == Some(0) || a.iters == 0 {
         bail!("--levels and --iters must be at least 1");
+    }
+    if a.iters > 100 {
+        bail!("--iters must be at most 100 per level, got {}", a.iters);
+    }
+    // past the level where the image is 1 px the pyramid only repeats itself
+    let most = (ia.width().max(ia.height()) as f64).log2().ceil() as usize + 1;
+    if let Some(n) = a.levels.filter(|&n| n > most) {
+        bail!("--levels {n}: a {}x{} image is 1 px after {most} levels; use at most {most}", ia.width(), ia.height());
     }
     check_not_input(&a.output, &[&a.a, &a.b])?;
     check_writable("-o", &a.output)?;

@@ -152,6 +152,12 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
         &["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", bad.to_str().unwrap()],
         &["bad.flo"],
     );
+    // numeric flags with bounds: each named with the allowed range
+    let (sa, sb, so) = (a.to_str().unwrap(), b.to_str().unwrap(), o.to_str().unwrap());
+    fails_with(&["flow", sa, sb, "-o", so, "--window", "1001"], &["--window", "3 to 101"]);
+    fails_with(&["flow", sa, sb, "-o", so, "--window", "20"], &["--window", "odd"]);
+    fails_with(&["flow", sa, sb, "-o", so, "--levels", "40"], &["--levels 40", "40x30", "at most 7"]);
+    fails_with(&["flow", sa, sb, "-o", so, "--iters", "100000"], &["--iters", "at most 100"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
