@@ -134,6 +134,7 @@ pub struct LayerSpec {
     pub act: Act,
 }
 
+#[allow(clippy::too_many_arguments)]
 const fn layer(
     name: &'static str,
     cin: usize,
@@ -380,7 +381,7 @@ impl StyleNetPass {
 
     /// With `fuse` false every layer's output is written (for checking them one by one).
     pub fn with_fusion(gpu: &Gpu, net: &StyleNet, h: usize, w: usize, fuse: bool) -> Result<StyleNetPass> {
-        if h % 4 != 0 || w % 4 != 0 || h == 0 || w == 0 {
+        if !h.is_multiple_of(4) || !w.is_multiple_of(4) || h == 0 || w == 0 {
             return Err(Error::Invalid(format!("the style network takes sizes that are multiples of 4, not {w}x{h}")));
         }
         let input = Tensor::zeros(gpu, &[3, h, w], "stylenet input")?;

@@ -564,6 +564,7 @@ pub struct NetworkStylizer<'a> {
 
 impl<'a> NetworkStylizer<'a> {
     /// For frames of w x h (multiples of 4).
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         gpu: &'a Gpu,
         net: &crate::stylenet::StyleNet,

@@ -223,6 +223,7 @@ impl Lbfgs {
     }
 
     /// dot product (or sum of |a| with `abs`) at history position j, used as `mode` says.
+    #[allow(clippy::too_many_arguments)]
     fn dot(&self, gpu: &Gpu, plan: &mut Plan, j: u32, mode: u32, a: &Tensor, b: &Tensor, abs: bool) {
         let pp = self.params(j, abs as u32);
         let bufs = [&*self.state.buffer, &self.parts.buffer, &a.buffer, &b.buffer];
@@ -416,15 +417,16 @@ impl LbfgsCpu {
         if k > 0 {
             d.iter_mut().for_each(|v| *v *= self.hdiag);
         }
-        for i in 0..k {
+        for (i, a) in al.iter().enumerate().take(k) {
             let be = self.rho[i] * dot(&self.y[i], &d);
             for (dv, sv) in d.iter_mut().zip(&self.s[i]) {
-                *dv += (al[i] - be) * sv;
+                *dv += (a - be) * sv;
             }
         }
         let gtd = dot(&gv, &d);
         let mut use_dir = true;
-        if !(gtd < 0.0) {
+        // not a descent direction, NaN included
+        if gtd.is_nan() || gtd >= 0.0 {
             use_dir = false;
             if !self.s.is_empty() {
                 self.clear();

@@ -212,7 +212,7 @@ pub fn record_chunked(
     mask: Option<&Tensor>,
     chunk: usize,
 ) {
-    assert!(chunk > 0 && chunk % 4 == 0, "Winograd tile chunk {chunk}: a positive multiple of 4");
+    assert!(chunk > 0 && chunk.is_multiple_of(4), "Winograd tile chunk {chunk}: a positive multiple of 4");
     if let Some(m) = mask {
         assert_eq!(m.shape, input.shape, "ReLU mask shape");
     }
