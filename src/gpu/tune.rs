@@ -184,6 +184,7 @@ mod tests {
         let mut other = TuneCache::at(Autotune::On, Some(path.clone()), "gpu A | driver 2");
         assert_eq!(other.get_or_measure("conv 3->64", || Some("storage".into())), Some("storage".into()));
         assert_eq!(calls.get(), 1);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]
@@ -196,6 +197,7 @@ mod tests {
             let text = std::fs::read_to_string(&path).unwrap();
             assert!(serde_json::from_str::<CacheFile>(&text).is_ok(), "the file was not rewritten after {junk:?}");
         }
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]
@@ -212,5 +214,8 @@ mod tests {
         let mut nocache = TuneCache::at(Autotune::NoCache, Some(path.clone()), "gpu");
         assert_eq!(nocache.get_or_measure("x", || Some("a".into())), Some("a".into()));
         assert!(!path.exists(), "nocache wrote {path:?}");
+        for d in [file.parent().unwrap(), path.parent().unwrap()] {
+            std::fs::remove_dir_all(d).unwrap();
+        }
     }
 }
