@@ -33,6 +33,16 @@ fn write_png(p: &Path, w: u32, h: u32) {
     image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 5) as u8, 77])).save(p).unwrap();
 }
 
+/// `d/frames` holding `n` frames 0.png, 1.png, ... of w x h.
+fn frame_folder(d: &Path, n: u32, w: u32, h: u32) -> PathBuf {
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..n {
+        write_png(&frames.join(format!("{t}.png")), w, h);
+    }
+    frames
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in [
@@ -309,11 +319,7 @@ fn video_resume_continues_with_the_same_frames() {
 #[test]
 fn one_render_per_output_folder() {
     let d = tmpdir("lock");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
-    for t in 0..2u32 {
-        write_png(&frames.join(format!("{t}.png")), 32, 24);
-    }
+    let frames = frame_folder(&d, 2, 32, 24);
     let out = d.join("out");
     let args = |iters: &'static str| {
         let mut v = vec!["video".to_string(), frames.display().to_string(), "-o".into(), out.display().to_string()];
@@ -641,9 +647,7 @@ fn unwritable_outputs_fail_up_front() {
     fails_with(&["flow", a, b, "-o", &bad("f.flo")], &["-o", "a-file"]);
     fails_with(&["flow", a, b, "-o", &d.join("f.flo").to_string_lossy(), "--viz", &bad("v.png")], &["--viz"]);
     fails_with(&["flow", a, b, "-o", &d.join("f.flo").to_string_lossy(), "--mask", &bad("m.png")], &["--mask"]);
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
-    write_png(&frames.join("0.png"), 32, 24);
+    let frames = frame_folder(&d, 1, 32, 24);
     let out = d.join("out");
     fails_with(
         &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--report", &bad("r.json")],
@@ -670,9 +674,7 @@ fn images_too_small_for_vgg_are_named() {
     );
     fails_with(&["image", "-s", w, "--size", "64", "-o", o], &["style", "wide.png", "64x6", "--style-scale"]);
     fails_with(&["image", "-c", w, "--size", "400", "--scales", "3", "-o", o], &["--scales", "100x10"]);
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
-    std::fs::copy(&wide, frames.join("1.png")).unwrap();
+    let frames = frame_folder(&d, 1, 200, 20);
     let out = d.join("out");
     fails_with(
         &["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "100"],
