@@ -741,13 +741,16 @@ pub fn style_targets(
         return Err(Error::Invalid("at least one style image is needed".into()));
     }
     let size = style_size(w, h, style_scale);
-    check_fits(gpu, size, size).map_err(|e| match e {
-        Error::TooLarge { what, needed, limit, max, .. } => {
-            let hint = format!("lower --style-scale ({style_scale}: styles resized to {size} px)");
-            Error::TooLarge { what, needed, limit, max, hint }
-        }
-        e => e,
-    })?;
+    for (img, _) in styles {
+        let (sw, sh) = crate::imageio::fit_dims(img.width(), img.height(), size);
+        check_fits(gpu, sw, sh).map_err(|e| match e {
+            Error::TooLarge { what, needed, limit, max, .. } => {
+                let hint = format!("lower --style-scale ({style_scale}: styles resized to {size} px)");
+                Error::TooLarge { what: format!("a style: {what}"), needed, limit, max, hint }
+            }
+            e => e,
+        })?;
+    }
     let grams: Vec<Vec<Vec<f32>>> =
         styles.iter().map(|(s, _)| style_grams(gpu, vgg, cfg, &crate::imageio::fit(s, size))).collect::<Result<_>>()?;
     let weights: Vec<f32> = styles.iter().map(|s| s.1).collect();

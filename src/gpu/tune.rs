@@ -66,7 +66,7 @@ pub fn cache_dir() -> Option<PathBuf> {
 
 /// How candidates are measured (conv::time_variant): part of the key, so that choices made by
 /// an earlier, noisier measurement are measured again.
-const MEASUREMENT: &str = "warm-up, best of 3";
+const MEASUREMENT: &str = "warm-up, best of 3, candidates without uniform";
 
 /// A hash of every shader's source and of [`MEASUREMENT`] (FNV-1a): a choice measured on other
 /// kernels, or measured another way, is stale even within one paintflow version.
