@@ -29,6 +29,27 @@ fn fails_with(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// Run paintflow with `input` on its standard input.
+fn paintflow_stdin(args: &[&str], input: &[u8]) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run paintflow");
+    // paintflow may stop reading early (that is the point of a bounded reader): a broken pipe is fine
+    let _ = child.stdin.take().unwrap().write_all(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn write_png(p: &Path, w: u32, h: u32) {
     image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 5) as u8, 77])).save(p).unwrap();
 }
@@ -183,6 +204,12 @@ fn video_rejects_frames_of_different_sizes_and_bad_streams() {
     let y = d.join("bad.y4m");
     std::fs::write(&y, b"YUV4MPEG2 W32 H24 C422\n").unwrap();
     fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "C422"]);
+    std::fs::write(&y, b"YUV4MPEG2 W32 H24 \xc3\xa9\n").unwrap();
+    fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "not ASCII"]);
+    // a header line without end on stdin: an error after at most 1 KiB
+    let (ok, _, err) = paintflow_stdin(&["video", "-", "-o", out.to_str().unwrap()], &[b'y'; 64 << 10]);
+    assert!(!ok && !err.contains("panicked"), "{err}");
+    assert!(err.contains("<stdin>") && err.contains("longer than 1024 bytes"), "{err}");
     fails_with(
         &["video", d.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap()],
         &["nothing", "no such file"],
