@@ -173,6 +173,23 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
         &["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", bad.to_str().unwrap()],
         &["bad.flo"],
     );
+    // ground truth with unknown pixels (Middlebury's 1e10 marker, NaN): left out of the EPE and counted
+    let (n, unknown) = (40 * 30, 1e10f32);
+    let mut data = vec![0.0f32; 2 * n];
+    (data[0], data[n + 1], data[2]) = (unknown, -unknown, f32::NAN);
+    let gt = d.join("gt.flo");
+    paintflow::flow::flo::write(&gt, &paintflow::flow::flo::FlowField { width: 40, height: 30, data }).unwrap();
+    let args =
+        ["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", gt.to_str().unwrap()];
+    let (ok, out, err) = paintflow(&args);
+    assert!(ok, "{err}");
+    let epe: f64 = out.strip_prefix("EPE ").and_then(|r| r.split(' ').next()).unwrap().parse().unwrap();
+    assert!(epe < 0.05 && out.contains(" px over 1197 pixels (3 excluded: unknown in the ground truth)"), "{out}");
+    // nothing known: an error naming the file and a non-zero exit, not "EPE NaN"
+    let all_unknown = vec![unknown; 2 * n];
+    paintflow::flow::flo::write(&gt, &paintflow::flow::flo::FlowField { width: 40, height: 30, data: all_unknown })
+        .unwrap();
+    fails_with(&args, &["gt.flo", "no pixel of the ground truth is known (all 1200"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
