@@ -383,6 +383,15 @@ proptest! {
     }
 }
 
+#[test]
+fn safetensors_offsets_past_the_end() {
+    // safetensors 0.4 alone overflows on this offset (a panic with overflow checks)
+    let end = u64::MAX - 3;
+    let header = format!(r#"{{"a":{{"dtype":"U8","shape":[{end}],"data_offsets":[0,{end}]}}}}"#);
+    let e = check_safetensors(&safetensors_file(&header, &[])).unwrap_err().to_string();
+    assert!(e.contains(&format!("tensor `a` has a data offset of {end}, past the end of the")), "{e}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // PNG images
 
