@@ -140,7 +140,8 @@ pub struct FlowArgs {
     /// Gauss-Newton iterations per level
     #[arg(long, default_value_t = FlowConfig::default().iters)]
     pub iters: usize,
-    /// Ground-truth .flo: print the average endpoint error of the result
+    /// Ground-truth .flo: print the average endpoint error of the result (pixels whose ground truth is unknown,
+    /// components above 1e9 or NaN, are left out and counted)
     #[arg(long)]
     pub gt: Option<PathBuf>,
 }
@@ -813,9 +814,22 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
             check_writable(flag, p)?;
         }
     }
+    let (w, h) = (ia.width() as usize, ia.height() as usize);
+    // the ground truth is checked before any work starts
+    let gt = match &a.gt {
+        Some(p) => {
+            let g = flo::read(p)?;
+            if (g.width, g.height) != (w, h) {
+                bail!("{}: ground truth is {}x{}, the images {}x{}", p.display(), g.width, g.height, w, h);
+            }
+            // a ground truth without a known pixel fails now rather than after the estimate
+            of::epe(&vec![0.0; g.data.len()], &g.data, p)?;
+            Some((p, g))
+        }
+        None => None,
+    };
     let cfg = FlowConfig { levels: a.levels, window: a.window, iters: a.iters, ..Default::default() };
     let gpu = Gpu::new(adapter)?;
-    let (w, h) = (ia.width() as usize, ia.height() as usize);
     let start = Instant::now();
     let of::FlowPair { forward: fwd, backward: bwd, consistency } =
         of::estimate(&gpu, &ia, &ib, &cfg, a.backward.is_some() || a.mask.is_some())?;
@@ -835,12 +849,9 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
         imageio::save_atomic(&img, p)?;
     }
     eprintln!("flow {}x{} in {:.2} s -> {}", w, h, secs, a.output.display());
-    if let Some(gt) = &a.gt {
-        let g = flo::read(gt)?;
-        if (g.width, g.height) != (w, h) {
-            bail!("{}: ground truth is {}x{}, the images {}x{}", gt.display(), g.width, g.height, w, h);
-        }
-        println!("EPE {:.4} px", of::epe(&fwd, &g.data));
+    if let Some((p, g)) = gt {
+        let e = of::epe(&fwd, &g.data, p)?;
+        println!("EPE {:.4} px over {} pixels ({} excluded: unknown in the ground truth)", e.mean, e.valid, e.excluded);
     }
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! YUV4MPEG2 (.y4m) streams, as ffmpeg's `-f yuv4mpegpipe` writes and reads them: 8-bit 4:2:0
 //! (C420jpeg, C420mpeg2, C420paldv, C420) or 4:4:4 (C444), BT.601 limited range (full range with
 //! XCOLORRANGE=FULL), converted to and from RGB.
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use crate::error::{Error, Result};
 use crate::imageio::Rgb;
@@ -16,60 +16,101 @@ pub struct Header {
     pub full_range: bool,
 }
 
+/// The longest stream header line accepted, newline included (ffmpeg writes about 60 bytes).
+pub const MAX_HEADER_LINE: usize = 1024;
+/// The longest FRAME line accepted, parameters and newline included.
+pub const MAX_FRAME_LINE: usize = 256;
+/// The largest width or height accepted.
+pub const MAX_SIDE: usize = 16384;
+
 fn bad(name: &str, msg: impl std::fmt::Display) -> Error {
     Error::file(name, format!("bad YUV4MPEG2 stream: {msg}"))
 }
 
+/// Bytes for a message: quoted, non-printable and non-ASCII bytes escaped, at most 32 shown.
+fn show(bytes: &[u8]) -> String {
+    let more = if bytes.len() > 32 { "..." } else { "" };
+    format!("\"{}\"{more}", bytes[..bytes.len().min(32)].escape_ascii())
+}
+
+/// The next line without its newline, reading at most `limit` bytes (newline included), so an
+/// input without newlines is never read whole; Ok(None) at the end of the input.
+fn read_line(name: &str, r: &mut impl BufRead, limit: usize, what: &str) -> Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    Read::take(&mut *r, limit as u64)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| Error::file(name, format!("cannot read: {e}")))?;
+    match line.pop() {
+        None => Ok(None),
+        Some(b'\n') => Ok(Some(line)),
+        Some(last) => {
+            line.push(last);
+            Err(bad(
+                name,
+                if line.len() >= limit {
+                    format!("{what} is longer than {limit} bytes (no newline; it starts {})", show(&line))
+                } else {
+                    format!("{what} is not terminated (the input ends after {})", show(&line))
+                },
+            ))
+        }
+    }
+}
+
 /// Parse the stream header line (the first line).
 pub fn read_header(name: &str, r: &mut impl BufRead) -> Result<Header> {
-    let mut line = Vec::new();
-    r.read_until(b'\n', &mut line).map_err(|e| Error::file(name, format!("cannot read: {e}")))?;
-    if line.is_empty() {
+    let Some(line) = read_line(name, r, MAX_HEADER_LINE, "header line")? else {
         return Err(bad(name, "empty input (expected a 'YUV4MPEG2 ' header)"));
-    }
-    if line.last() != Some(&b'\n') || line.len() > 4096 {
-        return Err(bad(name, "header line is not terminated"));
-    }
-    let text = String::from_utf8_lossy(&line[..line.len() - 1]).to_string();
-    let mut parts = text.split(' ');
-    if parts.next() != Some("YUV4MPEG2") {
-        return Err(bad(name, "missing 'YUV4MPEG2' signature"));
+    };
+    let mut parts = line.split(|&b| b == b' ');
+    if parts.next() != Some(b"YUV4MPEG2") {
+        return Err(bad(name, format!("missing 'YUV4MPEG2' signature (the stream starts {})", show(&line))));
     }
     let (mut w, mut h, mut rate, mut c444, mut full) = (None, None, (25, 1), false, false);
     for p in parts.filter(|p| !p.is_empty()) {
+        // every tag is one ASCII letter and an ASCII value; this also makes the split below safe
+        let Some(p) = std::str::from_utf8(p).ok().filter(|p| p.is_ascii()) else {
+            return Err(bad(
+                name,
+                format!("header field {} is not ASCII (expected W, H, F, I, A, C or X fields)", show(p)),
+            ));
+        };
         let (tag, val) = p.split_at(1);
+        let shown = || show(val.as_bytes());
+        let number = |what| val.parse::<usize>().map_err(|_| bad(name, format!("{what} {} is not a number", shown())));
         match tag {
-            "W" => w = Some(val.parse::<usize>().map_err(|_| bad(name, format!("width '{val}'")))?),
-            "H" => h = Some(val.parse::<usize>().map_err(|_| bad(name, format!("height '{val}'")))?),
+            "W" => w = Some(number("width")?),
+            "H" => h = Some(number("height")?),
             "F" => {
-                let (a, b) = val.split_once(':').ok_or_else(|| bad(name, format!("frame rate '{val}'")))?;
-                rate = (
-                    a.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?,
-                    b.parse().map_err(|_| bad(name, format!("frame rate '{val}'")))?,
-                );
+                let rate_err = || bad(name, format!("frame rate {} (expected F<num>:<den>, e.g. F25:1)", shown()));
+                let (a, b) = val.split_once(':').ok_or_else(rate_err)?;
+                rate = (a.parse().map_err(|_| rate_err())?, b.parse().map_err(|_| rate_err())?);
             }
             "C" => {
                 c444 = match val {
                     "420jpeg" | "420mpeg2" | "420paldv" | "420" => false,
                     "444" => true,
-                    other => {
+                    _ => {
                         return Err(bad(
                             name,
                             format!(
-                        "colour space C{other} is not supported (use 8-bit 4:2:0 or 4:4:4: ffmpeg -pix_fmt yuv420p)"
-                    ),
+                                "colour space C{} is not supported (use 8-bit 4:2:0 or 4:4:4: ffmpeg -pix_fmt yuv420p)",
+                                val.escape_default()
+                            ),
                         ))
                     }
                 }
             }
             "X" => full |= val == "COLORRANGE=FULL",
-            "I" if val != "p" && val != "?" => return Err(bad(name, format!("interlacing I{val} is not supported"))),
+            "I" if val != "p" && val != "?" => {
+                return Err(bad(name, format!("interlacing I{} is not supported", val.escape_default())))
+            }
             _ => {}
         }
     }
     let (width, height) = (w.ok_or_else(|| bad(name, "no W (width)"))?, h.ok_or_else(|| bad(name, "no H (height)"))?);
-    if width == 0 || height == 0 || width > 16384 || height > 16384 {
-        return Err(bad(name, format!("implausible size {width}x{height}")));
+    if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
+        return Err(bad(name, format!("implausible size {width}x{height} (expected 1 to {MAX_SIDE} pixels a side)")));
     }
     Ok(Header { width, height, rate, chroma444: c444, full_range: full })
 }
@@ -82,23 +123,23 @@ fn plane_sizes(h: &Header) -> (usize, usize) {
 
 /// Read the next frame; Ok(None) at a clean end of stream.
 pub fn read_frame(name: &str, index: usize, hdr: &Header, r: &mut impl BufRead) -> Result<Option<Rgb>> {
-    let mut line = Vec::new();
-    let n = r.read_until(b'\n', &mut line).map_err(|e| Error::file(name, format!("cannot read: {e}")))?;
-    if n == 0 {
+    let Some(line) = read_line(name, r, MAX_FRAME_LINE, &format!("frame {index}: FRAME line"))? else {
         return Ok(None);
-    }
-    if !line.starts_with(b"FRAME") {
-        return Err(bad(
-            name,
-            format!(
-                "frame {index}: expected 'FRAME', found {:?}",
-                String::from_utf8_lossy(&line[..line.len().min(16)])
-            ),
-        ));
+    };
+    // FRAME, then optional parameters (ignored) after a space
+    if !(line == b"FRAME" || line.starts_with(b"FRAME ")) {
+        return Err(bad(name, format!("frame {index}: expected 'FRAME', found {}", show(&line))));
     }
     let (ys, cs) = plane_sizes(hdr);
-    let mut buf = vec![0u8; ys + 2 * cs];
-    r.read_exact(&mut buf).map_err(|_| bad(name, format!("frame {index} is truncated")))?;
+    let want = ys + 2 * cs;
+    // the buffer grows with what arrives: a short stream with a large header allocates little
+    let mut buf = Vec::with_capacity(want.min(1 << 24));
+    Read::take(&mut *r, want as u64)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::file(name, format!("frame {index}: cannot read: {e}")))?;
+    if buf.len() < want {
+        return Err(bad(name, format!("frame {index} is truncated ({} of {want} bytes)", buf.len())));
+    }
     Ok(Some(yuv_to_rgb(hdr, &buf)))
 }
 

@@ -29,6 +29,27 @@ fn fails_with(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// Run paintflow with `input` on its standard input.
+fn paintflow_stdin(args: &[&str], input: &[u8]) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run paintflow");
+    // paintflow may stop reading early (that is the point of a bounded reader): a broken pipe is fine
+    let _ = child.stdin.take().unwrap().write_all(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn write_png(p: &Path, w: u32, h: u32) {
     image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 9) as u8, (y * 5) as u8, 77])).save(p).unwrap();
 }
@@ -168,6 +189,23 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
     fails_with(&["flow", sa, sb, "-o", so, "--window", "20"], &["--window", "odd"]);
     fails_with(&["flow", sa, sb, "-o", so, "--levels", "40"], &["--levels 40", "40x30", "at most 7"]);
     fails_with(&["flow", sa, sb, "-o", so, "--iters", "100000"], &["--iters", "at most 100"]);
+    // ground truth with unknown pixels (Middlebury's 1e10 marker, NaN): left out of the EPE and counted
+    let (n, unknown) = (40 * 30, 1e10f32);
+    let mut data = vec![0.0f32; 2 * n];
+    (data[0], data[n + 1], data[2]) = (unknown, -unknown, f32::NAN);
+    let gt = d.join("gt.flo");
+    paintflow::flow::flo::write(&gt, &paintflow::flow::flo::FlowField { width: 40, height: 30, data }).unwrap();
+    let args =
+        ["flow", a.to_str().unwrap(), b.to_str().unwrap(), "-o", o.to_str().unwrap(), "--gt", gt.to_str().unwrap()];
+    let (ok, out, err) = paintflow(&args);
+    assert!(ok, "{err}");
+    let epe: f64 = out.strip_prefix("EPE ").and_then(|r| r.split(' ').next()).unwrap().parse().unwrap();
+    assert!(epe < 0.05 && out.contains(" px over 1197 pixels (3 excluded: unknown in the ground truth)"), "{out}");
+    // nothing known: an error naming the file and a non-zero exit, not "EPE NaN"
+    let all_unknown = vec![unknown; 2 * n];
+    paintflow::flow::flo::write(&gt, &paintflow::flow::flo::FlowField { width: 40, height: 30, data: all_unknown })
+        .unwrap();
+    fails_with(&args, &["gt.flo", "no pixel of the ground truth is known (all 1200"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
 
@@ -199,6 +237,12 @@ fn video_rejects_frames_of_different_sizes_and_bad_streams() {
     let y = d.join("bad.y4m");
     std::fs::write(&y, b"YUV4MPEG2 W32 H24 C422\n").unwrap();
     fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "C422"]);
+    std::fs::write(&y, b"YUV4MPEG2 W32 H24 \xc3\xa9\n").unwrap();
+    fails_with(&["video", y.to_str().unwrap(), "-o", out.to_str().unwrap()], &["bad.y4m", "not ASCII"]);
+    // a header line without end on stdin: an error after at most 1 KiB
+    let (ok, _, err) = paintflow_stdin(&["video", "-", "-o", out.to_str().unwrap()], &[b'y'; 64 << 10]);
+    assert!(!ok && !err.contains("panicked"), "{err}");
+    assert!(err.contains("<stdin>") && err.contains("longer than 1024 bytes"), "{err}");
     fails_with(
         &["video", d.join("nothing").to_str().unwrap(), "-o", out.to_str().unwrap()],
         &["nothing", "no such file"],

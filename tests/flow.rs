@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use paintflow::flow::{self, cpu, flo, FlowConfig};
 use paintflow::gpu::{Plan, Tensor};
+use std::path::Path;
 
 const TOL: f64 = 1e-5;
 
@@ -150,6 +151,21 @@ fn flow_recovers_known_translations() {
     }
 }
 
+/// Zeros without end; refuses to serve more than 1 MiB, so a reader that does not bound what it
+/// reads fails the test instead of exhausting memory.
+struct Endless {
+    served: usize,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        assert!(self.served < 1 << 20, "read {} bytes past the end of a .flo file", self.served);
+        buf.fill(0);
+        self.served += buf.len();
+        Ok(buf.len())
+    }
+}
+
 #[test]
 fn flo_round_trip_and_bad_files() {
     let dir = std::env::temp_dir().join(format!("paintflow-flo-{}", std::process::id()));
@@ -167,5 +183,55 @@ fn flo_round_trip_and_bad_files() {
     assert!(e.contains("truncated"), "{e}");
     let e = flo::decode(&p, &bytes[..6]).unwrap_err().to_string();
     assert!(e.contains("too short"), "{e}");
+    // through `read`: truncated, one byte too many, an implausible size, a file that never ends
+    for (cut, what) in [(bytes.len() - 1, "truncated"), (5, "too short")] {
+        std::fs::write(&p, &bytes[..cut]).unwrap();
+        let e = flo::read(&p).unwrap_err().to_string();
+        assert!(e.starts_with(&format!("{}: ", p.display())) && e.contains(what), "{e}");
+    }
+    let mut long = bytes.clone();
+    long.push(0);
+    std::fs::write(&p, &long).unwrap();
+    let e = flo::read(&p).unwrap_err().to_string();
+    assert!(e.contains("5x3 flow needs 132 bytes, the file has more"), "{e}");
+    assert!(flo::decode(&p, &long).unwrap_err().to_string().contains("has 133 (trailing data"));
+    let mut big = bytes[..12].to_vec();
+    big[4..8].copy_from_slice(&(1i32 << 20).to_le_bytes());
+    assert!(flo::decode(&p, &big).unwrap_err().to_string().contains("implausible size 1048576x3"));
+    // a valid header, then data without end: an error after reading one byte more than needed
+    let mut endless = std::io::Read::chain(&bytes[..], Endless { served: 0 });
+    let e = flo::read_from(&p, &mut endless).unwrap_err().to_string();
+    assert!(e.contains("5x3 flow needs 132 bytes, the file has more"), "{e}");
+    if Path::new("/dev/zero").exists() {
+        // zeros are not the magic number; the header is read, never the endless rest
+        let e = flo::read(Path::new("/dev/zero")).unwrap_err().to_string();
+        assert!(e.starts_with("/dev/zero: bad magic number 0"), "{e}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn epe_leaves_out_unknown_ground_truth() {
+    let name = Path::new("gt.flo");
+    // 4 pixels: u plane then v plane
+    let flow = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    let unknown = flo::UNKNOWN_FLOW_THRESH * 10.0;
+    let gt = [0.0, unknown, f32::NAN, 0.0, 0.0, 0.0, 0.0, -f32::INFINITY];
+    let e = flow::epe(&flow, &gt, name).unwrap();
+    assert_eq!((e.mean, e.valid, e.excluded), (1.0, 1, 3));
+    // exactly at the threshold is still known (Middlebury: unknown is strictly above)
+    let gt = [0.0, flo::UNKNOWN_FLOW_THRESH, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    assert_eq!(flow::epe(&[0.0; 8], &gt, name).unwrap().excluded, 0);
+    // nothing known: an error naming the file, not NaN
+    let gt = [unknown, f32::NAN, 0.0, f32::INFINITY, 0.0, 0.0, -unknown, 0.0];
+    let e = flow::epe(&flow, &gt, name).unwrap_err().to_string();
+    assert!(e.starts_with("gt.flo: no pixel of the ground truth is known (all 4"), "{e}");
+    // a non-finite estimate where the ground truth is known
+    let e = flow::epe(&[f32::NAN, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[0.0; 8], name).unwrap_err().to_string();
+    let want = "gt.flo: the endpoint error over 4 known pixels is NaN (the estimated flow is NaN or infinite at 1 of";
+    assert!(e.starts_with(want), "{e}");
+    let e = flow::epe(&[f32::MAX, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], &[0.0; 8], name);
+    assert!(e.is_ok(), "f32::MAX differences are finite in f64: {e:?}");
+    let e = flow::epe(&[0.0; 6], &[0.0; 8], name).unwrap_err().to_string();
+    assert!(e.contains("ground truth has 8 values, the flow 6"), "{e}");
 }

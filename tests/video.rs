@@ -145,3 +145,65 @@ fn y4m_round_trip_and_bad_headers() {
     let e = y4m::read_frame("t.y4m", 0, &hdr, &mut r).unwrap_err().to_string();
     assert!(e.contains("truncated"), "{e}");
 }
+
+/// An input that never ends and has no newline; it refuses to serve more than 1 MiB, so a reader
+/// that does not bound its lines fails this test instead of exhausting memory.
+struct Endless {
+    byte: u8,
+    served: usize,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        assert!(self.served < 1 << 20, "read {} bytes of a line without a newline", self.served);
+        buf.fill(self.byte);
+        self.served += buf.len();
+        Ok(buf.len())
+    }
+}
+
+#[test]
+fn y4m_lines_are_bounded_and_tokens_checked() {
+    use std::io::{BufReader, Cursor, Read};
+    let endless = |prefix: &[u8]| BufReader::new(Cursor::new(prefix.to_vec()).chain(Endless { byte: b'y', served: 0 }));
+    // an endless header line: an error naming the stream and the limit, after at most 1 KiB
+    let e = y4m::read_header("<stdin>", &mut endless(b"")).unwrap_err().to_string();
+    assert!(e.starts_with("<stdin>: ") && e.contains("longer than 1024 bytes"), "{e}");
+    let e = y4m::read_header("s.y4m", &mut endless(b"YUV4MPEG2 W4 H4")).unwrap_err().to_string();
+    assert!(e.starts_with("s.y4m: ") && e.contains("longer than 1024 bytes"), "{e}");
+    // an endless FRAME line (parameters without end)
+    let mut r = endless(b"YUV4MPEG2 W4 H4\nFRAME ");
+    let hdr = y4m::read_header("s.y4m", &mut r).unwrap();
+    let e = y4m::read_frame("s.y4m", 0, &hdr, &mut r).unwrap_err().to_string();
+    assert!(e.starts_with("s.y4m: ") && e.contains("frame 0") && e.contains("longer than 256 bytes"), "{e}");
+    // FRAME parameters within the limit are accepted and skipped
+    let mut s = b"YUV4MPEG2 W2 H2 C444\nFRAME Ixyz\n".to_vec();
+    s.extend_from_slice(&[128; 12]);
+    let mut r = Cursor::new(s);
+    let hdr = y4m::read_header("s.y4m", &mut r).unwrap();
+    assert_eq!(y4m::read_frame("s.y4m", 0, &hdr, &mut r).unwrap().unwrap().dimensions(), (2, 2));
+    for (bad, what) in [
+        (&b"YUV4MPEG2 W4 H4 \xc3\xa9\n"[..], "\\xc3\\xa9"),
+        (b"YUV4MPEG2 W4 H4 C420\xff\n", "C420\\xff"),
+        (b"YUV4MPEG2 W\xe2\x82\xac4 H4\n", "not ASCII"),
+        (b"YUV4MPEG2 W4 H4", "not terminated"),
+        (b"YUV4MPEG2 W0 H4\n", "0x4"),
+        (b"YUV4MPEG2 W16385 H4\n", "16385x4"),
+        (b"YUV4MPEG2 W4 H99999999999999999999\n", "height"),
+        (b"YUV4MPEG2 W4 H-4\n", "height"),
+        (b"YUV4MPEG2 W4 H4 F25\n", "frame rate"),
+    ] {
+        let e = y4m::read_header("bad.y4m", &mut Cursor::new(bad.to_vec())).unwrap_err().to_string();
+        assert!(e.starts_with("bad.y4m: ") && e.contains(what), "{what}: {e}");
+    }
+    let hdr = y4m::read_header("s.y4m", &mut Cursor::new(b"YUV4MPEG2 W4 H4\n".to_vec())).unwrap();
+    for (bad, what) in [
+        (&b"FRAMEX\n"[..], "expected 'FRAME'"),
+        (b"FRAM", "FRAME line is not terminated"),
+        (b"\xff\xfe\n", "\\xff\\xfe"),
+        (b"FRAME\n\x10\x10", "frame 0 is truncated (2 of 24 bytes)"),
+    ] {
+        let e = y4m::read_frame("s.y4m", 0, &hdr, &mut Cursor::new(bad.to_vec())).unwrap_err().to_string();
+        assert!(e.starts_with("s.y4m: ") && e.contains(what), "{what}: {e}");
+    }
+}

@@ -345,9 +345,59 @@ pub fn estimate(
     Ok(FlowPair { forward, backward: Some(bwd.flow.read(gpu)?), consistency: Some(mask.read(gpu)?) })
 }
 
-/// Average endpoint error between two flows [2, H, W].
-pub fn epe(a: &[f32], b: &[f32]) -> f64 {
-    let n = a.len() / 2;
-    (0..n).map(|i| (((a[i] - b[i]) as f64).powi(2) + ((a[n + i] - b[n + i]) as f64).powi(2)).sqrt()).sum::<f64>()
-        / n as f64
+/// The average endpoint error of a flow against a ground truth, over the pixels where the
+/// ground truth is known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Epe {
+    /// Mean endpoint error in pixels over the `valid` pixels (finite).
+    pub mean: f64,
+    /// Pixels compared.
+    pub valid: usize,
+    /// Pixels left out because the ground truth is unknown there (see [`flo::is_known`]).
+    pub excluded: usize,
+}
+
+/// The average endpoint error of `flow` against the ground truth `gt` (both [2, H, W]) over the
+/// pixels where `gt` is known (Middlebury's unknown-flow marker, NaN and infinite values are left
+/// out and counted). An error naming `gt_name` when no pixel is known or the error is not finite.
+pub fn epe(flow: &[f32], gt: &[f32], gt_name: &std::path::Path) -> Result<Epe> {
+    if flow.len() != gt.len() || !gt.len().is_multiple_of(2) {
+        return Err(Error::file(
+            gt_name,
+            format!("ground truth has {} values, the flow {} (expected the same size)", gt.len(), flow.len()),
+        ));
+    }
+    let n = gt.len() / 2;
+    let (mut sum, mut valid, mut bad_flow) = (0.0f64, 0usize, 0usize);
+    for i in 0..n {
+        if !flo::is_known(gt[i], gt[n + i]) {
+            continue;
+        }
+        let (du, dv) = ((flow[i] - gt[i]) as f64, (flow[n + i] - gt[n + i]) as f64);
+        sum += (du * du + dv * dv).sqrt();
+        valid += 1;
+        bad_flow += usize::from(!(flow[i].is_finite() && flow[n + i].is_finite()));
+    }
+    let excluded = n - valid;
+    if valid == 0 {
+        return Err(Error::file(
+            gt_name,
+            format!(
+                "no pixel of the ground truth is known (all {n} have a component above {:e} in magnitude, NaN or \
+                 infinite), so there is no endpoint error to report",
+                flo::UNKNOWN_FLOW_THRESH
+            ),
+        ));
+    }
+    let mean = sum / valid as f64;
+    if !mean.is_finite() {
+        return Err(Error::file(
+            gt_name,
+            format!(
+                "the endpoint error over {valid} known pixels is {mean} (the estimated flow is NaN or infinite at \
+                 {bad_flow} of them), expected a finite number"
+            ),
+        ));
+    }
+    Ok(Epe { mean, valid, excluded })
 }
