@@ -23,6 +23,10 @@ pub fn load(path: &Path) -> Result<Rgb> {
     if !path.exists() {
         return Err(Error::file(path, "no such file"));
     }
+    // a device or a pipe (/dev/zero, a FIFO) would be read without end
+    if !path.is_file() {
+        return Err(Error::file(path, "not a regular file (expected a PNG or JPEG file)"));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::file(path, format!("cannot read: {e}")))?;
     let fmt = image::guess_format(&bytes)
         .map_err(|_| Error::file(path, "unsupported or unrecognised image format (expected PNG or JPEG)"))?;

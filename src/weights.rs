@@ -11,6 +11,11 @@ pub struct TensorFile {
 
 impl TensorFile {
     pub fn open(path: &Path) -> Result<TensorFile> {
+        // a device or a pipe (/dev/zero, a FIFO) would be read without end
+        if path.exists() && !path.is_file() {
+            let msg = "not a regular file (expected a .safetensors file)".to_string();
+            return Err(Error::Weights { path: path.display().to_string(), msg });
+        }
         let bytes = std::fs::read(path)
             .map_err(|e| Error::Weights { path: path.display().to_string(), msg: format!("cannot read: {e}") })?;
         check_offsets(&bytes).map_err(|msg| Error::Weights { path: path.display().to_string(), msg })?;

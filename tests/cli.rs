@@ -117,6 +117,12 @@ fn too_large_an_image_names_the_limit_and_a_size() {
 }
 
 #[test]
+fn devices_and_pipes_are_not_read_as_files() {
+    fails_with(&["image", "-c", "/dev/zero", "-o", "/tmp/never.png"], &["/dev/zero", "not a regular file"]);
+    fails_with(&["image", "--weights", "/dev/zero", "-o", "/tmp/never.png"], &["/dev/zero", "not a regular file"]);
+}
+
+#[test]
 fn bad_weights_name_the_tensor() {
     use safetensors::tensor::TensorView;
     let d = tmpdir("weights");
