@@ -1042,8 +1042,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
 }
 
 fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
-    if a.size < 16 {
-        bail!("--size must be at least 16");
+    if !(16..=8192).contains(&a.size) {
+        bail!("--size must be from 16 to 8192, got {}", a.size);
     }
     let gpu = Gpu::new(adapter)?;
     let vgg = if a.no_iteration {
@@ -1061,8 +1061,8 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     } else {
         vec![256, 512]
     };
-    if sizes.iter().any(|&s| s < 16) {
-        bail!("--iteration-sizes must be at least 16");
+    if let Some(s) = sizes.iter().find(|s| !(16..=8192).contains(*s)) {
+        bail!("--iteration-sizes must be from 16 to 8192, got {s}");
     }
     if let Some(p) = &a.json {
         check_writable("--json", p)?;

@@ -303,6 +303,20 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     assert!(err.contains("32x24") && err.contains("4:2:0"), "{err}");
     let got = paintflow::y4m::read_header("stdout", &mut std::io::Cursor::new(out.stdout)).unwrap();
     assert_eq!((got.width, got.height), (32, 24));
+
+    // the reader at the other end of the pipe goes away: the writer's own error is reported
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+        .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "1", "--iters", "1"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("writing Y4M output") && err.contains("roken pipe"), "{err}");
 }
 
 #[test]
@@ -704,6 +718,8 @@ fn unwritable_outputs_fail_up_front() {
         &["--report", "a-file"],
     );
     fails_with(&["bench", "--size", "16", "--json", &bad("b.json")], &["--json", "a-file"]);
+    fails_with(&["bench", "--size", "100000"], &["--size", "16 to 8192"]);
+    fails_with(&["bench", "--iteration-sizes", "64,99999"], &["--iteration-sizes", "99999"]);
     assert!(start.elapsed().as_secs() < 30, "the checks must come before the work");
     std::fs::remove_dir_all(&d).unwrap();
 }
