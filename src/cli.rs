@@ -449,8 +449,8 @@ pub fn loss_config(opts: &StyleOpts) -> Result<style::LossConfig> {
             bail!("--ema must be a decay in [0, 1), e.g. 0.95, got {d}");
         }
     }
-    if opts.lbfgs_history == 0 {
-        bail!("--lbfgs-history must be at least 1, got 0");
+    if !(1..=1000).contains(&opts.lbfgs_history) {
+        bail!("--lbfgs-history must be from 1 to 1000 pairs (neural-style uses 100), got {}", opts.lbfgs_history);
     }
     if !(opts.style_scale.is_finite() && opts.style_scale > 0.0 && opts.style_scale <= 8.0) {
         bail!(
@@ -900,6 +900,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if a.iters == Some(0) || a.iters_first == 0 {
         bail!("--iters and --iters-first must be at least 1");
+    }
+    if a.frames == Some(0) {
+        bail!("--frames must be at least 1 (leave it out for every frame)");
     }
     if !a.temporal_weight.is_finite() || a.temporal_weight < 0.0 {
         bail!("--temporal-weight must be a non-negative number");

@@ -557,6 +557,8 @@ fn loss_layers_by_name() {
 
 #[test]
 fn ema_flag_is_checked() {
+    fails_with(&["image", "--lbfgs-history", "1000000000"], &["--lbfgs-history", "1 to 1000"]);
+    fails_with(&["video", "frames", "-o", "out", "--frames", "0"], &["--frames", "at least 1"]);
     fails_with(&["image", "--ema", "1.0"], &["--ema", "[0, 1)"]);
     fails_with(&["image", "--ema", "-0.5"], &["--ema"]);
 }
