@@ -369,12 +369,13 @@ pub fn load_vgg(gpu: &Gpu, opts: &StyleOpts, depth: usize) -> Result<Vgg> {
     Ok(vgg)
 }
 
-/// --size, or the default for this adapter (smaller on CPU drivers so a run takes minutes).
-fn resolve_size(gpu: &Gpu, opts: &StyleOpts) -> u32 {
+/// --size, or the default for this adapter: 512 on GPUs, `on_cpu` on CPU drivers so that a run
+/// takes minutes (an image at 256 px: about 2 minutes on 2 cores; a video frame at 128 px).
+fn resolve_size(gpu: &Gpu, opts: &StyleOpts, on_cpu: u32) -> u32 {
     opts.size.unwrap_or_else(|| {
         if gpu.is_cpu() {
-            eprintln!("note: {} is a CPU driver; using --size 128 (pass --size to choose)", gpu.info.name);
-            128
+            eprintln!("note: {} is a CPU driver; using --size {on_cpu} (pass --size to choose)", gpu.info.name);
+            on_cpu
         } else {
             512
         }
@@ -585,7 +586,7 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         d => bail!("--depth must be 8 or 16, got {d}"),
     }
     let gpu = Gpu::new(adapter)?;
-    let size = resolve_size(&gpu, &a.style);
+    let size = resolve_size(&gpu, &a.style, 256);
     check_image_sizes(&a, &content, &styles, &scales.sizes(size))?;
     let iters = a.iters.unwrap_or(if gpu.is_cpu() { 150 } else { 300 });
     let vgg = load_vgg(&gpu, &a.style, cfg.depth())?;
@@ -945,7 +946,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
     let gpu = Gpu::new(adapter)?;
     // the network is fast everywhere: 512 px by default, even on CPU drivers
-    let size = if a.style.builtin.is_some() { a.style.size.unwrap_or(512) } else { resolve_size(&gpu, &a.style) };
+    let size = if a.style.builtin.is_some() { a.style.size.unwrap_or(512) } else { resolve_size(&gpu, &a.style, 128) };
     if let (None, Some(dims)) = (&a.style.builtin, source.frame_size()) {
         check_vgg_input(&format!("the first frame of {}", source.name()), dims, size, "raise --size")?;
         let (fw, fh) = imageio::fit_dims(dims.0, dims.1, size);
