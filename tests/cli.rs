@@ -3,8 +3,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The binary, with kernel choices cached beside the build rather than in the user's cache
+/// (a test that sets PAINTFLOW_CACHE_DIR itself overrides this).
+fn cmd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_paintflow"));
+    c.env("PAINTFLOW_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/autotune"));
+    c
+}
+
 fn paintflow(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args).output().expect("run paintflow");
+    let out = cmd().args(args).output().expect("run paintflow");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -33,7 +41,7 @@ fn fails_with(args: &[&str], needles: &[&str]) {
 fn paintflow_stdin(args: &[&str], input: &[u8]) -> (bool, String, String) {
     use std::io::Write;
     use std::process::Stdio;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+    let mut child = cmd()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -269,7 +277,7 @@ fn video_streams_y4m_from_stdin_to_stdout() {
             image::RgbImage::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]));
         paintflow::y4m::write_frame(&mut input, &hdr, &img).unwrap();
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+    let mut child = cmd()
         .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "2", "--iters", "1"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -289,7 +297,7 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     assert_eq!(frames, 2);
 
     // an odd processing size (31x23) goes out even: 4:2:0 encoders refuse odd sides
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+    let mut child = cmd()
         .args(["video", "-", "-o", "-", "--size", "31", "--iters-first", "1", "--iters", "1", "--frames", "1"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -305,7 +313,7 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     assert_eq!((got.width, got.height), (32, 24));
 
     // the reader at the other end of the pipe goes away: the writer's own error is reported
-    let mut child = Command::new(env!("CARGO_BIN_EXE_paintflow"))
+    let mut child = cmd()
         .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "1", "--iters", "1"])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -391,7 +399,7 @@ fn one_render_per_output_folder() {
         v
     };
     // a long first render holds the folder...
-    let mut first = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args("100000")).spawn().expect("spawn");
+    let mut first = cmd().args(args("100000")).spawn().expect("spawn");
     let manifest = out.join(".paintflow-run.json");
     let start = std::time::Instant::now();
     while !manifest.exists() {
@@ -564,7 +572,7 @@ fn ema_flag_is_checked() {
 }
 
 fn paintflow_env(args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_paintflow")).args(args).envs(env.iter().copied()).output().expect("run");
+    let out = cmd().args(args).envs(env.iter().copied()).output().expect("run");
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),

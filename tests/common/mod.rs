@@ -8,6 +8,10 @@ use paintflow::gpu::{Gpu, Tensor};
 pub fn gpu() -> &'static Gpu {
     static GPU: OnceLock<Gpu> = OnceLock::new();
     GPU.get_or_init(|| {
+        // kernel choices measured by the tests stay with the build, out of the user's cache
+        if std::env::var_os("PAINTFLOW_CACHE_DIR").is_none() {
+            std::env::set_var("PAINTFLOW_CACHE_DIR", concat!(env!("CARGO_TARGET_TMPDIR"), "/autotune"));
+        }
         let g = Gpu::new(None)
             .expect("these tests need a GPU adapter (on CPU-only machines: apt-get install mesa-vulkan-drivers)");
         eprintln!("testing on {} ({:?})", g.info.name, g.info.backend);
