@@ -37,17 +37,16 @@ fn fails_with(args: &[&str], needles: &[&str]) {
     }
 }
 
+/// paintflow started with all three standard streams piped.
+fn spawn_piped(args: &[&str]) -> std::process::Child {
+    use std::process::Stdio;
+    cmd().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("run paintflow")
+}
+
 /// Run paintflow with `input` on its standard input.
 fn paintflow_stdin(args: &[&str], input: &[u8]) -> (bool, String, String) {
     use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cmd()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run paintflow");
+    let mut child = spawn_piped(args);
     // paintflow may stop reading early (that is the point of a bounded reader): a broken pipe is fine
     let _ = child.stdin.take().unwrap().write_all(input);
     let out = child.wait_with_output().unwrap();
@@ -277,13 +276,7 @@ fn video_streams_y4m_from_stdin_to_stdout() {
             image::RgbImage::from_fn(w as u32, h as u32, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]));
         paintflow::y4m::write_frame(&mut input, &hdr, &img).unwrap();
     }
-    let mut child = cmd()
-        .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "2", "--iters", "1"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["video", "-", "-o", "-", "--size", "32", "--iters-first", "2", "--iters", "1"]);
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -297,13 +290,8 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     assert_eq!(frames, 2);
 
     // an odd processing size (31x23) goes out even: 4:2:0 encoders refuse odd sides
-    let mut child = cmd()
-        .args(["video", "-", "-o", "-", "--size", "31", "--iters-first", "1", "--iters", "1", "--frames", "1"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        spawn_piped(&["video", "-", "-o", "-", "--size", "31", "--iters-first", "1", "--iters", "1", "--frames", "1"]);
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
@@ -313,13 +301,7 @@ fn video_streams_y4m_from_stdin_to_stdout() {
     assert_eq!((got.width, got.height), (32, 24));
 
     // the reader at the other end of the pipe goes away: the writer's own error is reported
-    let mut child = cmd()
-        .args(["video", "-", "-o", "-", "--size", "32", "--iters-first", "1", "--iters", "1"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["video", "-", "-o", "-", "--size", "32", "--iters-first", "1", "--iters", "1"]);
     drop(child.stdout.take());
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();

@@ -544,18 +544,19 @@ fn winograd_convolution_matches_cpu() {
                 let mut bias = b.clone();
                 bias.resize(cout.div_ceil(32) * 32, 0.0);
                 let out = poisoned(&[cout, h, w]);
-                let mut plan = Plan::new();
-                winograd::record(
-                    g,
-                    &mut plan,
-                    &upload(&[cin, h, w], &x),
-                    &ww,
-                    &upload(&[bias.len()], &bias),
-                    &out,
+                let (input, bias) = (upload(&[cin, h, w], &x), upload(&[bias.len()], &bias));
+                let zero = paintflow::ops::pad::Padding::Zero;
+                let mut conv = winograd::WinoConv {
+                    input: &input,
+                    w: &ww,
+                    bias: &bias,
+                    out: &out,
                     relu,
-                    paintflow::ops::pad::Padding::Zero,
-                    None,
-                );
+                    border: zero,
+                    mask: None,
+                };
+                let mut plan = Plan::new();
+                conv.record(g, &mut plan);
                 plan.run(g).unwrap();
                 let got = out.read(g).unwrap();
                 let what = format!("F({m}) {cin}->{cout} {h}x{w} relu={relu}");
@@ -570,20 +571,12 @@ fn winograd_convolution_matches_cpu() {
                 // masked input embedded in a zero ring
                 let act = rng.vec(cin * h * w, 1.0);
                 let grown = poisoned(&[cout, h + 2, w + 2]);
+                let act = upload(&[cin, h, w], &act);
+                (conv.out, conv.mask) = (&grown, Some(&act));
                 let mut plan = Plan::new();
-                winograd::record_chunked(
-                    g,
-                    &mut plan,
-                    &upload(&[cin, h, w], &x),
-                    &ww,
-                    &upload(&[bias.len()], &bias),
-                    &grown,
-                    relu,
-                    paintflow::ops::pad::Padding::Zero,
-                    Some(&upload(&[cin, h, w], &act)),
-                    4,
-                );
+                conv.record_chunked(g, &mut plan, 4);
                 plan.run(g).unwrap();
+                let act = act.read(g).unwrap();
                 let masked: Vec<f32> = x.iter().zip(&act).map(|(v, a)| if *a > 0.0 { *v } else { 0.0 }).collect();
                 let embedded = paintflow::ops::pad::embed_cpu(&masked, cin, h, w);
                 let want = conv::forward_cpu(&embedded, cin, h + 2, w + 2, &wt, &b, cout, relu);

@@ -6,6 +6,7 @@ use crate::gpu::shaders::{read, read_write, uniform, Binding};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::ops::dims3;
 use crate::ops::pad::{self, Padding};
+use crate::ops::winograd::WinoConv;
 use crate::Result;
 
 /// Weights from a storage buffer (the GPU variant).
@@ -438,7 +439,8 @@ fn launch(
             }
         }
         (ConvVariant::WinogradF2 | ConvVariant::WinogradF4, Packed::Winograd(ww)) => {
-            crate::ops::winograd::record(gpu, plan, input, ww, b, out, relu, Padding::Zero, None);
+            let border = Padding::Zero;
+            WinoConv { input, w: ww, bias: b, out, relu, border, mask: None }.record(gpu, plan);
         }
         (v, _) => unreachable!("{v:?} given weights in another layout"),
     }
@@ -490,7 +492,7 @@ pub fn forward_padded(
     let variant = w.variant_for(gpu, false, h, wd);
     let packs = w.packed(gpu, variant.layout()).expect("packing convolution weights");
     if let Packed::Winograd(ww) = &packs.0 {
-        crate::ops::winograd::record(gpu, plan, input, ww, &w.bias, out, relu, padding, None);
+        WinoConv { input, w: ww, bias: &w.bias, out, relu, border: padding, mask: None }.record(gpu, plan);
     } else {
         let (pin, pout) = padded_scratch(gpu, &input.shape, &out.shape);
         pad::pad(gpu, plan, padding, input, &pin);
@@ -519,11 +521,29 @@ pub fn backward_input_padded(
     if let Packed::Winograd(ww) = &packs.1 {
         let zb = &w.zero_bias;
         if padding == Padding::Zero {
-            crate::ops::winograd::record(gpu, plan, grad_out, ww, zb, grad_in, false, Padding::Zero, relu_out);
+            let conv = WinoConv {
+                input: grad_out,
+                w: ww,
+                bias: zb,
+                out: grad_in,
+                relu: false,
+                border: Padding::Zero,
+                mask: relu_out,
+            };
+            conv.record(gpu, plan);
         } else {
             // the transposed convolution straight onto the padded plane, folded back
             let (pin, _) = padded_scratch(gpu, &grad_in.shape, &grad_out.shape);
-            crate::ops::winograd::record(gpu, plan, grad_out, ww, zb, &pin, false, Padding::Zero, relu_out);
+            let conv = WinoConv {
+                input: grad_out,
+                w: ww,
+                bias: zb,
+                out: &pin,
+                relu: false,
+                border: Padding::Zero,
+                mask: relu_out,
+            };
+            conv.record(gpu, plan);
             pad::fold(gpu, plan, padding, &pin, grad_in);
         }
         return;

@@ -176,87 +176,78 @@ pub fn fits(gpu: &Gpu, cin: usize, cout: usize, m: usize) -> bool {
     biggest <= gpu.limits.max_storage_buffer_binding_size.min(gpu.limits.max_buffer_size) && gpu.has_subgroups_of_8()
 }
 
-/// Record out = conv3x3(input) + bias (then ReLU) through Winograd F(m): input [cin, H, W],
-/// out [cout, H, W], with `border` beyond the image's edge; where `mask` is given, the input is
-/// taken as zero wherever mask <= 0 (the backward of the ReLU that produced `mask`, fused into
-/// the load). `out` may also be [cout, H + 2, W + 2]: the convolution evaluated on the plane
-/// padded by one pixel (a transposed convolution whose padding is then folded back; zero
-/// border only). The transforms go through shared scratch buffers, [`chunk_tiles`] at a time.
-#[allow(clippy::too_many_arguments)]
-pub fn record(
-    gpu: &Gpu,
-    plan: &mut Plan,
-    input: &Tensor,
-    w: &WinoWeights,
-    bias: &Tensor,
-    out: &Tensor,
-    relu: bool,
-    border: Padding,
-    mask: Option<&Tensor>,
-) {
-    let chunk = chunk_tiles(w.cin, w.cout, w.m);
-    record_chunked(gpu, plan, input, w, bias, out, relu, border, mask, chunk);
+/// One Winograd convolution: out = conv3x3(input) + bias (then ReLU) with `w`: input
+/// [cin, H, W], out [cout, H, W], `border` beyond the image's edge; where `mask` is given, the
+/// input is taken as zero wherever mask <= 0 (the backward of the ReLU that produced `mask`,
+/// fused into the load). `out` may also be [cout, H + 2, W + 2]: the convolution evaluated on
+/// the plane padded by one pixel (a transposed convolution whose padding is then folded back;
+/// zero border only).
+pub struct WinoConv<'a> {
+    pub input: &'a Tensor,
+    pub w: &'a WinoWeights,
+    pub bias: &'a Tensor,
+    pub out: &'a Tensor,
+    pub relu: bool,
+    pub border: Padding,
+    pub mask: Option<&'a Tensor>,
 }
 
-/// [`record`] with `chunk` tiles (a multiple of 4) per pass through the scratch buffers.
-#[allow(clippy::too_many_arguments)]
-pub fn record_chunked(
-    gpu: &Gpu,
-    plan: &mut Plan,
-    input: &Tensor,
-    w: &WinoWeights,
-    bias: &Tensor,
-    out: &Tensor,
-    relu: bool,
-    border: Padding,
-    mask: Option<&Tensor>,
-    chunk: usize,
-) {
-    assert!(chunk > 0 && chunk.is_multiple_of(4), "Winograd tile chunk {chunk}: a positive multiple of 4");
-    if let Some(m) = mask {
-        assert_eq!(m.shape, input.shape, "ReLU mask shape");
+impl WinoConv<'_> {
+    /// Record it; the transforms go through shared scratch buffers, [`chunk_tiles`] at a time.
+    pub fn record(&self, gpu: &Gpu, plan: &mut Plan) {
+        self.record_chunked(gpu, plan, chunk_tiles(self.w.cin, self.w.cout, self.w.m));
     }
-    let (cin, h, wd) = dims3(&input.shape);
-    assert_eq!(cin, w.cin, "Winograd input channels");
-    let (cout, oh, ow) = dims3(&out.shape);
-    let grow = (oh, ow) == (h + 2, wd + 2);
-    assert!(cout == w.cout && ((oh, ow) == (h, wd) || grow), "Winograd output shape");
-    assert!(!grow || border == Padding::Zero, "a grown output takes zero borders");
-    let (m, a) = (w.m, w.m + 2);
-    let (tx, ty, _) = tiles(oh, ow, m);
-    let total = tx * ty;
-    // equal chunks (a short last chunk would leave CPU threads idle)
-    let tp = total.div_ceil(total.div_ceil(chunk)).div_ceil(4) * 4;
-    let pos = a * a;
-    let v = gpu.scratch("winograd V", (pos * cin * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
-    let mm = gpu.scratch("winograd M", (pos * w.cout * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
-    let (input_kernel, output_kernel) =
-        if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
-    let act = mask.unwrap_or(input);
-    for t0 in (0..total).step_by(tp) {
-        let tn = tp.min(total - t0);
-        let params = WinoParams {
-            cin: cin as u32,
-            cout: w.cout as u32,
-            h: h as u32,
-            w: wd as u32,
-            m: m as u32,
-            alpha: a as u32,
-            tx: tx as u32,
-            ty: ty as u32,
-            tp: tp as u32,
-            relu: relu as u32,
-            border: border.mode(),
-            masked: mask.is_some() as u32,
-            grow: grow as u32,
-            t0: t0 as u32,
-            tn: tn as u32,
-        };
-        plan.dispatch_1d(gpu, input_kernel, &params, &[&input.buffer, &v, &act.buffer], cin * tp);
-        let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
-        let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
-        plan.dispatch(gpu, &WINO_GEMM, &params, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
-        plan.dispatch_1d(gpu, output_kernel, &params, &[&out.buffer, &bias.buffer, &mm], w.cout * tn);
+
+    /// [`WinoConv::record`] with `chunk` tiles (a multiple of 4) per pass through the scratch.
+    pub fn record_chunked(&self, gpu: &Gpu, plan: &mut Plan, chunk: usize) {
+        let WinoConv { input, w, bias, out, relu, border, mask } = *self;
+        assert!(chunk > 0 && chunk.is_multiple_of(4), "Winograd tile chunk {chunk}: a positive multiple of 4");
+        if let Some(m) = mask {
+            assert_eq!(m.shape, input.shape, "ReLU mask shape");
+        }
+        let (cin, h, wd) = dims3(&input.shape);
+        assert_eq!(cin, w.cin, "Winograd input channels");
+        let (cout, oh, ow) = dims3(&out.shape);
+        let grow = (oh, ow) == (h + 2, wd + 2);
+        assert!(cout == w.cout && ((oh, ow) == (h, wd) || grow), "Winograd output shape");
+        assert!(!grow || border == Padding::Zero, "a grown output takes zero borders");
+        let (m, a) = (w.m, w.m + 2);
+        let (tx, ty, _) = tiles(oh, ow, m);
+        let total = tx * ty;
+        // equal chunks (a short last chunk would leave CPU threads idle)
+        let tp = total.div_ceil(total.div_ceil(chunk)).div_ceil(4) * 4;
+        let pos = a * a;
+        let v = gpu.scratch("winograd V", (pos * cin * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
+        let mm =
+            gpu.scratch("winograd M", (pos * w.cout * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
+        let (input_kernel, output_kernel) =
+            if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
+        let act = mask.unwrap_or(input);
+        for t0 in (0..total).step_by(tp) {
+            let tn = tp.min(total - t0);
+            let params = WinoParams {
+                cin: cin as u32,
+                cout: w.cout as u32,
+                h: h as u32,
+                w: wd as u32,
+                m: m as u32,
+                alpha: a as u32,
+                tx: tx as u32,
+                ty: ty as u32,
+                tp: tp as u32,
+                relu: relu as u32,
+                border: border.mode(),
+                masked: mask.is_some() as u32,
+                grow: grow as u32,
+                t0: t0 as u32,
+                tn: tn as u32,
+            };
+            plan.dispatch_1d(gpu, input_kernel, &params, &[&input.buffer, &v, &act.buffer], cin * tp);
+            let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
+            let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
+            plan.dispatch(gpu, &WINO_GEMM, &params, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
+            plan.dispatch_1d(gpu, output_kernel, &params, &[&out.buffer, &bias.buffer, &mm], w.cout * tn);
+        }
     }
 }
 
