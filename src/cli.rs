@@ -922,6 +922,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if !(0.0..=1.0).contains(&a.steady) {
         bail!("--steady must be between 0 and 1, got {}", a.steady);
     }
+    if let Some(spec) = &a.style.builtin {
+        paintflow::stylenet::Blend::parse(spec)?;
+    }
     if let Some(p) = &a.report {
         check_writable("--report", p)?;
     }

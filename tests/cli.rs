@@ -676,8 +676,12 @@ fn builtin_video_steadies_resumes_and_reports() {
         let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
         assert!(a == b, "built-in frame {i} differs after --resume");
     }
-    fails_with(&["video", frames.to_str().unwrap(), "-o", "x", "--builtin", "4", "--steady", "1.5"], &["--steady"]);
-    fails_with(&["video", frames.to_str().unwrap(), "-o", "x", "--builtin", "99"], &["--builtin"]);
+    let never = d.join("never");
+    let (f, n) = (frames.to_str().unwrap(), never.to_str().unwrap());
+    fails_with(&["video", f, "-o", n, "--builtin", "4", "--steady", "1.5"], &["--steady"]);
+    fails_with(&["video", f, "-o", n, "--builtin", "99"], &["--builtin"]);
+    // bad flags are reported before the output folder is claimed (or even made)
+    assert!(!never.exists(), "a failed run made {never:?}");
     std::fs::remove_dir_all(&d).unwrap();
 }
 
