@@ -929,8 +929,14 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         check_writable("--report", p)?;
     }
     let source = Source::open(&a.input)?;
+    let mode = mode_of(&a);
+    if let (Some(spec), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
+        paintflow::stylenet::Blend::parse(spec)?;
+        bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
+    }
+    let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
     // one render per folder, and never two runs' frames mixed (claimed before any long work;
-    // after the input is opened, so a bad input is reported first)
+    // after the flags, the input and the styles are checked, so those are reported first)
     let _claim = if to_stdout {
         None
     } else {
@@ -939,14 +945,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             (_, true) => video::Existing::Overwrite,
             _ => video::Existing::Refuse,
         };
-        Some(video::OutputFolder::claim(&out_dir, &video_settings(&a, mode_of(&a)), existing)?)
+        Some(video::OutputFolder::claim(&out_dir, &video_settings(&a, mode), existing)?)
     };
-    let mode = mode_of(&a);
-    if let (Some(spec), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
-        paintflow::stylenet::Blend::parse(spec)?;
-        bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
-    }
-    let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
     let gpu = Gpu::new(adapter)?;
     // the network is fast everywhere: 512 px by default, even on CPU drivers
     let size = if a.style.builtin.is_some() { a.style.size.unwrap_or(512) } else { resolve_size(&gpu, &a.style, 128) };
