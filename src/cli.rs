@@ -945,7 +945,15 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             (_, true) => video::Existing::Overwrite,
             _ => video::Existing::Refuse,
         };
-        Some(video::OutputFolder::claim(&out_dir, &video_settings(&a, mode), existing)?)
+        let claim = video::OutputFolder::claim(&out_dir, &video_settings(&a, mode), existing)?;
+        if claim.unverified {
+            eprintln!(
+                "note: {} has no record of the settings its frames were made with (an older paintflow); \
+                 resuming as asked, with this run's settings recorded from now on",
+                out_dir.display()
+            );
+        }
+        Some(claim)
     };
     let gpu = Gpu::new(adapter)?;
     // the network is fast everywhere: 512 px by default, even on CPU drivers

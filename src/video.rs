@@ -221,6 +221,9 @@ pub enum Sink {
 /// next), and the run's settings in `DIR/.paintflow-run.json`, which `--resume` checks.
 pub struct OutputFolder {
     _lock: std::fs::File,
+    /// `--resume` continued frames that have no settings record (made before paintflow kept
+    /// one): their settings could not be checked.
+    pub unverified: bool,
 }
 
 /// The settings a render's frames depend on, by flag name (e.g. "--style-weight"), as JSON values.
@@ -260,6 +263,7 @@ impl OutputFolder {
         }
         let manifest = dir.join(".paintflow-run.json");
         let frames = frame_files(dir)?;
+        let mut unverified = false;
         if !frames.is_empty() {
             match existing {
                 Existing::Refuse => {
@@ -279,15 +283,10 @@ impl OutputFolder {
                             .map_err(|e| Error::file(f, format!("cannot remove (--overwrite): {e}")))?;
                     }
                 }
+                Existing::Resume if !manifest.exists() => unverified = true,
                 Existing::Resume => {
                     let text = std::fs::read_to_string(&manifest).map_err(|e| {
-                        Error::file(
-                            &manifest,
-                            format!(
-                                "--resume: cannot read the earlier run's settings ({e}); the frames' settings cannot \
-                                 be checked: use --overwrite to start over"
-                            ),
-                        )
+                        Error::file(&manifest, format!("--resume: cannot read the earlier run's settings ({e})"))
                     })?;
                     let old: Settings = serde_json::from_str(&text).map_err(|e| {
                         Error::file(&manifest, format!("--resume: the earlier run's settings are corrupt ({e})"))
@@ -311,7 +310,7 @@ impl OutputFolder {
         std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
         std::fs::rename(&tmp, &manifest)
             .map_err(|e| Error::file(&manifest, format!("cannot rename into place: {e}")))?;
-        Ok(OutputFolder { _lock: lock })
+        Ok(OutputFolder { _lock: lock, unverified })
     }
 }
 

@@ -356,6 +356,13 @@ fn video_resume_continues_with_the_same_frames() {
         let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
         assert!(a == b, "frame {i} differs after --resume");
     }
+    // frames from before paintflow recorded settings: --resume trusts them, and says so
+    std::fs::remove_file(parts.join(".paintflow-run.json")).unwrap();
+    let mut old = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "32"];
+    old.extend(["--iters-first", "2", "--iters", "1", "--resume"]);
+    let (ok, _, err) = paintflow(&old);
+    assert!(ok && err.contains("no record of the settings"), "{err}");
+    assert!(parts.join(".paintflow-run.json").is_file());
     // a second run into a folder with frames: refused without --resume or --overwrite
     let mut again = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "32"];
     again.extend(["--iters-first", "2", "--iters", "1"]);
