@@ -98,6 +98,11 @@ pub struct VideoArgs {
     /// Kogan's blend of the previous result without warping
     #[arg(long)]
     pub blend_only: bool,
+    /// A frame with fewer flow-consistent pixels than this share starts a new scene: painted from
+    /// its own content with --iters-first and no temporal loss (0 turns detection off; measured:
+    /// cuts 0.01, moving shots 0.29 and up)
+    #[arg(long, default_value_t = paintflow::video::SCENE_THRESHOLD)]
+    pub scene_threshold: f32,
     /// Continue after the last finished frame in the output folder (the settings must be the
     /// ones that made those frames)
     #[arg(long, conflicts_with = "overwrite")]
@@ -880,6 +885,7 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
     put("--blend", a.blend.into());
     put("--temporal-weight", a.temporal_weight.into());
     put("--steady", a.steady.into());
+    put("--scene-threshold", a.scene_threshold.into());
     if let Ok(serde_json::Value::Object(style)) = serde_json::to_value(&a.style) {
         for (k, v) in style.into_iter().filter(|(k, _)| k != "log_every") {
             put(&format!("--{}", k.replace('_', "-")), v);
@@ -921,6 +927,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if !(0.0..=1.0).contains(&a.steady) {
         bail!("--steady must be between 0 and 1, got {}", a.steady);
+    }
+    if !(0.0..=1.0).contains(&a.scene_threshold) {
+        bail!("--scene-threshold must be between 0 and 1 (0: off), got {}", a.scene_threshold);
     }
     if let Some(spec) = &a.style.builtin {
         paintflow::stylenet::Blend::parse(spec)?;
@@ -991,6 +1000,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         log_every: a.style.log_every,
         report: a.report.is_some(),
         steady: a.steady,
+        scene_threshold: a.scene_threshold,
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
@@ -1048,6 +1058,10 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             errs.iter().sum::<f64>() / errs.len() as f64,
             errs.len()
         );
+    }
+    let cuts: Vec<String> = stats.iter().filter(|s| s.scene_cut).map(|s| s.index.to_string()).collect();
+    if !cuts.is_empty() {
+        eprintln!("scene cuts (painted afresh) at frames {}", cuts.join(", "));
     }
     if !stats.is_empty() {
         let (w, h, _) = size_done;

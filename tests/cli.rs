@@ -765,3 +765,43 @@ fn divergence_names_the_flag() {
     assert!(o.is_file());
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// A hard cut (a frame unrelated to the one before) is detected from the share of flow-consistent
+/// pixels: that frame is painted afresh with --iters-first and listed in the report.
+#[test]
+fn scene_cuts_are_detected_and_painted_afresh() {
+    let d = tmpdir("cuts");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    // frames 0 and 1: the bundled photo, moved by a pixel; frame 2: the bundled painting
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
+    let painting = image::open(root.join("style/starry_night.jpg")).unwrap().to_rgb8();
+    let frame = |img: &image::RgbImage, shift: u32| {
+        let crop = image::imageops::crop_imm(img, shift * 4, 0, img.width() - 8, img.height()).to_image();
+        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
+    };
+    frame(&photo, 0).save(frames.join("0.png")).unwrap();
+    frame(&photo, 1).save(frames.join("1.png")).unwrap();
+    frame(&painting, 0).save(frames.join("2.png")).unwrap();
+    let report = |threshold: &str| -> paintflow::video::Report {
+        let out = d.join(format!("out-{threshold}"));
+        let rep = d.join(format!("r-{threshold}.json"));
+        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
+        args.extend(["--iters-first", "3", "--iters", "1", "--scene-threshold", threshold]);
+        args.extend(["--report", rep.to_str().unwrap()]);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+        serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap()
+    };
+    let r = report("0.1");
+    assert_eq!(r.scene_cuts, [2], "{r:?}");
+    let iters: Vec<usize> = r.frames.iter().map(|f| f.iterations).collect();
+    assert_eq!(iters, [3, 1, 3]);
+    assert!(r.frames[1].consistent_fraction.is_some_and(|f| f > 0.1), "{r:?}");
+    // detection off: frame 2 is a later frame like any other
+    let r = report("0");
+    assert!(r.scene_cuts.is_empty() && r.frames[2].iterations == 1, "{r:?}");
+    fails_with(&["video", "f", "-o", "o", "--scene-threshold", "2"], &["--scene-threshold", "between 0 and 1"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}

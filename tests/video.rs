@@ -33,6 +33,7 @@ fn job(mode: Mode) -> VideoJob {
         method: AdamConfig { lr: 4.0, clamp: Some((lo, hi)), ..Default::default() }.into(),
         ema: None,
         steady: 0.8,
+        scene_threshold: paintflow::video::SCENE_THRESHOLD,
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
