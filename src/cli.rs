@@ -103,6 +103,13 @@ pub struct VideoArgs {
     /// cuts 0.01, moving shots 0.29 and up)
     #[arg(long, default_value_t = paintflow::video::SCENE_THRESHOLD)]
     pub scene_threshold: f32,
+    /// Early stop for later frames: stop once the total loss fell by less than this fraction over
+    /// the last --tol-window iterations (0: always --iters); the report gives each frame's count
+    #[arg(long, default_value_t = 0.0)]
+    pub tol: f32,
+    /// Iterations the --tol change is measured over
+    #[arg(long, default_value_t = 5)]
+    pub tol_window: usize,
     /// Continue after the last finished frame in the output folder (the settings must be the
     /// ones that made those frames)
     #[arg(long, conflicts_with = "overwrite")]
@@ -886,6 +893,8 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
     put("--temporal-weight", a.temporal_weight.into());
     put("--steady", a.steady.into());
     put("--scene-threshold", a.scene_threshold.into());
+    put("--tol", a.tol.into());
+    put("--tol-window", a.tol_window.into());
     if let Ok(serde_json::Value::Object(style)) = serde_json::to_value(&a.style) {
         for (k, v) in style.into_iter().filter(|(k, _)| k != "log_every") {
             put(&format!("--{}", k.replace('_', "-")), v);
@@ -927,6 +936,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if !(0.0..=1.0).contains(&a.steady) {
         bail!("--steady must be between 0 and 1, got {}", a.steady);
+    }
+    if !(0.0..1.0).contains(&a.tol) {
+        bail!("--tol must be a fraction in [0, 1) (0: off), got {}", a.tol);
+    }
+    if a.tol_window == 0 || a.tol_window > 1000 {
+        bail!("--tol-window must be from 1 to 1000 iterations, got {}", a.tol_window);
     }
     if !(0.0..=1.0).contains(&a.scene_threshold) {
         bail!("--scene-threshold must be between 0 and 1 (0: off), got {}", a.scene_threshold);
@@ -1001,6 +1016,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         report: a.report.is_some(),
         steady: a.steady,
         scene_threshold: a.scene_threshold,
+        tol: a.tol,
+        tol_window: a.tol_window,
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))

@@ -58,6 +58,11 @@ pub struct VideoJob {
     /// (0 turns detection off). Measured (128 px, forward-backward check): hard cuts 0.007-0.013,
     /// moving shots 0.29-0.98 (the hand-held tree clip's worst frame 0.29, pans 0.82-0.85).
     pub scene_threshold: f32,
+    /// Early stop: a later frame stops iterating once its total loss fell by less than this
+    /// fraction over the last `tol_window` iterations (0: always all `iters`). First frames and
+    /// scene cuts always get `iters_first`.
+    pub tol: f32,
+    pub tol_window: usize,
 }
 
 /// The default [`VideoJob::scene_threshold`]: between measured cuts (<= 0.013) and the most
@@ -517,13 +522,34 @@ impl<'a> VideoStylizer<'a> {
         self.opt.reset_optimizer(gpu)?;
         let iters = if first || cut || self.job.mode == Mode::NoFlow { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
+        // early stop on later frames: the totals of the accepted points, newest last
+        let early = self.job.tol > 0.0 && !(first || cut || self.job.mode == Mode::NoFlow);
+        let mut totals: Vec<f64> = Vec::new();
+        let mut done = iters;
         for it in 1..=iters {
-            match self.opt.iterate(gpu, it % self.job.log_every.max(1) == 0 || it == iters) {
+            let read = early || it % self.job.log_every.max(1) == 0 || it == iters;
+            match self.opt.iterate(gpu, read) {
                 Err(Error::NonFinite(m)) => return Err(Error::NonFinite(format!("frame {t}: {m}"))),
-                r => losses = r?.or(losses),
+                r => {
+                    // a rejected L-BFGS point is not the image kept: report the accepted ones
+                    let l = r?.filter(|l| !l.rejected);
+                    if let Some(l) = &l {
+                        totals.push(l.total as f64);
+                    }
+                    losses = l.or(losses);
+                }
             }
             on_iter(it, iters);
+            let w = self.job.tol_window.max(1);
+            if early && totals.len() > w {
+                let (then, now) = (totals[totals.len() - 1 - w], totals[totals.len() - 1]);
+                if (then - now).abs() <= self.job.tol as f64 * then.abs() {
+                    done = it;
+                    break;
+                }
+            }
         }
+        let iters = done;
         // The requantized output is staged in `content` (not needed any more) before it
         // replaces `prev`, because the warping error below still needs the old `prev` warped.
         let out = self.opt.image_requantized(gpu, &self.content)?;

@@ -769,7 +769,7 @@ fn divergence_names_the_flag() {
 /// A hard cut (a frame unrelated to the one before) is detected from the share of flow-consistent
 /// pixels: that frame is painted afresh with --iters-first and listed in the report.
 #[test]
-fn scene_cuts_are_detected_and_painted_afresh() {
+fn scene_cuts_and_early_stop() {
     let d = tmpdir("cuts");
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
@@ -802,6 +802,17 @@ fn scene_cuts_are_detected_and_painted_afresh() {
     // detection off: frame 2 is a later frame like any other
     let r = report("0");
     assert!(r.scene_cuts.is_empty() && r.frames[2].iterations == 1, "{r:?}");
+    // early stop: a later frame whose loss falls by less than half over 2 iterations stops there
+    let (out, rep) = (d.join("out-tol"), d.join("r-tol.json"));
+    let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
+    args.extend(["--iters-first", "3", "--iters", "12", "--tol", "0.5", "--tol-window", "2", "--frames", "2"]);
+    args.extend(["--report", rep.to_str().unwrap()]);
+    let (ok, _, err) = paintflow(&args);
+    assert!(ok, "{err}");
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+    assert!(r.frames[0].iterations == 3 && (3..12).contains(&r.frames[1].iterations), "{r:?}");
+    fails_with(&["video", "f", "-o", "o", "--tol", "1.5"], &["--tol", "[0, 1)"]);
+    fails_with(&["video", "f", "-o", "o", "--tol-window", "0"], &["--tol-window"]);
     fails_with(&["video", "f", "-o", "o", "--scene-threshold", "2"], &["--scene-threshold", "between 0 and 1"]);
     std::fs::remove_dir_all(&d).unwrap();
 }

@@ -34,6 +34,8 @@ fn job(mode: Mode) -> VideoJob {
         ema: None,
         steady: 0.8,
         scene_threshold: paintflow::video::SCENE_THRESHOLD,
+        tol: 0.0,
+        tol_window: 5,
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
