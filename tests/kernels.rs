@@ -23,16 +23,28 @@ const CONV_SHAPES: &[(usize, usize, usize, usize)] = &[
     (35, 33, 13, 14),
 ];
 
+/// Random input [cin, pixels], OIHW weights and bias, and the weights packed for `variant`.
+fn random_conv(
+    rng: &mut Rng,
+    variant: conv::ConvVariant,
+    cin: usize,
+    cout: usize,
+    pixels: usize,
+) -> (Vec<f32>, Vec<f32>, Vec<f32>, conv::ConvWeights) {
+    let x = rng.vec(cin * pixels, 1.0);
+    let wt = rng.vec(cout * cin * 9, 0.5);
+    let b = rng.vec(cout, 0.5);
+    let weights = conv::ConvWeights::with_variant(gpu(), variant, cout, cin, &wt, &b, "w").unwrap();
+    (x, wt, b, weights)
+}
+
 #[test]
 fn conv_forward_matches_cpu() {
     let g = gpu();
     let mut rng = Rng::new("conv_forward");
     for &(cin, cout, h, w) in CONV_SHAPES {
         for (variant, relu) in variants(g).into_iter().flat_map(|v| [(v, false), (v, true)]) {
-            let x = rng.vec(cin * h * w, 1.0);
-            let wt = rng.vec(cout * cin * 9, 0.5);
-            let b = rng.vec(cout, 0.5);
-            let weights = conv::ConvWeights::with_variant(g, variant, cout, cin, &wt, &b, "w").unwrap();
+            let (x, wt, b, weights) = random_conv(&mut rng, variant, cin, cout, h * w);
             let out = poisoned(&[cout, h, w]);
             let mut plan = Plan::new();
             conv::forward(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, relu);
@@ -86,10 +98,7 @@ fn padded_conv_and_fused_relu_backward_match_cpu() {
         for variant in variants(g) {
             for mode in [Padding::Zero, Padding::Replicate, Padding::Reflect] {
                 let what = format!("{variant:?} {mode:?} {cin}->{cout} {h}x{w}");
-                let x = rng.vec(cin * h * w, 1.0);
-                let wt = rng.vec(cout * cin * 9, 0.5);
-                let b = rng.vec(cout, 0.5);
-                let weights = conv::ConvWeights::with_variant(g, variant, cout, cin, &wt, &b, "w").unwrap();
+                let (x, wt, b, weights) = random_conv(&mut rng, variant, cin, cout, h * w);
                 let out = poisoned(&[cout, h, w]);
                 let mut plan = Plan::new();
                 conv::forward_padded(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, true, mode);
