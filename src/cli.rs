@@ -515,10 +515,34 @@ fn check_writable(flag: &str, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `-o` must not name one of the inputs: the painting would replace it.
+/// `-o` must not name one of the inputs (the result would replace it).
 fn check_not_input(output: &Path, inputs: &[&Path]) -> Result<()> {
     if let Some(i) = inputs.iter().find(|i| same_path(i, output)) {
         bail!("-o {}: is an input ({}); choose another output file", output.display(), i.display());
+    }
+    Ok(())
+}
+
+/// An image output (`-o`): a PNG/JPEG name, not one of the inputs, writable.
+fn check_output(output: &Path, inputs: &[&Path]) -> Result<()> {
+    imageio::output_format(output).context("-o")?;
+    check_not_input(output, inputs)?;
+    check_writable("-o", output)
+}
+
+/// --content, or the bundled photo.
+fn load_content(path: Option<&Path>) -> Result<imageio::Rgb> {
+    Ok(match path {
+        Some(p) => imageio::load(p).context("--content")?,
+        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
+    })
+}
+
+/// Each style resized to `style_px` on its long side, as [`check_vgg_input`].
+fn check_style_sizes(opts: &StyleOpts, styles: &[(imageio::Rgb, f32)], style_px: u32) -> Result<()> {
+    for (i, (img, _)) in styles.iter().enumerate() {
+        let name = opts.styles.get(i).map_or(imageio::EXAMPLE_STYLE.0.to_string(), |p| p.display().to_string());
+        check_vgg_input(&format!("style {name}"), img.dimensions(), style_px, "raise --style-scale (or --size)")?;
     }
     Ok(())
 }
@@ -550,13 +574,7 @@ fn check_image_sizes(
     let flag = if sizes.len() > 1 { "raise --size or use fewer --scales" } else { "raise --size" };
     check_vgg_input(&format!("content {name}"), content.dimensions(), smallest, flag)?;
     let (cw, ch) = imageio::fit_dims(content.width(), content.height(), smallest);
-    let style_px = style::style_size(cw, ch, a.style.style_scale);
-    for (i, (img, _)) in styles.iter().enumerate() {
-        let name = a.style.styles.get(i).map_or(imageio::EXAMPLE_STYLE.0.to_string(), |p| p.display().to_string());
-        let what = format!("style {name}");
-        check_vgg_input(&what, img.dimensions(), style_px, "raise --style-scale (or --size)")?;
-    }
-    Ok(())
+    check_style_sizes(&a.style, styles, style::style_size(cw, ch, a.style.style_scale))
 }
 
 fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
@@ -564,17 +582,12 @@ fn image(adapter: Option<&str>, a: ImageArgs) -> Result<()> {
         return image_builtin(adapter, &a, spec);
     }
     let cfg = loss_config(&a.style)?;
-    imageio::output_format(&a.output).context("-o")?;
     let inputs: Vec<&Path> = a.content.iter().chain(&a.style.styles).map(|p| p.as_path()).collect();
-    check_not_input(&a.output, &inputs)?;
-    check_writable("-o", &a.output)?;
+    check_output(&a.output, &inputs)?;
     if let Some(p) = &a.losses {
         check_writable("--losses", p)?;
     }
-    let content = match &a.content {
-        Some(p) => imageio::load(p).context("--content")?,
-        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
-    };
+    let content = load_content(a.content.as_deref())?;
     let styles = load_styles(&a.style)?;
     let init = match a.init.as_str() {
         "content" => Init::Content,
@@ -719,16 +732,11 @@ fn image_builtin(adapter: Option<&str>, a: &ImageArgs, spec: &str) -> Result<()>
     if let Some(flag) = optimisation_flags_given(&a.style) {
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
     }
-    imageio::output_format(&a.output).context("-o")?;
-    check_not_input(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
-    check_writable("-o", &a.output)?;
+    check_output(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
     if a.style.size.is_some_and(|s| !(4..=8192).contains(&s)) {
         bail!("--size must be from 4 to 8192, got {}", a.style.size.unwrap());
     }
-    let content = match &a.content {
-        Some(p) => imageio::load(p).context("--content")?,
-        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
-    };
+    let content = load_content(a.content.as_deref())?;
     let gpu = Gpu::new(adapter)?;
     let net = load_stylenet(&gpu, spec)?;
     let start = Instant::now();
@@ -750,16 +758,11 @@ fn image_builtin(adapter: Option<&str>, a: &ImageArgs, spec: &str) -> Result<()>
 
 fn styles(adapter: Option<&str>, a: StylesArgs) -> Result<()> {
     use paintflow::stylenet::{self as sn, Blend, StyleNet, StyleNetPass, StyleNetWeights, STYLES};
-    imageio::output_format(&a.output).context("-o")?;
-    check_not_input(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
-    check_writable("-o", &a.output)?;
+    check_output(&a.output, &a.content.iter().map(|p| p.as_path()).collect::<Vec<_>>())?;
     if !(16..=2048).contains(&a.size) {
         bail!("--size must be from 16 to 2048, got {}", a.size);
     }
-    let content = match &a.content {
-        Some(p) => imageio::load(p).context("--content")?,
-        None => imageio::decode(imageio::EXAMPLE_CONTENT.0, imageio::EXAMPLE_CONTENT.1)?,
-    };
+    let content = load_content(a.content.as_deref())?;
     let gpu = Gpu::new(adapter)?;
     let img = imageio::fit(&content, a.size);
     let padded = sn::pad_to_4(&img);
@@ -954,8 +957,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     let source = Source::open(&a.input)?;
     let mode = mode_of(&a);
-    if let (Some(spec), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
-        paintflow::stylenet::Blend::parse(spec)?;
+    if let (Some(_), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
     }
     let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
@@ -985,11 +987,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if let (None, Some(dims)) = (&a.style.builtin, source.frame_size()) {
         check_vgg_input(&format!("the first frame of {}", source.name()), dims, size, "raise --size")?;
         let (fw, fh) = imageio::fit_dims(dims.0, dims.1, size);
-        let style_px = style::style_size(fw, fh, a.style.style_scale);
-        for (i, (img, _)) in styles.iter().enumerate() {
-            let name = a.style.styles.get(i).map_or(imageio::EXAMPLE_STYLE.0.to_string(), |p| p.display().to_string());
-            check_vgg_input(&format!("style {name}"), img.dimensions(), style_px, "raise --style-scale (or --size)")?;
-        }
+        check_style_sizes(&a.style, &styles, style::style_size(fw, fh, a.style.style_scale))?;
     }
     let (vgg, net) = match &a.style.builtin {
         Some(spec) => (None, Some(load_stylenet(&gpu, spec)?)),

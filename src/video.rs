@@ -319,13 +319,20 @@ impl OutputFolder {
                 }
             }
         }
-        let text = serde_json::to_string_pretty(settings).expect("plain data serialises") + "\n";
-        let tmp = dir.join(format!(".paintflow-run.json.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
-        std::fs::rename(&tmp, &manifest)
-            .map_err(|e| Error::file(&manifest, format!("cannot rename into place: {e}")))?;
+        write_json_atomic(&manifest, settings)?;
         Ok(OutputFolder { _lock: lock, unverified })
     }
+}
+
+/// `value` as pretty JSON at `path`, through a temporary file of this process and a rename (a
+/// reader never sees half a file).
+fn write_json_atomic(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).expect("plain data serialises") + "\n";
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
 }
 
 /// "--flag new (was old)" for every setting that differs.
@@ -381,6 +388,48 @@ pub struct FrameStats {
     pub smear: Option<f64>,
 }
 
+/// The flow side of both video painters: a pyramid per frame parity, the Lucas-Kanade solvers
+/// both ways (solvers[c]: flow from pyramid c to pyramid 1-c), the previous result `prev`, and
+/// per parity a recorded plan that makes the forward-backward consistency `mask` and warps `prev`
+/// along the flow t -> t-1 into `warped`.
+struct Alignment {
+    pyramids: [Pyramid; 2],
+    solvers: [FlowSolver; 2],
+    prev: Tensor,
+    warped: Tensor,
+    mask: Tensor,
+    plans: [Plan; 2],
+}
+
+impl Alignment {
+    fn new(gpu: &Gpu, w: usize, h: usize, cfg: &FlowConfig) -> Result<Alignment> {
+        let prev = Tensor::zeros(gpu, &[3, h, w], "previous result")?;
+        let warped = Tensor::zeros(gpu, &[3, h, w], "warped previous result")?;
+        let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        let pyramids = [Pyramid::new(gpu, w, h, cfg)?, Pyramid::new(gpu, w, h, cfg)?];
+        let solvers = [
+            FlowSolver::new(gpu, &pyramids[0], &pyramids[1], cfg)?,
+            FlowSolver::new(gpu, &pyramids[1], &pyramids[0], cfg)?,
+        ];
+        let plans = [0, 1].map(|c| {
+            let mut p = Plan::new();
+            // frame t on pyramid c: flow t->t-1 is solvers[c], t-1->t is solvers[1-c]
+            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
+            flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
+            p
+        });
+        Ok(Alignment { pyramids, solvers, prev, warped, mask, plans })
+    }
+
+    /// Solve the flow both ways between the frame on pyramid c and the one before, then record
+    /// the mask and the warp into `plan` (the caller runs it).
+    fn solve(&self, gpu: &Gpu, c: usize, plan: &mut Plan) {
+        self.solvers[c].submit(gpu);
+        self.solvers[1 - c].submit(gpu);
+        self.plans[c].encode_into(plan);
+    }
+}
+
 /// GPU state for stylising a sequence of frames of one size.
 pub struct VideoStylizer<'a> {
     gpu: &'a Gpu,
@@ -388,17 +437,10 @@ pub struct VideoStylizer<'a> {
     w: usize,
     h: usize,
     opt: Optimizer,
-    pyramids: [Pyramid; 2],
-    /// solvers[c]: flow from pyramid c to pyramid 1-c.
-    solvers: [FlowSolver; 2],
+    al: Alignment,
     content: Tensor,
-    prev: Tensor,
-    warped: Tensor,
-    mask: Tensor,
     ones: Tensor,
     tmask: Tensor,
-    /// Per current-pyramid index: consistency mask and warp of `prev` along the flow t -> t-1.
-    align: [Plan; 2],
     frame: usize,
 }
 
@@ -406,14 +448,12 @@ impl<'a> VideoStylizer<'a> {
     pub fn new(gpu: &'a Gpu, vgg: &Vgg, job: VideoJob, w: usize, h: usize, style_grams: &[Vec<f32>]) -> Result<Self> {
         let n = w * h;
         let content = Tensor::zeros(gpu, &[3, h, w], "content planar")?;
-        let prev = Tensor::zeros(gpu, &[3, h, w], "previous stylised")?;
-        let warped = Tensor::zeros(gpu, &[3, h, w], "warped previous")?;
-        let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        let al = Alignment::new(gpu, w, h, &job.flow)?;
         let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; n], "ones")?;
         let tmask = Tensor::zeros(gpu, &[h, w], "temporal mask")?;
         let temporal = TemporalLoss::new(gpu, n)?;
         // The temporal loss belongs to the flow method; the baselines stay plain.
-        let temporal_target = warped.clone();
+        let temporal_target = al.warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
         let mut opt =
             Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.method, h, w, |plan, x, grad, losses, slot| {
@@ -425,35 +465,7 @@ impl<'a> VideoStylizer<'a> {
             opt.enable_ema(gpu, decay)?;
         }
         opt.set_style_grams(gpu, style_grams)?;
-        let pyramids = [Pyramid::new(gpu, w, h, &job.flow)?, Pyramid::new(gpu, w, h, &job.flow)?];
-        let solvers = [
-            FlowSolver::new(gpu, &pyramids[0], &pyramids[1], &job.flow)?,
-            FlowSolver::new(gpu, &pyramids[1], &pyramids[0], &job.flow)?,
-        ];
-        let align = [0, 1].map(|c| {
-            let mut p = Plan::new();
-            // frame t on pyramid c: flow t->t-1 is solvers[c], t-1->t is solvers[1-c]
-            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
-            flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
-            p
-        });
-        Ok(VideoStylizer {
-            gpu,
-            job,
-            w,
-            h,
-            opt,
-            pyramids,
-            solvers,
-            content,
-            prev,
-            warped,
-            mask,
-            ones,
-            tmask,
-            align,
-            frame: 0,
-        })
+        Ok(VideoStylizer { gpu, job, w, h, opt, al, content, ones, tmask, frame: 0 })
     }
 
     fn needs_flow(&self) -> bool {
@@ -465,8 +477,8 @@ impl<'a> VideoStylizer<'a> {
     pub fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
         self.check(prev_original, "resumed input frame")?;
         self.check(prev_stylized, "resumed output frame")?;
-        self.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
-        self.prev.write(self.gpu, &crate::style::to_planar(prev_stylized))?;
+        self.al.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
+        self.al.prev.write(self.gpu, &crate::style::to_planar(prev_stylized))?;
         self.frame = frame;
         Ok(())
     }
@@ -485,7 +497,7 @@ impl<'a> VideoStylizer<'a> {
         let n = self.w * self.h;
         let first = t == 0;
         if self.needs_flow() {
-            self.pyramids[c].set_frame(gpu, &pack_rgb(frame.as_raw()))?;
+            self.al.pyramids[c].set_frame(gpu, &pack_rgb(frame.as_raw()))?;
         }
         // content target; afterwards the optimised variable holds the content frame
         self.opt.set_content(gpu, frame)?;
@@ -494,23 +506,21 @@ impl<'a> VideoStylizer<'a> {
         let mut consistent = None;
         if !first && self.needs_flow() {
             plan.run(gpu)?;
-            self.solvers[c].submit(gpu);
-            self.solvers[1 - c].submit(gpu);
             plan = Plan::new();
-            self.align[c].encode_into(&mut plan);
+            self.al.solve(gpu, c, &mut plan);
             if self.job.scene_threshold > 0.0 {
                 // the share of flow-consistent pixels tells a cut from motion
                 plan.run(gpu)?;
                 plan = Plan::new();
-                let mask = self.mask.read(gpu)?;
+                let mask = self.al.mask.read(gpu)?;
                 consistent = Some(mask.iter().filter(|&&m| m > 0.5).count() as f64 / n as f64);
             }
         }
         let cut = consistent.is_some_and(|f| f < self.job.scene_threshold as f64);
         let init = match (first || cut, self.job.mode) {
             (true, _) | (_, Mode::NoFlow) => None,
-            (false, Mode::Flow) => Some((&self.warped, &self.mask)),
-            (false, Mode::BlendOnly) => Some((&self.prev, &self.ones)),
+            (false, Mode::Flow) => Some((&self.al.warped, &self.al.mask)),
+            (false, Mode::BlendOnly) => Some((&self.al.prev, &self.ones)),
         };
         if let Some((src, m)) = init {
             blend_init(gpu, &mut plan, &self.content, src, m, self.job.blend, self.opt.input());
@@ -520,10 +530,12 @@ impl<'a> VideoStylizer<'a> {
         }
         plan.run(gpu)?;
         self.opt.reset_optimizer(gpu)?;
-        let iters = if first || cut || self.job.mode == Mode::NoFlow { self.job.iters_first } else { self.job.iters };
+        // painted from its own content: the first frame's iterations, no early stop
+        let fresh = first || cut || self.job.mode == Mode::NoFlow;
+        let iters = if fresh { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         // early stop on later frames: the totals of the accepted points, newest last
-        let early = self.job.tol > 0.0 && !(first || cut || self.job.mode == Mode::NoFlow);
+        let early = self.job.tol > 0.0 && !fresh;
         let mut totals: Vec<f64> = Vec::new();
         let mut done = iters;
         for it in 1..=iters {
@@ -561,7 +573,7 @@ impl<'a> VideoStylizer<'a> {
         }
         // the requantized result becomes the previous frame for the next one
         let mut plan = Plan::new();
-        plan.copy(&self.content.buffer, &self.prev.buffer, (3 * n * 4) as u64);
+        plan.copy(&self.content.buffer, &self.al.prev.buffer, (3 * n * 4) as u64);
         plan.run(gpu)?;
         self.frame += 1;
         Ok((
@@ -580,7 +592,7 @@ impl<'a> VideoStylizer<'a> {
     }
 
     fn warping_error(&self, out: &Rgb) -> Result<(f64, f64)> {
-        let (mask, warped) = (self.mask.read(self.gpu)?, self.warped.read(self.gpu)?);
+        let (mask, warped) = (self.al.mask.read(self.gpu)?, self.al.warped.read(self.gpu)?);
         Ok(warping_error_planar(&mask, &warped, out, |v, c| (v + IMAGENET_MEAN[c] as f64) / 255.0))
     }
 }
@@ -598,16 +610,10 @@ pub struct NetworkStylizer<'a> {
     steady: f32,
     report: bool,
     pass: crate::stylenet::StyleNetPass,
-    pyramids: [Pyramid; 2],
-    solvers: [FlowSolver; 2],
+    al: Alignment,
     rgba: Tensor,
-    prev: Tensor,
-    warped: Tensor,
-    mask: Tensor,
     ones: Tensor,
     result: Tensor,
-    /// Per current-pyramid index: consistency mask and warp of `prev` along the flow t -> t-1.
-    align: [Plan; 2],
     frame: usize,
 }
 
@@ -625,41 +631,11 @@ impl<'a> NetworkStylizer<'a> {
         h: usize,
     ) -> Result<Self> {
         let pass = crate::stylenet::StyleNetPass::new(gpu, net, h, w)?;
-        let t = |what| Tensor::zeros(gpu, &[3, h, w], what);
-        let (prev, warped, result) = (t("previous output")?, t("warped previous output")?, t("steadied output")?);
-        let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        let result = Tensor::zeros(gpu, &[3, h, w], "steadied output")?;
         let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; w * h], "ones")?;
-        let pyramids = [Pyramid::new(gpu, w, h, flow_cfg)?, Pyramid::new(gpu, w, h, flow_cfg)?];
-        let solvers = [
-            FlowSolver::new(gpu, &pyramids[0], &pyramids[1], flow_cfg)?,
-            FlowSolver::new(gpu, &pyramids[1], &pyramids[0], flow_cfg)?,
-        ];
-        let align = [0, 1].map(|c| {
-            let mut p = Plan::new();
-            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
-            flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
-            p
-        });
+        let al = Alignment::new(gpu, w, h, flow_cfg)?;
         let rgba = Tensor::zeros(gpu, &[w * h], "frame rgba")?;
-        Ok(NetworkStylizer {
-            gpu,
-            w,
-            h,
-            mode,
-            steady,
-            report,
-            pass,
-            pyramids,
-            solvers,
-            rgba,
-            prev,
-            warped,
-            mask,
-            ones,
-            result,
-            align,
-            frame: 0,
-        })
+        Ok(NetworkStylizer { gpu, w, h, mode, steady, report, pass, al, rgba, ones, result, frame: 0 })
     }
 
     fn needs_flow(&self) -> bool {
@@ -670,12 +646,12 @@ impl<'a> NetworkStylizer<'a> {
     pub fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
         crate::imageio::check_size(prev_original, self.w, self.h, "resumed input frame")?;
         crate::imageio::check_size(prev_stylized, self.w, self.h, "resumed output frame")?;
-        self.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
+        self.al.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
         // exactly what the to_planar kernel makes of the written bytes
         let n = self.w * self.h;
         let raw = prev_stylized.as_raw();
         let planar: Vec<f32> = (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect();
-        self.prev.write(self.gpu, &planar)?;
+        self.al.prev.write(self.gpu, &planar)?;
         self.frame = frame;
         Ok(())
     }
@@ -688,7 +664,7 @@ impl<'a> NetworkStylizer<'a> {
         let (t, c) = (self.frame, self.frame % 2);
         let packed = pack_rgb(frame.as_raw());
         if self.needs_flow() {
-            self.pyramids[c].set_frame(gpu, &packed)?;
+            self.al.pyramids[c].set_frame(gpu, &packed)?;
         }
         self.rgba.write_u32(gpu, &packed)?;
         let mut plan = Plan::new();
@@ -697,15 +673,13 @@ impl<'a> NetworkStylizer<'a> {
         let first = t == 0;
         if !first && self.needs_flow() {
             plan.run(gpu)?;
-            self.solvers[c].submit(gpu);
-            self.solvers[1 - c].submit(gpu);
             plan = Plan::new();
-            self.align[c].encode_into(&mut plan);
+            self.al.solve(gpu, c, &mut plan);
         }
         let source = match (first, self.mode) {
             (true, _) | (_, Mode::NoFlow) => None,
-            (false, Mode::Flow) => Some((&self.warped, &self.mask)),
-            (false, Mode::BlendOnly) => Some((&self.prev, &self.ones)),
+            (false, Mode::Flow) => Some((&self.al.warped, &self.al.mask)),
+            (false, Mode::BlendOnly) => Some((&self.al.prev, &self.ones)),
         };
         match source {
             Some((src, m)) => {
@@ -719,7 +693,7 @@ impl<'a> NetworkStylizer<'a> {
             .expect("size matches");
         let (mut werr, mut frac, mut smear) = (None, None, None);
         if self.report && !first {
-            let (we, fr) = warping_error_planar(&self.mask.read(gpu)?, &self.warped.read(gpu)?, &out, |v, _| v);
+            let (we, fr) = warping_error_planar(&self.al.mask.read(gpu)?, &self.al.warped.read(gpu)?, &out, |v, _| v);
             werr = Some(we);
             frac = Some(fr);
             smear = Some(self.smear(&out)?);
@@ -727,7 +701,7 @@ impl<'a> NetworkStylizer<'a> {
         // the written (8-bit) result becomes the previous frame for the next one, exactly what a
         // resumed run reloads
         let mut plan = Plan::new();
-        self.pass.record_planar(gpu, &mut plan, &self.rgba, &self.prev);
+        self.pass.record_planar(gpu, &mut plan, &self.rgba, &self.al.prev);
         plan.run(gpu)?;
         self.frame += 1;
         // (no scene detection here: across a cut the forward-backward check already keeps the
@@ -750,7 +724,7 @@ impl<'a> NetworkStylizer<'a> {
     fn smear(&self, out: &Rgb) -> Result<f64> {
         let n = self.w * self.h;
         let net = self.pass.output().read(self.gpu)?;
-        let fl = self.solvers[self.frame % 2].flow.read(self.gpu)?;
+        let fl = self.al.solvers[self.frame % 2].flow.read(self.gpu)?;
         let (mut sum, mut cnt) = (0.0, 0usize);
         for i in 0..n {
             if fl[i].powi(2) + fl[n + i].powi(2) > 1.0 {
@@ -898,10 +872,7 @@ impl Report {
 
     /// Write as JSON through a temporary file and a rename.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let tmp = path.with_extension("json.tmp");
-        let text = serde_json::to_string_pretty(self).expect("plain data serialises") + "\n";
-        std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write the report: {e}")))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename the report into place: {e}")))
+        write_json_atomic(path, self)
     }
 }
 
