@@ -56,16 +56,8 @@ pub fn save_atomic16(img: &crate::style::Rgb16, path: &Path) -> Result<()> {
 }
 
 fn write_atomic(path: &Path, save: impl FnOnce(&Path, image::ImageFormat) -> image::ImageResult<()>) -> Result<()> {
-    let (ext, fmt) = output_format(path)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::file(dir, format!("cannot create directory: {e}")))?;
-    }
-    // unique per process and call: two writers of one path never share a temporary file
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let tmp = path.with_extension(format!("{ext}.{}-{n}.tmp", std::process::id()));
-    save(&tmp, fmt).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
+    let (_, fmt) = output_format(path)?;
+    crate::files::write_atomic(path, |tmp| save(tmp, fmt))
 }
 
 /// Draw `n` in a small bitmap font (3x5 digits scaled 2x, white on a black box) at (x, y), to

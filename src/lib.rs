@@ -2,6 +2,7 @@
 //! compute shader run through wgpu, each next to a plain-Rust CPU reference.
 pub mod bench;
 pub mod error;
+pub mod files;
 pub mod flow;
 pub mod gpu;
 pub mod imageio;

@@ -324,15 +324,10 @@ impl OutputFolder {
     }
 }
 
-/// `value` as pretty JSON at `path`, through a temporary file of this process and a rename (a
-/// reader never sees half a file).
+/// `value` as pretty JSON at `path`, written whole or not at all.
 fn write_json_atomic(path: &Path, value: &impl serde::Serialize) -> Result<()> {
     let text = serde_json::to_string_pretty(value).expect("plain data serialises") + "\n";
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".{}.tmp", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
+    crate::files::write_atomic(path, |tmp| std::fs::write(tmp, text))
 }
 
 /// "--flag new (was old)" for every setting that differs.

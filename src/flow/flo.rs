@@ -103,7 +103,5 @@ pub fn encode(f: &FlowField) -> Vec<u8> {
 
 /// Write atomically (temporary file, then rename).
 pub fn write(path: &Path, f: &FlowField) -> Result<()> {
-    let tmp = path.with_extension("flo.tmp");
-    std::fs::write(&tmp, encode(f)).map_err(|e| Error::file(&tmp, format!("cannot write: {e}")))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::file(path, format!("cannot rename into place: {e}")))
+    crate::files::write_atomic(path, |tmp| std::fs::write(tmp, encode(f)))
 }

@@ -122,11 +122,8 @@ impl TuneCache {
         entries.extend(self.entries.iter().map(|(k, v)| (k.clone(), v.clone())));
         let file = CacheFile { format: FORMAT, entries };
         let Ok(text) = serde_json::to_string_pretty(&file) else { return };
-        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|_| std::fs::write(&tmp, text));
-        if written.and_then(|_| std::fs::rename(&tmp, path)).is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        // best effort: an unwritable cache leaves the run working
+        let _ = crate::files::write_atomic(path, |tmp| std::fs::write(tmp, text));
     }
 
     /// The cached choice for `what` on this adapter, else `measure()`'s (kept when it gives one).
