@@ -281,8 +281,8 @@ fn affine(gamma: &[f32], beta: &[f32], c: usize, blend: &[f32; STYLES]) -> Vec<f
     out
 }
 
-/// Pack OIHW [cout, cin, k, k] as [ci][ky][kx][co padded to 4].
-fn pack(w: &[f32], cout: usize, cin: usize, k: usize) -> Vec<f32> {
+/// Pack OIHW [cout, cin, k, k] as [ci][ky][kx][co padded to 4] (the layout `conv_kxk` reads).
+pub fn pack(w: &[f32], cout: usize, cin: usize, k: usize) -> Vec<f32> {
     let op = cout.div_ceil(4) * 4;
     let mut out = vec![0.0; cin * k * k * op];
     for o in 0..cout {

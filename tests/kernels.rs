@@ -648,15 +648,7 @@ fn stylenet_kernels_match_cpu() {
         let x = rng.vec(cin * h * w, 1.0);
         let wt = rng.vec(cout * cin * k * k, 0.3);
         let (oh, ow) = ((h - k) / stride + 1, (w - k) / stride + 1);
-        let op = cout.div_ceil(4) * 4;
-        let mut packed = vec![0.0; cin * k * k * op];
-        for o in 0..cout {
-            for i in 0..cin {
-                for t in 0..k * k {
-                    packed[(i * k * k + t) * op + o] = wt[(o * cin + i) * k * k + t];
-                }
-            }
-        }
+        let packed = sn::pack(&wt, cout, cin, k);
         let out = poisoned(&[cout, oh, ow]);
         let p = StyleNetParams {
             c: cin as u32,
