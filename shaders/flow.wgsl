@@ -275,7 +275,10 @@ fn warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 }
 
 // Forward-backward consistency (Ruder et al. 2016): a = forward flow A->B, b = backward flow
-// B->A. o = 1 where consistent, 0 where occluded/unreliable or the target leaves the image.
+// B->A. o = 1 where consistent, 0 where the match leaves the image, is occluded
+// (|a + b(x + a)|^2 > 0.01 (|a|^2 + |b(x + a)|^2) + 0.5) or lies on a motion boundary of a
+// (|grad u|^2 + |grad v|^2 > 0.01 |a|^2 + 0.002, central differences, clamped at the border).
+// The caller smooths the result into weights (Gaussian, sigma 0.8, as Ruder et al.).
 @compute @workgroup_size(WG)
 fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                @builtin(local_invocation_index) lid: u32) {
@@ -283,8 +286,10 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     let n = p.w * p.h;
     if i >= n { return; }
     let wf = vec2(a[i], a[n + i]);
-    let x = f32(i % p.w) + wf.x;
-    let y = f32(i / p.w) + wf.y;
+    let ix = i32(i % p.w);
+    let iy = i32(i / p.w);
+    let x = f32(ix) + wf.x;
+    let y = f32(iy) + wf.y;
     var ok = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
     // the backward flow b, sampled bilinearly at (x, y)
     let t = taps(x, y, p.w, p.h);
@@ -292,5 +297,12 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
                   blend4(t, b[n + t.i00], b[n + t.i10], b[n + t.i01], b[n + t.i11]));
     let s = wf + wb;
     if dot(s, s) > 0.01 * (dot(wf, wf) + dot(wb, wb)) + 0.5 { ok = false; }
+    var g = 0.0;
+    for (var c = 0u; c < 2u; c++) {
+        let dx = 0.5 * (a[at(c * n, ix + 1, iy, p.w, p.h)] - a[at(c * n, ix - 1, iy, p.w, p.h)]);
+        let dy = 0.5 * (a[at(c * n, ix, iy + 1, p.w, p.h)] - a[at(c * n, ix, iy - 1, p.w, p.h)]);
+        g += dx * dx + dy * dy;
+    }
+    if g > 0.01 * dot(wf, wf) + 0.002 { ok = false; }
     o[i] = select(0.0, 1.0, ok);
 }

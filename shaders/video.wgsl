@@ -14,6 +14,8 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> terms: array<f32>;
 @group(0) @binding(6) var<storage, read> image: array<f32>;
 @group(0) @binding(7) var<storage, read_write> grad: array<f32>;
+@group(0) @binding(8) var<storage, read_write> weights: array<f32>;
+@group(0) @binding(9) var<storage, read_write> covered: array<f32>;
 
 // x = content + mask * blend * (warped - content): the warped previous stylised frame where the
 // flow is reliable, the new content frame where it is occluded.
@@ -37,4 +39,17 @@ fn temporal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     let d = image[i] - warped[i];
     grad[i] += p.k * m * d;
     terms[i] = m * d * d;
+}
+
+// Long-term consistency weights combined closest first (Ruder et al. 2016): a farther frame's
+// weight keeps only what the closer frames do not already cover, c_j = max(c_j - sum_{k<j} c_k, 0),
+// where `covered` holds the sum of the closer frames' (combined) weights and gains this one's.
+@compute @workgroup_size(WG)
+fn closest_first(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    if i >= p.n { return; }
+    let c = max(weights[i] - covered[i], 0.0);
+    weights[i] = c;
+    covered[i] += c;
 }

@@ -110,6 +110,11 @@ pub struct VideoArgs {
     /// Iterations the --tol change is measured over
     #[arg(long, default_value_t = 5)]
     pub tol_window: usize,
+    /// Long-term consistency: tie each frame to the results of these earlier frames (frame t - j
+    /// for each j, ascending from 1), each through its own flow, warp and consistency weights,
+    /// combined closest first (Ruder et al.'s long-term loss; e.g. 1,2,4); 1: the previous frame only
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    pub flow_frames: Vec<usize>,
     /// Continue after the last finished frame in the output folder (the settings must be the
     /// ones that made those frames)
     #[arg(long, conflicts_with = "overwrite")]
@@ -898,6 +903,10 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
     put("--scene-threshold", a.scene_threshold.into());
     put("--tol", a.tol.into());
     put("--tol-window", a.tol_window.into());
+    if a.flow_frames != [1] {
+        // (left out at the default, so folders made before the flag existed still resume)
+        put("--flow-frames", a.flow_frames.clone().into());
+    }
     if let Ok(serde_json::Value::Object(style)) = serde_json::to_value(&a.style) {
         for (k, v) in style.into_iter().filter(|(k, _)| k != "log_every") {
             put(&format!("--{}", k.replace('_', "-")), v);
@@ -948,6 +957,28 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if !(0.0..=1.0).contains(&a.scene_threshold) {
         bail!("--scene-threshold must be between 0 and 1 (0: off), got {}", a.scene_threshold);
+    }
+    if a.flow_frames.first() != Some(&1)
+        || a.flow_frames.windows(2).any(|p| p[0] >= p[1])
+        || a.flow_frames.last().is_some_and(|&j| j > 64)
+    {
+        bail!(
+            "--flow-frames must be frame offsets ascending from 1, at most 64 (e.g. 1,2,4), got {}",
+            a.flow_frames.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(",")
+        );
+    }
+    if a.flow_frames.len() > 1 {
+        if let Some(flag) = [
+            (a.style.builtin.is_some(), "--builtin"),
+            (a.no_flow, "--no-flow"),
+            (a.blend_only, "--blend-only"),
+            (a.temporal_weight == 0.0, "--temporal-weight 0"),
+        ]
+        .iter()
+        .find_map(|&(given, flag)| given.then_some(flag))
+        {
+            bail!("--flow-frames adds temporal-loss terms of the flow mode; {flag} has none");
+        }
     }
     if let Some(spec) = &a.style.builtin {
         paintflow::stylenet::Blend::parse(spec)?;
@@ -1016,6 +1047,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         scene_threshold: a.scene_threshold,
         tol: a.tol,
         tol_window: a.tol_window,
+        flow_frames: a.flow_frames.clone(),
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))

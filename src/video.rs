@@ -63,6 +63,10 @@ pub struct VideoJob {
     /// scene cuts always get `iters_first`.
     pub tol: f32,
     pub tol_window: usize,
+    /// Long-term consistency (Mode::Flow): the temporal loss also ties frame t to the results of
+    /// frames t - j for these j (ascending, starting with 1), each weighted by its consistency
+    /// weights combined closest first. `[1]`: the previous frame only.
+    pub flow_frames: Vec<usize>,
 }
 
 /// The default [`VideoJob::scene_threshold`]: between measured cuts (<= 0.013) and the most
@@ -84,10 +88,21 @@ enum Painter<'a> {
 }
 
 impl Painter<'_> {
-    fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
+    /// Continue after `frame` finished frames; `history` holds (input, written result) of the
+    /// frames before it that the painter may link to (since the last scene cut), newest last.
+    fn resume_from(&mut self, frame: usize, history: &[(Rgb, Rgb)]) -> Result<()> {
+        let (prev_original, prev_stylized) = history.last().expect("resumed after at least one frame");
         match self {
-            Painter::Optimize(s) => s.resume_from(frame, prev_original, prev_stylized),
+            Painter::Optimize(s) => s.resume_from(frame, history),
             Painter::Network(s) => s.resume_from(frame, prev_original, prev_stylized),
+        }
+    }
+
+    /// How many earlier frames the painter links to (1: the previous one).
+    fn depth(&self) -> usize {
+        match self {
+            Painter::Optimize(s) => s.long_term.as_ref().map_or(1, |lt| lt.depth()),
+            Painter::Network(_) => 1,
         }
     }
 
@@ -401,6 +416,8 @@ impl Alignment {
         let prev = Tensor::zeros(gpu, &[3, h, w], "previous result")?;
         let warped = Tensor::zeros(gpu, &[3, h, w], "warped previous result")?;
         let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+        // (the consistency smoothing's scratch plane lives on in the recorded plans)
+        let scratch = Tensor::zeros(gpu, &[h, w], "consistency scratch")?;
         let pyramids = [Pyramid::new(gpu, w, h, cfg)?, Pyramid::new(gpu, w, h, cfg)?];
         let solvers = [
             FlowSolver::new(gpu, &pyramids[0], &pyramids[1], cfg)?,
@@ -409,7 +426,7 @@ impl Alignment {
         let plans = [0, 1].map(|c| {
             let mut p = Plan::new();
             // frame t on pyramid c: flow t->t-1 is solvers[c], t-1->t is solvers[1-c]
-            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &mask);
+            flow::record_consistency(gpu, &mut p, &solvers[c].flow, &solvers[1 - c].flow, &scratch, &mask);
             flow::record_warp(gpu, &mut p, &prev, &solvers[c].flow, &warped);
             p
         });
@@ -425,6 +442,95 @@ impl Alignment {
     }
 }
 
+/// Long-term consistency: flow both ways between the current frame and frame t - j for each
+/// j > 1 of `--flow-frames`, the result of frame t - j warped along it and its consistency
+/// weights, combined closest first with the previous frame's. The frames since the last scene
+/// cut are kept on the host (input pixels and the written result), newest last.
+struct LongTerm {
+    /// The offsets j > 1, ascending.
+    offsets: Vec<usize>,
+    /// Pyramid of frame t - j (one at a time).
+    far: Pyramid,
+    /// [c][0]: flow from the current frame (pyramid c) to frame t - j; [c][1]: back.
+    solvers: [[FlowSolver; 2]; 2],
+    /// The result of frame t - j (network space), uploaded for the warp.
+    source: Tensor,
+    /// Per offset: that frame's result warped to the current frame, and its combined weights.
+    warped: Vec<Tensor>,
+    weights: Vec<Tensor>,
+    /// The closer frames' weights summed (closest-first combination).
+    covered: Tensor,
+    scratch: Tensor,
+    history: std::collections::VecDeque<(Vec<u32>, Vec<f32>)>,
+}
+
+impl LongTerm {
+    fn new(gpu: &Gpu, al: &Alignment, offsets: Vec<usize>, w: usize, h: usize, cfg: &FlowConfig) -> Result<LongTerm> {
+        let far = Pyramid::new(gpu, w, h, cfg)?;
+        let solvers = [0, 1].map(|c| {
+            [FlowSolver::new(gpu, &al.pyramids[c], &far, cfg), FlowSolver::new(gpu, &far, &al.pyramids[c], cfg)]
+        });
+        let [[a, b], [c, d]] = solvers;
+        let solvers = [[a?, b?], [c?, d?]];
+        let planes = |what| offsets.iter().map(|_| Tensor::zeros(gpu, &[3, h, w], what)).collect::<Result<Vec<_>>>();
+        let warped = planes("long-term warped result")?;
+        let weights =
+            offsets.iter().map(|_| Tensor::zeros(gpu, &[h, w], "long-term weights")).collect::<Result<Vec<_>>>()?;
+        Ok(LongTerm {
+            offsets,
+            far,
+            solvers,
+            source: Tensor::zeros(gpu, &[3, h, w], "long-term source")?,
+            warped,
+            weights,
+            covered: Tensor::zeros(gpu, &[h, w], "long-term covered")?,
+            scratch: Tensor::zeros(gpu, &[h, w], "long-term scratch")?,
+            history: Default::default(),
+        })
+    }
+
+    /// Frames kept: the largest offset's worth.
+    fn depth(&self) -> usize {
+        self.offsets.last().copied().unwrap_or(1)
+    }
+
+    /// Remember frame t (its packed input pixels and its result in network space).
+    fn push(&mut self, input: Vec<u32>, result: Vec<f32>) {
+        self.history.push_back((input, result));
+        while self.history.len() > self.depth() {
+            self.history.pop_front();
+        }
+    }
+
+    /// Warp and weigh every earlier frame for the current frame on pyramid `c`, whose own
+    /// previous-frame weights are `near` (unchanged); offsets reaching past the kept frames (the
+    /// clip's start, a scene cut) get zero weight. `fresh`: the frame starts a scene, all zero.
+    fn prepare(&self, gpu: &Gpu, c: usize, near: &Tensor, fresh: bool) -> Result<()> {
+        let mut plan = Plan::new();
+        plan.copy(&near.buffer, &self.covered.buffer, (near.len() * 4) as u64);
+        plan.run(gpu)?;
+        for (k, &j) in self.offsets.iter().enumerate() {
+            let mut plan = Plan::new();
+            match self.history.len().checked_sub(j) {
+                Some(at) if !fresh => {
+                    let (input, result) = &self.history[at];
+                    self.far.set_frame(gpu, input)?;
+                    self.source.write(gpu, result)?;
+                    self.solvers[c][0].submit(gpu);
+                    self.solvers[c][1].submit(gpu);
+                    let (to, back) = (&self.solvers[c][0].flow, &self.solvers[c][1].flow);
+                    flow::record_consistency(gpu, &mut plan, to, back, &self.scratch, &self.weights[k]);
+                    flow::record_warp(gpu, &mut plan, &self.source, to, &self.warped[k]);
+                    crate::ops::video::closest_first(gpu, &mut plan, &self.weights[k], &self.covered);
+                }
+                _ => crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.covered, 0.0, &self.weights[k]),
+            }
+            plan.run(gpu)?;
+        }
+        Ok(())
+    }
+}
+
 /// GPU state for stylising a sequence of frames of one size.
 pub struct VideoStylizer<'a> {
     gpu: &'a Gpu,
@@ -433,6 +539,7 @@ pub struct VideoStylizer<'a> {
     h: usize,
     opt: Optimizer,
     al: Alignment,
+    long_term: Option<LongTerm>,
     content: Tensor,
     ones: Tensor,
     tmask: Tensor,
@@ -448,32 +555,51 @@ impl<'a> VideoStylizer<'a> {
         let tmask = Tensor::zeros(gpu, &[h, w], "temporal mask")?;
         let temporal = TemporalLoss::new(gpu, n)?;
         // The temporal loss belongs to the flow method; the baselines stay plain.
-        let temporal_target = al.warped.clone();
         let tw = if job.mode == Mode::Flow { job.temporal_weight } else { 0.0 };
+        let far: Vec<usize> = job.flow_frames.iter().copied().filter(|&j| j > 1).collect();
+        let long_term =
+            if tw > 0.0 && !far.is_empty() { Some(LongTerm::new(gpu, &al, far, w, h, &job.flow)?) } else { None };
+        // (target, weights) of each temporal term, the previous frame first
+        let mut terms = vec![(al.warped.clone(), tmask.clone())];
+        if let Some(lt) = &long_term {
+            terms.extend(lt.warped.iter().cloned().zip(lt.weights.iter().cloned()));
+        }
         let mut opt =
             Optimizer::with_extra(gpu, vgg, job.loss.clone(), job.method, h, w, |plan, x, grad, losses, slot| {
                 if tw > 0.0 {
-                    temporal.record(gpu, plan, tw, x, &temporal_target, &tmask, grad, losses, slot);
+                    for (k, (target, weights)) in terms.iter().enumerate() {
+                        temporal.record(gpu, plan, tw, x, target, weights, grad, losses, slot, k > 0);
+                    }
                 }
             })?;
         if let Some(decay) = job.ema {
             opt.enable_ema(gpu, decay)?;
         }
         opt.set_style_grams(gpu, style_grams)?;
-        Ok(VideoStylizer { gpu, job, w, h, opt, al, content, ones, tmask, frame: 0 })
+        Ok(VideoStylizer { gpu, job, w, h, opt, al, long_term, content, ones, tmask, frame: 0 })
     }
 
     fn needs_flow(&self) -> bool {
         self.job.mode == Mode::Flow || self.job.report
     }
 
-    /// Continue a run after `frame` finished frames: `prev_original` is input frame frame-1 and
-    /// `prev_stylized` its (written) result.
-    pub fn resume_from(&mut self, frame: usize, prev_original: &Rgb, prev_stylized: &Rgb) -> Result<()> {
-        self.check(prev_original, "resumed input frame")?;
-        self.check(prev_stylized, "resumed output frame")?;
+    /// Continue a run after `frame` finished frames: `history` holds (input frame, its written
+    /// result) for frames frame-k .. frame-1 (newest last; at least the previous frame, and as
+    /// many as `--flow-frames` reaches back, none from before a scene cut).
+    pub fn resume_from(&mut self, frame: usize, history: &[(Rgb, Rgb)]) -> Result<()> {
+        for (input, result) in history {
+            self.check(input, "resumed input frame")?;
+            self.check(result, "resumed output frame")?;
+        }
+        let (prev_original, prev_stylized) = history.last().expect("resumed after at least one frame");
         self.al.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
         self.al.prev.write(self.gpu, &crate::style::to_planar(prev_stylized))?;
+        if let Some(lt) = &mut self.long_term {
+            lt.history.clear();
+            for (input, result) in history {
+                lt.push(pack_rgb(input.as_raw()), crate::style::to_planar(result));
+            }
+        }
         self.frame = frame;
         Ok(())
     }
@@ -524,9 +650,15 @@ impl<'a> VideoStylizer<'a> {
             crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);
         }
         plan.run(gpu)?;
-        self.opt.reset_optimizer(gpu)?;
         // painted from its own content: the first frame's iterations, no early stop
         let fresh = first || cut || self.job.mode == Mode::NoFlow;
+        if let Some(lt) = &mut self.long_term {
+            if cut {
+                lt.history.clear(); // no links across a cut
+            }
+            lt.prepare(gpu, c, &self.tmask, fresh)?;
+        }
+        self.opt.reset_optimizer(gpu)?;
         let iters = if fresh { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         // early stop on later frames: the totals of the accepted points, newest last
@@ -570,6 +702,9 @@ impl<'a> VideoStylizer<'a> {
         let mut plan = Plan::new();
         plan.copy(&self.content.buffer, &self.al.prev.buffer, (3 * n * 4) as u64);
         plan.run(gpu)?;
+        if let Some(lt) = &mut self.long_term {
+            lt.push(pack_rgb(frame.as_raw()), crate::style::to_planar(&out));
+        }
         self.frame += 1;
         Ok((
             out,
@@ -811,6 +946,20 @@ pub fn write_behind(
     (tx, handle)
 }
 
+/// The scene cuts of a render so far, in its output folder (`--resume` links no frame across them).
+const SCENE_CUTS_FILE: &str = ".paintflow-cuts.json";
+
+/// The scene cuts recorded in an output folder (none when there is no record).
+fn read_scene_cuts(dir: &Path) -> Result<Vec<usize>> {
+    let path = dir.join(SCENE_CUTS_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text)
+            .map_err(|e| Error::file(&path, format!("--resume: the earlier run's scene cuts are corrupt ({e})"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(Error::file(&path, format!("--resume: cannot read the earlier run's scene cuts ({e})"))),
+    }
+}
+
 /// What `paintflow video --report` writes: the flicker measure per frame and its mean.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Report {
@@ -954,17 +1103,45 @@ pub fn render(
             return Ok(Vec::new());
         }
         if done > 0 {
-            // input frame done-1 becomes the previous frame
-            let mut prev = pending.take().expect("the first frame");
+            // the inputs of the last frames before `done` (since the last scene cut) become the
+            // painter's history, with the results written for them
+            let cuts = read_scene_cuts(dir)?;
+            let since = cuts.iter().copied().filter(|&c| c < done).max().unwrap_or(0);
+            let keep = (done - since).min(styl.depth());
+            let mut inputs = std::collections::VecDeque::new();
+            inputs.push_back(pending.take().expect("the first frame").1);
             for _ in 1..done {
-                prev = source.next_frame()?.ok_or_else(|| {
+                let (_, img) = source.next_frame()?.ok_or_else(|| {
                     Error::Invalid(format!("--resume: {} holds {done} frames but the input has fewer", dir.display()))
                 })?;
+                inputs.push_back(img);
+                if inputs.len() > keep {
+                    inputs.pop_front();
+                }
             }
-            styl.resume_from(done, &fit(&prev.1), &crate::imageio::load(&frame_path(dir, done - 1))?)?;
+            let history = inputs
+                .iter()
+                .enumerate()
+                .map(|(k, img)| Ok((fit(img), crate::imageio::load(&frame_path(dir, done - keep + k))?)))
+                .collect::<Result<Vec<_>>>()?;
+            styl.resume_from(done, &history)?;
             first = done;
         }
     }
+    let mut cuts = match &out_dir {
+        Some(dir) if first > 0 => read_scene_cuts(dir)?.into_iter().filter(|&c| c < first).collect(),
+        Some(dir) => {
+            // a new run: an earlier run's record must not survive into this one's --resume
+            let path = dir.join(SCENE_CUTS_FILE);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::file(&path, format!("cannot remove the earlier run's record: {e}")))
+                }
+                _ => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
     on(VideoEvent::Started { width: w, height: h, total, first });
     let frames = read_ahead(source, 2);
     let (tx, writer) = write_behind(sink, rate);
@@ -982,6 +1159,11 @@ pub fn render(
                 )));
             }
             let (out, st) = styl.process(&fit(&img), |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+            if let (true, Some(dir)) = (st.scene_cut, &out_dir) {
+                // recorded before the frame is written, so a resumed run never links across it
+                cuts.push(index);
+                write_json_atomic(&dir.join(SCENE_CUTS_FILE), &cuts)?;
+            }
             if tx.send((index, out)).is_err() {
                 break; // the writer stopped: its error is reported below
             }

@@ -816,3 +816,64 @@ fn scene_cuts_and_early_stop() {
     fails_with(&["video", "f", "-o", "o", "--scene-threshold", "2"], &["--scene-threshold", "between 0 and 1"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `--flow-frames 1,2`: the long-term term changes the frames it reaches; a run resumed twice
+/// (within the first shot, and after the cut) gives the same frames as one run, so the resumed
+/// run loads the earlier frames it links to and links none across the recorded cut.
+#[test]
+fn long_term_consistency_resumes_and_respects_cuts() {
+    let d = tmpdir("long-term");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
+    let painting = image::open(root.join("style/starry_night.jpg")).unwrap().to_rgb8();
+    let frame = |img: &image::RgbImage, shift: u32| {
+        let crop = image::imageops::crop_imm(img, shift * 4, 0, img.width() - 16, img.height()).to_image();
+        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
+    };
+    // frames 0-2 pan over the photo, with a grey square hiding part of frame 1 (what it hides
+    // comes back in frame 2: only frame 0 has it), 3-4 over the painting: a cut at 3
+    for t in 0..5u32 {
+        let mut img = if t < 3 { frame(&photo, t) } else { frame(&painting, t - 3) };
+        if t == 1 {
+            for (x, y) in (20..44).flat_map(|x| (12..36).map(move |y| (x, y))) {
+                img.put_pixel(x, y, image::Rgb([128, 128, 128]));
+            }
+        }
+        img.save(frames.join(format!("{t}.png"))).unwrap();
+    }
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
+        // (L-BFGS's first step is tiny: a later frame needs a few to show its temporal terms)
+        args.extend(["--iters-first", "3", "--iters", "6"]);
+        args.extend_from_slice(extra);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+    };
+    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
+    let (full, rep) = (d.join("full"), d.join("full.json"));
+    run(&full, &["--flow-frames", "1,2", "--report", rep.to_str().unwrap()]);
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+    assert_eq!(r.scene_cuts, [3], "{r:?}");
+    let near = d.join("near");
+    run(&near, &["--frames", "3"]);
+    assert!(read(&full, 1) == read(&near, 1), "frame 1 has no frame 2 back: the same as with --flow-frames 1");
+    assert!(read(&full, 2) != read(&near, 2), "frame 2's link to frame 0 changed nothing");
+    let parts = d.join("parts");
+    run(&parts, &["--flow-frames", "1,2", "--frames", "2"]);
+    run(&parts, &["--flow-frames", "1,2", "--frames", "4", "--resume"]);
+    run(&parts, &["--flow-frames", "1,2", "--resume"]);
+    for i in 0..5 {
+        assert!(read(&full, i) == read(&parts, i), "frame {i} differs after --resume");
+    }
+    // a resume with another --flow-frames is refused, naming it
+    let mut other = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "72"];
+    other.extend(["--iters-first", "3", "--iters", "6", "--resume"]);
+    fails_with(&other, &["--flow-frames"]);
+    for bad in ["2,4", "1,4,2", "1,1", "1,100", "0,1"] {
+        fails_with(&["video", "f", "-o", "o", "--flow-frames", bad], &["--flow-frames", "ascending from 1"]);
+    }
+    fails_with(&["video", "f", "-o", "o", "--flow-frames", "1,2", "--no-flow"], &["--flow-frames", "--no-flow"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}

@@ -410,7 +410,7 @@ fn video_blend_and_temporal_loss_match_cpu() {
         let losses = poisoned(&[3]);
         let t = video::TemporalLoss::new(g, n).unwrap();
         let mut plan = Plan::new();
-        t.record(g, &mut plan, 3.0, &ct, &wt, &mt, &grad, &losses, 1);
+        t.record(g, &mut plan, 3.0, &ct, &wt, &mt, &grad, &losses, 1, false);
         plan.run(g).unwrap();
         let (value, tg) = video::temporal_cpu(3.0, &content, &warped, &mask);
         let got = losses.read(g).unwrap()[1] as f64;
@@ -420,6 +420,51 @@ fn video_blend_and_temporal_loss_match_cpu() {
         );
         let want: Vec<f32> = tg.iter().zip(&grad0).map(|(a, b)| a + b).collect();
         assert_close(&format!("temporal grad {what}"), &grad.read(g).unwrap(), &want, ELEMENTWISE_TOL);
+
+        // a second (long-term) term adds its value to the slot and its gradient to the sum
+        let warped2 = rng.vec(3 * n, 100.0);
+        let mut plan = Plan::new();
+        t.record(g, &mut plan, 2.0, &ct, &upload(&[3, h, w], &warped2), &mt, &grad, &losses, 1, true);
+        plan.run(g).unwrap();
+        let (value2, tg2) = video::temporal_cpu(2.0, &content, &warped2, &mask);
+        let got = losses.read(g).unwrap()[1] as f64;
+        assert!(
+            (got - value - value2).abs() <= REDUCTION_TOL * (value + value2).abs().max(1e-12),
+            "two temporal terms {what}: {got} vs {}",
+            value + value2
+        );
+        let want: Vec<f32> = want.iter().zip(&tg2).map(|(a, b)| a + b).collect();
+        assert_close(&format!("two temporal grads {what}"), &grad.read(g).unwrap(), &want, ELEMENTWISE_TOL);
+    }
+}
+
+#[test]
+fn closest_first_weights_match_cpu() {
+    let g = gpu();
+    let mut rng = Rng::new("closest_first");
+    for &(h, w) in &[(1usize, 1usize), (7, 5), (1, 13), (24, 33)] {
+        let n = h * w;
+        // weights of frames t-1, t-2, t-4: exact zeros and ones and fractions
+        let weights: Vec<Vec<f32>> =
+            (0..3).map(|_| (0..n).map(|_| [0.0, 1.0, rng.uniform().abs()][rng.below(3)]).collect()).collect();
+        let want = video::closest_first_cpu(&weights);
+        let covered = upload(&[h, w], &weights[0]);
+        let tensors: Vec<_> = weights[1..].iter().map(|c| upload(&[h, w], c)).collect();
+        let mut plan = Plan::new();
+        for t in &tensors {
+            video::closest_first(g, &mut plan, t, &covered);
+        }
+        plan.run(g).unwrap();
+        for (k, t) in tensors.iter().enumerate() {
+            assert_close(&format!("closest_first t-{} {h}x{w}", k + 2), &t.read(g).unwrap(), &want[k + 1], ELEMENTWISE_TOL);
+        }
+        // the combined weights never sum past 1 and never go negative
+        for i in 0..n {
+            let total: f32 = want.iter().map(|c| c[i]).sum();
+            assert!(want.iter().all(|c| c[i] >= 0.0) && total <= 1.0 + 1e-6, "pixel {i}: sum {total}");
+        }
+        let sum: Vec<f32> = (0..n).map(|i| want.iter().map(|c| c[i]).sum()).collect();
+        assert_close(&format!("covered {h}x{w}"), &covered.read(g).unwrap(), &sum, ELEMENTWISE_TOL);
     }
 }
 

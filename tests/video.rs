@@ -36,6 +36,7 @@ fn job(mode: Mode) -> VideoJob {
         scene_threshold: paintflow::video::SCENE_THRESHOLD,
         tol: 0.0,
         tol_window: 5,
+        flow_frames: vec![1],
         style_scale: 1.0,
         flow: FlowConfig::default(),
         log_every: 1,
@@ -88,7 +89,7 @@ fn sequence_end_to_end_and_resume_gives_the_same_frames() {
     let p = paintflow::video::frame_path(&dir, 1);
     paintflow::imageio::save_atomic(&outs[1], &p).unwrap();
     let reloaded = paintflow::imageio::load(&p).unwrap();
-    resumed.resume_from(2, &frames[1], &reloaded).unwrap();
+    resumed.resume_from(2, &[(frames[1].clone(), reloaded)]).unwrap();
     let (o2, _) = resumed.process(&frames[2], |_, _| {}).unwrap();
     assert_eq!(o2.as_raw(), outs[2].as_raw(), "resumed frame 2 differs from the uninterrupted run");
     assert_eq!(paintflow::video::finished_frames(&dir), 0, "frame 0 is missing, so none count as finished");

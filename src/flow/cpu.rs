@@ -59,8 +59,12 @@ pub fn gradient(p: &[f32], w: usize, h: usize) -> Vec<f32> {
 
 /// Separable Gaussian blur of k planes, window `window` (radius window/2, sigma window/4).
 pub fn blur(src: &[f32], w: usize, h: usize, k: usize, window: usize) -> Vec<f32> {
-    let r = (window / 2) as isize;
-    let sigma = (window as f32 / 4.0).max(0.5);
+    gauss(src, w, h, k, window / 2, super::window_sigma(window))
+}
+
+/// CPU twin of `record_gauss`: separable normalised Gaussian (taps -radius..=radius), clamped borders.
+pub fn gauss(src: &[f32], w: usize, h: usize, k: usize, radius: usize, sigma: f32) -> Vec<f32> {
+    let r = radius as isize;
     let wt: Vec<f32> = (-r..=r).map(|d| (-((d * d) as f32) / (2.0 * sigma * sigma)).exp()).collect();
     let ws: f32 = wt.iter().sum();
     let n = w * h;
@@ -161,19 +165,31 @@ pub fn warp(src: &[f32], flow: &[f32], w: usize, h: usize, k: usize) -> Vec<f32>
 
 pub fn consistency(fwd: &[f32], bwd: &[f32], w: usize, h: usize) -> Vec<f32> {
     let n = w * h;
-    (0..n)
+    let raw: Vec<f32> = (0..n)
         .map(|i| {
             let (u, v) = (fwd[i], fwd[n + i]);
-            let (x, y) = ((i % w) as f32 + u, (i / w) as f32 + v);
+            let (ix, iy) = ((i % w) as isize, (i / w) as isize);
+            let (x, y) = (ix as f32 + u, iy as f32 + v);
             let inside = x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32;
             let (bu, bv) = (bilinear(&bwd[..n], w, h, x, y), bilinear(&bwd[n..], w, h, x, y));
             let (su, sv) = (u + bu, v + bv);
-            let bad = su * su + sv * sv > 0.01 * (u * u + v * v + bu * bu + bv * bv) + 0.5;
-            if inside && !bad {
+            let occluded = su * su + sv * sv > 0.01 * (u * u + v * v + bu * bu + bv * bv) + 0.5;
+            // motion boundary: the flow's own gradient (central differences, clamped)
+            let grad: f32 = [&fwd[..n], &fwd[n..]]
+                .iter()
+                .map(|p| {
+                    let dx = 0.5 * (at(p, ix + 1, iy, w, h) - at(p, ix - 1, iy, w, h));
+                    let dy = 0.5 * (at(p, ix, iy + 1, w, h) - at(p, ix, iy - 1, w, h));
+                    dx * dx + dy * dy
+                })
+                .sum();
+            let boundary = grad > 0.01 * (u * u + v * v) + 0.002;
+            if inside && !occluded && !boundary {
                 1.0
             } else {
                 0.0
             }
         })
-        .collect()
+        .collect();
+    gauss(&raw, w, h, 1, super::CONSISTENCY_RADIUS, super::CONSISTENCY_SIGMA)
 }

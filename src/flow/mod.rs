@@ -140,10 +140,19 @@ pub fn record_gradient(gpu: &Gpu, plan: &mut Plan, gray: &Tensor, grad: &Tensor)
 /// Separable Gaussian blur (window `window` px, sigma window / 4) of the planes of `src` into
 /// `dst` through `tmp`, all [K, H, W].
 pub fn record_blur(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: &Tensor, window: usize) {
+    record_gauss(gpu, plan, src, tmp, dst, window / 2, window_sigma(window));
+}
+
+/// The Gaussian sigma of a `window`-pixel blur window.
+pub fn window_sigma(window: usize) -> f32 {
+    (window as f32 / 4.0).max(0.5)
+}
+
+/// Separable Gaussian blur (taps -radius..=radius, normalised) of the planes of `src` into `dst`
+/// through `tmp`, all [K, H, W] (`src` and `dst` may be the same tensor).
+pub fn record_gauss(gpu: &Gpu, plan: &mut Plan, src: &Tensor, tmp: &Tensor, dst: &Tensor, radius: usize, sigma: f32) {
     let (k, h, w) = planes(src);
     assert!(tmp.len() >= src.len() && dst.len() == src.len(), "blur buffer sizes");
-    let radius = window / 2;
-    let sigma = (window as f32 / 4.0).max(0.5);
     let p = FlowParams { radius: radius as u32, sigma, ..params(w, h, k) };
     plan.dispatch_1d(gpu, &BLUR_H, &p, &[&src.buffer, &tmp.buffer], w * h * k);
     plan.dispatch_1d(gpu, &BLUR_V, &p, &[&tmp.buffer, &dst.buffer], w * h * k);
@@ -291,10 +300,25 @@ pub fn record_warp(gpu: &Gpu, plan: &mut Plan, src: &Tensor, flow: &Tensor, out:
     plan.dispatch_1d(gpu, &WARP, &params(w, h, k), &[&src.buffer, &out.buffer, &flow.buffer], w * h);
 }
 
-/// Record the forward-backward consistency mask [H, W] (1 consistent, 0 occluded).
-pub fn record_consistency(gpu: &Gpu, plan: &mut Plan, forward: &Tensor, backward: &Tensor, mask: &Tensor) {
+/// The Gaussian that smooths the consistency weights (Ruder et al.'s consistencyChecker: 0.8).
+pub const CONSISTENCY_SIGMA: f32 = 0.8;
+pub const CONSISTENCY_RADIUS: usize = 2;
+
+/// Record the consistency weights `mask` [H, W] of the flow `forward` (A -> B) checked against
+/// `backward` (B -> A), as Ruder et al.: 0 where the match leaves the image, is occluded or lies
+/// on a motion boundary, 1 elsewhere, then Gaussian-smoothed (sigma 0.8) through `scratch`
+/// (at least H * W values).
+pub fn record_consistency(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    forward: &Tensor,
+    backward: &Tensor,
+    scratch: &Tensor,
+    mask: &Tensor,
+) {
     let (h, w) = (forward.shape[1], forward.shape[2]);
     plan.dispatch_1d(gpu, &CONSISTENCY, &params(w, h, 1), &[&forward.buffer, &mask.buffer, &backward.buffer], w * h);
+    record_gauss(gpu, plan, mask, scratch, mask, CONSISTENCY_RADIUS, CONSISTENCY_SIGMA);
 }
 
 /// What [`estimate`] returns, on the host: flows [2, H, W] and the consistency mask [H, W].
@@ -303,7 +327,8 @@ pub struct FlowPair {
     pub forward: Vec<f32>,
     /// B -> A, when asked for.
     pub backward: Option<Vec<f32>>,
-    /// Forward-backward consistency of the forward flow (1 consistent, 0 occluded), with `backward`.
+    /// Consistency weights of the forward flow (1 consistent, 0 occluded or a motion boundary,
+    /// smoothed: see [`record_consistency`]).
     pub consistency: Option<Vec<f32>>,
 }
 
@@ -339,8 +364,9 @@ pub fn estimate(
     let bwd = FlowSolver::new(gpu, &pb, &pa, cfg)?;
     bwd.submit(gpu);
     let mask = Tensor::zeros(gpu, &[h, w], "consistency")?;
+    let scratch = Tensor::zeros(gpu, &[h, w], "consistency scratch")?;
     let mut plan = Plan::new();
-    record_consistency(gpu, &mut plan, &fwd.flow, &bwd.flow, &mask);
+    record_consistency(gpu, &mut plan, &fwd.flow, &bwd.flow, &scratch, &mask);
     plan.submit(gpu);
     Ok(FlowPair { forward, backward: Some(bwd.flow.read(gpu)?), consistency: Some(mask.read(gpu)?) })
 }

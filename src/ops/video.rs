@@ -15,7 +15,9 @@ pub const TEMPORAL: Kernel = Kernel::new(
     "temporal",
     &[read(6, "image"), read_write(7, "grad"), read(3, "warped"), read(4, "mask"), read_write(5, "terms")],
 );
-pub const KERNELS: &[Kernel] = &[BLEND_INIT, TEMPORAL];
+pub const CLOSEST_FIRST: Kernel =
+    Kernel::new(Shader::Video, "closest_first", &[read_write(8, "weights"), read_write(9, "covered")]);
+pub const KERNELS: &[Kernel] = &[BLEND_INIT, TEMPORAL, CLOSEST_FIRST];
 
 crate::shader_params! {
     /// `struct Params` of shaders/video.wgsl.
@@ -46,6 +48,15 @@ pub fn blend_init(
     plan.dispatch_1d(gpu, &BLEND_INIT, &p, &[&content.buffer, &x.buffer, &warped.buffer, &mask.buffer], 3 * n);
 }
 
+/// Combine a farther frame's consistency `weights` [H, W] with the sum of the closer frames'
+/// (`covered`), closest first: weights = max(weights - covered, 0); covered += weights.
+pub fn closest_first(gpu: &Gpu, plan: &mut Plan, weights: &Tensor, covered: &Tensor) {
+    let n = weights.len();
+    assert_eq!(covered.len(), n, "closest_first sizes");
+    let p = VideoParams { n: n as u32, ..Default::default() };
+    plan.dispatch_1d(gpu, &CLOSEST_FIRST, &p, &[&weights.buffer, &covered.buffer], n);
+}
+
 /// The temporal loss weight * mean(mask * (image - warped)^2) over the 3 * H * W values: value
 /// into one slot of a loss buffer, gradient added to the image gradient.
 pub struct TemporalLoss {
@@ -73,6 +84,7 @@ impl TemporalLoss {
         grad: &Tensor,
         losses: &Tensor,
         slot: usize,
+        accumulate: bool,
     ) {
         let n = mask.len();
         assert!(image.len() == 3 * n && warped.len() == 3 * n && grad.len() == 3 * n, "temporal loss sizes");
@@ -80,7 +92,7 @@ impl TemporalLoss {
         let p = VideoParams { n: n as u32, k: 2.0 * weight / k as f32, ..Default::default() };
         let bufs = [&*image.buffer, &grad.buffer, &warped.buffer, &mask.buffer, &self.terms.buffer];
         plan.dispatch_1d(gpu, &TEMPORAL, &p, &bufs, k);
-        self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / k as f32, losses, slot, false);
+        self.reducer.record(gpu, plan, Sum::Plain(&self.terms), weight / k as f32, losses, slot, accumulate);
     }
 }
 
@@ -110,4 +122,24 @@ pub fn temporal_cpu(weight: f32, image: &[f32], warped: &[f32], mask: &[f32]) ->
         })
         .collect();
     (value * k, grad)
+}
+
+/// CPU twin of `closest_first`: the weights of frames t-j (closest first, [H, W] each) combined
+/// so that each keeps only what the closer ones leave: c_j = max(c_j - sum_{k<j} c_k, 0).
+pub fn closest_first_cpu(weights: &[Vec<f32>]) -> Vec<Vec<f32>> {
+    let n = weights.first().map_or(0, |w| w.len());
+    let mut covered = vec![0.0f32; n];
+    weights
+        .iter()
+        .map(|w| {
+            w.iter()
+                .zip(covered.iter_mut())
+                .map(|(&c, s)| {
+                    let c = (c - *s).max(0.0);
+                    *s += c;
+                    c
+                })
+                .collect()
+        })
+        .collect()
 }
