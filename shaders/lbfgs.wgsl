@@ -46,6 +46,7 @@ const BACKOFF: u32 = 14u;    // step factor, halved by each rejection, 1 after a
 const LOSS: u32 = 15u;       // loss of the point just evaluated
 const REJECTS: u32 = 16u;    // rejections in a row
 const REJECTED: u32 = 17u;   // rejections in all
+const BEST_LOSS: u32 = 18u;  // lowest loss of an accepted point (the kept image's)
 const CLEAR_AFTER: f32 = 4.0;
 const AL: u32 = 32u;         // alpha of each slot [m], then rho = 1 / y.s of each slot [m]
 
@@ -77,6 +78,9 @@ const BETA_MODE: u32 = 5u;
 @group(0) @binding(12) var<storage, read> vb: array<f32>;
 // axpy_hist: the history buffer added to d
 @group(0) @binding(13) var<storage, read> hist: array<f32>;
+// keep_best: the accepted point of lowest loss, and its loss slots
+@group(0) @binding(14) var<storage, read_write> best: array<f32>;
+@group(0) @binding(15) var<storage, read_write> best_losses: array<f32>;
 
 fn rho(slot: u32) -> f32 {
     return st[AL + p.m + slot];
@@ -119,6 +123,31 @@ fn lbfgs_check() {
             st[HDIAG] = 1.0;
             st[RESETS] += 1.0;
         }
+    }
+}
+
+// Without a line search an accepted point may be worse than an earlier one (up to `worse` times
+// the last), so the result is the best point, not the last: after lbfgs_check, keep_best copies
+// an accepted point of lower loss than any before, and best_loss then records that loss and the
+// point's loss slots.
+fn improves() -> bool {
+    return st[ACCEPT] != 0.0 && is_finite(st[LOSS]) && st[LOSS] < st[BEST_LOSS];
+}
+
+@compute @workgroup_size(WG)
+fn keep_best(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+             @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    if i >= p.n || !improves() { return; }
+    best[i] = x[i];
+}
+
+@compute @workgroup_size(1)
+fn best_loss() {
+    if !improves() { return; }
+    st[BEST_LOSS] = st[LOSS];
+    for (var i = 0u; i < p.nloss; i++) {
+        best_losses[i] = losses[i];
     }
 }
 

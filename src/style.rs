@@ -468,7 +468,12 @@ impl Optimizer {
             return Ok(self.pass.input.clone());
         }
         match &self.ema {
-            None => Ok(self.point()),
+            // L-BFGS without a line search may end on a worse point than an earlier one: its
+            // result is the best accepted point
+            None => Ok(match &self.stepper {
+                Stepper::Lbfgs(l) => l.best_point().view(&self.pass.input.shape),
+                Stepper::Adam(_) => self.point(),
+            }),
             Some(e) => {
                 let mut plan = Plan::new();
                 let correction = 1.0 / (1.0 - (e.decay as f64).powi(t.min(i32::MAX as usize) as i32)) as f32;
@@ -476,6 +481,18 @@ impl Optimizer {
                 plan.run(gpu)?;
                 Ok(e.out.clone())
             }
+        }
+    }
+
+    /// The losses of the result (see [`Optimizer::image`]) where the optimiser keeps them: for
+    /// L-BFGS without averaging those of the best accepted point (None before the first point,
+    /// and for Adam or averaged results, whose result was not evaluated as such).
+    pub fn result_losses(&self, gpu: &Gpu) -> Result<Option<Losses>> {
+        match (&self.stepper, &self.ema) {
+            (Stepper::Lbfgs(l), None) if self.iterations.get() > 0 => {
+                Ok(l.best_losses(gpu, self.slots.len)?.map(|v| self.slots.losses(&v)))
+            }
+            _ => Ok(None),
         }
     }
 
@@ -552,7 +569,7 @@ impl Optimizer {
     }
 
     /// The result as RGB bytes (post-processed on the GPU): the current image, or for L-BFGS the
-    /// last accepted point.
+    /// best accepted point.
     pub fn image(&self, gpu: &Gpu) -> Result<Rgb> {
         let mut plan = Plan::new();
         imgops::postprocess(gpu, &mut plan, &self.result(gpu)?, &self.pixels);

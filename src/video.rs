@@ -689,6 +689,10 @@ impl<'a> VideoStylizer<'a> {
             }
         }
         let iters = done;
+        // L-BFGS keeps its best point: report that one's losses
+        if let Some(best) = self.opt.result_losses(gpu)? {
+            losses = Some(best);
+        }
         // The requantized output is staged in `content` (not needed any more) before it
         // replaces `prev`, because the warping error below still needs the old `prev` warped.
         let out = self.opt.image_requantized(gpu, &self.content)?;

@@ -150,3 +150,43 @@ fn lbfgs_recovers_from_non_finite_and_much_worse_losses() {
     assert_eq!(status.rejected, 4);
     assert!(status.resets >= 1 && status.resets == cpu.resets, "{status:?} vs CPU resets {}", cpu.resets);
 }
+
+/// The result is the accepted point of lowest loss, not the last one: without a line search a
+/// step may be accepted while worse (here made 1.5x worse on purpose, under the 2x rejection).
+#[test]
+fn lbfgs_keeps_its_best_point() {
+    let g = gpu();
+    let n = 3 * 7 * 5;
+    let mut rng = Rng::new("lbfgs_best");
+    let q = Quadratic { a: (0..n).map(|_| 1.0 + 50.0 * rng.uniform().abs()).collect(), c: rng.vec(n, 20.0) };
+    let lb = Lbfgs::new(g, n, 35, LbfgsConfig { history: 5, ..Default::default() }).unwrap();
+    let (xt, gt) = (upload(&[n], &rng.vec(n, 5.0)), Tensor::zeros(g, &[n], "g").unwrap());
+    let losses = Tensor::zeros(g, &[2], "losses").unwrap();
+    let mut plan = Plan::new();
+    lb.record(g, &mut plan, &xt, &gt, &losses, 2);
+    assert!(lb.best_losses(g, 2).unwrap().is_none(), "no point evaluated yet");
+    let mut best: Option<(f32, Vec<f32>, [f32; 2])> = None;
+    for step in 0..12 {
+        let x = xt.read(g).unwrap();
+        let (f, grad) = q.eval(&x);
+        // from step 6 on every point claims 1.5x the loss of the previous claim: accepted, worse
+        let f = if step >= 6 { best.as_ref().unwrap().0 as f64 * 1.5f64.powi(step - 5) } else { f };
+        let slots = [(f * 0.25) as f32, (f * 0.75) as f32];
+        gt.write(g, &grad).unwrap();
+        losses.write(g, &slots).unwrap();
+        plan.run(g).unwrap();
+        let st = lb.status(g).unwrap();
+        assert!(st.accepted, "step {step}: {st:?}");
+        let total = slots[0] + slots[1];
+        if best.as_ref().is_none_or(|b| total < b.0) {
+            best = Some((total, x, slots));
+        }
+    }
+    let (_, x, slots) = best.unwrap();
+    assert_eq!(lb.best_point().read(g).unwrap(), x, "the best point");
+    assert_eq!(lb.best_losses(g, 2).unwrap().unwrap(), slots, "the best point's losses");
+    assert_ne!(lb.last_point().read(g).unwrap(), x, "the test needs a last point other than the best");
+    // a reset forgets it
+    lb.reset(g).unwrap();
+    assert!(lb.best_losses(g, 2).unwrap().is_none());
+}

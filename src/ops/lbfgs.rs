@@ -41,6 +41,7 @@ const BACKOFF: usize = 14;
 const LOSS: usize = 15;
 const REJECTS: usize = 16;
 const REJECTED: usize = 17;
+const BEST_LOSS: usize = 18;
 /// Rejections in a row after which the history is cleared (`CLEAR_AFTER` in lbfgs.wgsl).
 const CLEAR_AFTER: usize = 4;
 const AL: usize = 32;
@@ -87,8 +88,18 @@ pub const LBFGS_UPDATE: Kernel = Kernel::new(
     "lbfgs_update",
     &[read_write(1, "st"), read_write(3, "x"), read_write(4, "g"), read_write(9, "d")],
 );
+pub const KEEP_BEST: Kernel =
+    Kernel::new(Shader::Lbfgs, "keep_best", &[read_write(1, "st"), read_write(3, "x"), read_write(14, "best")]);
+pub const BEST_LOSS_KERNEL: Kernel = Kernel::new(
+    Shader::Lbfgs,
+    "best_loss",
+    &[read_write(1, "st"), read(2, "losses"), read_write(15, "best_losses")],
+)
+.with_workgroup(1);
 pub const KERNELS: &[Kernel] = &[
     LBFGS_CHECK,
+    KEEP_BEST,
+    BEST_LOSS_KERNEL,
     LBFGS_PAIR,
     DOT_PARTIAL,
     DOT_FINAL,
@@ -156,7 +167,13 @@ pub struct Lbfgs {
     d: Tensor,
     parts: Tensor,
     chunk: usize,
+    /// The accepted point of lowest loss (the result), and its loss slots.
+    best: Tensor,
+    best_losses: Tensor,
 }
+
+/// Loss slots [`Lbfgs::best_losses`] keeps.
+const MAX_LOSS_SLOTS: usize = 64;
 
 /// Most history pairs of n floats that fit one storage binding of the device.
 pub fn max_history(gpu: &Gpu, n: usize) -> usize {
@@ -187,6 +204,8 @@ impl Lbfgs {
             d: Tensor::zeros(gpu, &[n], "lbfgs direction")?,
             parts: Tensor::zeros(gpu, &[parts], "lbfgs partial sums")?,
             chunk: n.div_ceil(parts),
+            best: Tensor::zeros(gpu, &[n], "lbfgs best point")?,
+            best_losses: Tensor::zeros(gpu, &[MAX_LOSS_SLOTS], "lbfgs best point's losses")?,
         };
         lbfgs.reset(gpu)?;
         Ok(lbfgs)
@@ -197,6 +216,7 @@ impl Lbfgs {
         let mut s = vec![0.0; self.state.len()];
         s[HDIAG] = 1.0;
         s[BACKOFF] = 1.0;
+        s[BEST_LOSS] = f32::INFINITY;
         self.state.write(gpu, &s)
     }
 
@@ -235,11 +255,13 @@ impl Lbfgs {
     /// `losses[..nloss]` of this very point (recorded after the backward pass).
     pub fn record(&self, gpu: &Gpu, plan: &mut Plan, x: &Tensor, g: &Tensor, losses: &Tensor, nloss: usize) {
         assert!(x.len() == self.n && g.len() == self.n, "L-BFGS built for {} values", self.n);
-        assert!(nloss <= losses.len(), "loss slots");
+        assert!(nloss <= losses.len() && nloss <= MAX_LOSS_SLOTS, "loss slots");
         let n = self.n;
         let st = &*self.state.buffer;
         let check = LbfgsParams { nloss: nloss as u32, ..self.params(0, 0) };
         plan.dispatch(gpu, &LBFGS_CHECK, &check, &[st, &losses.buffer], [1, 1, 1]);
+        plan.dispatch_1d(gpu, &KEEP_BEST, &check, &[st, &x.buffer, &self.best.buffer], n);
+        plan.dispatch(gpu, &BEST_LOSS_KERNEL, &check, &[st, &losses.buffer, &self.best_losses.buffer], [1, 1, 1]);
         let pair = [st, &x.buffer, &g.buffer, &self.xp.buffer, &self.gp.buffer, &self.hs.buffer, &self.hy.buffer];
         plan.dispatch_1d(gpu, &LBFGS_PAIR, &self.params(0, 0), &pair, n);
         self.dot(gpu, plan, HEAD_SLOT, STORE_YS, &self.hs, &self.hy, false);
@@ -264,10 +286,25 @@ impl Lbfgs {
         plan.dispatch_1d(gpu, &LBFGS_UPDATE, &self.params(0, 0), &upd, n);
     }
 
-    /// The last accepted point: the optimisation's result (the current image is a step beyond
-    /// it that has not been evaluated yet).
+    /// The last accepted point (the current image is a step beyond it that has not been
+    /// evaluated yet).
     pub fn last_point(&self) -> &Tensor {
         &self.xp
+    }
+
+    /// The accepted point of lowest loss so far: the optimisation's result.
+    pub fn best_point(&self) -> &Tensor {
+        &self.best
+    }
+
+    /// The loss slots of [`Lbfgs::best_point`] (the first `nloss` of [`Lbfgs::record`]), or
+    /// None before the first accepted point (waits for the GPU).
+    pub fn best_losses(&self, gpu: &Gpu, nloss: usize) -> Result<Option<Vec<f32>>> {
+        let s = crate::gpu::read_words(gpu, &self.state.buffer, AL)?;
+        if !f32::from_bits(s[BEST_LOSS]).is_finite() {
+            return Ok(None);
+        }
+        Ok(Some(self.best_losses.read(gpu)?[..nloss].to_vec()))
     }
 
     /// Read the progress counters (waits for the GPU).
@@ -288,7 +325,7 @@ impl Lbfgs {
 
     /// Bytes of GPU memory held (the history dominates: 2 x history x n floats).
     pub fn bytes(&self) -> u64 {
-        [&self.state, &self.xp, &self.gp, &self.hs, &self.hy, &self.d, &self.parts]
+        [&self.state, &self.xp, &self.gp, &self.hs, &self.hy, &self.d, &self.parts, &self.best, &self.best_losses]
             .iter()
             .map(|t| t.buffer.size())
             .sum()
