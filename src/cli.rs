@@ -39,6 +39,9 @@ pub enum Command {
     Flow(FlowArgs),
     /// Paint a video steadily: flow-guided warp-and-blend stylisation, frame by frame
     Video(VideoArgs),
+    /// Measure a painted video's flicker: the warping error between consecutive painted frames
+    /// along the optical flow of the input frames (any tool's output, or paintflow's)
+    Flicker(FlickerArgs),
     /// Measure the device's peak rates and every kernel's speed; print a Markdown table
     Bench(BenchArgs),
     /// A contact sheet of the 26 built-in styles (real-time mode) on one image, to choose from
@@ -62,6 +65,23 @@ pub struct BenchArgs {
     /// Skip the whole style-transfer iteration
     #[arg(long)]
     pub no_iteration: bool,
+}
+
+#[derive(Args)]
+pub struct FlickerArgs {
+    /// The input video the painting was made from: a folder of frames, a .y4m file, or - for Y4M on stdin
+    pub input: String,
+    /// The painted video: a folder of frames or a .y4m file (frames in the same order)
+    pub painted: String,
+    /// Also measure the seam of a looping clip: the last frame followed by the first
+    #[arg(long)]
+    pub seam: bool,
+    /// Measure at most this many frames
+    #[arg(long)]
+    pub frames: Option<usize>,
+    /// Also write the per-pair values as JSON
+    #[arg(long)]
+    pub json: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -323,6 +343,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Image(a) => image(cli.adapter.as_deref(), a),
         Command::Flow(a) => flow(cli.adapter.as_deref(), a),
         Command::Video(a) => video(cli.adapter.as_deref(), a),
+        Command::Flicker(a) => flicker(cli.adapter.as_deref(), a),
         Command::Bench(a) => bench(cli.adapter.as_deref(), a),
         Command::Styles(a) => styles(cli.adapter.as_deref(), a),
     }
@@ -797,6 +818,34 @@ fn styles(adapter: Option<&str>, a: StylesArgs) -> Result<()> {
     pb.finish_and_clear();
     imageio::save_atomic(&sheet, &a.output)?;
     eprintln!("wrote {}: the original, then styles 0 to {} (row by row)", a.output.display(), STYLES - 1);
+    Ok(())
+}
+
+fn flicker(adapter: Option<&str>, a: FlickerArgs) -> Result<()> {
+    if a.painted == "-" {
+        bail!("the painted video must be a folder or a .y4m file (the input may be -)");
+    }
+    if a.frames.is_some_and(|f| f < 2) {
+        bail!("--frames must be at least 2 (a pair of frames)");
+    }
+    if let Some(p) = &a.json {
+        check_writable("--json", p)?;
+    }
+    let input = paintflow::video::Source::open(&a.input)?;
+    let painted = paintflow::video::Source::open(&a.painted)?;
+    let gpu = Gpu::new(adapter)?;
+    let f = paintflow::video::flicker(&gpu, input, painted, a.frames, a.seam)?;
+    for (t, (e, c)) in f.pairs.iter().enumerate() {
+        println!("frames {} -> {}: warping error {e:.4e} over {:.1} % of the pixels", t, t + 1, c * 100.0);
+    }
+    println!("mean warping error {:.4e} over {} pairs", f.mean_warping_error, f.pairs.len());
+    if let Some((e, c)) = f.seam {
+        println!("seam (last -> first): warping error {e:.4e} over {:.1} % of the pixels", c * 100.0);
+    }
+    if let Some(p) = &a.json {
+        let text = serde_json::to_string_pretty(&f).expect("plain data") + "\n";
+        paintflow::files::write_atomic(p, |tmp| std::fs::write(tmp, &text))?;
+    }
     Ok(())
 }
 

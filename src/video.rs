@@ -889,6 +889,72 @@ fn warping_error_planar(mask: &[f32], warped: &[f32], out: &Rgb, to_unit: impl F
     (if cnt > 0 { sum / cnt as f64 } else { 0.0 }, cnt as f64 / n as f64)
 }
 
+/// The flicker of a painted video, measured like [`FrameStats::warping_error`] but on any
+/// frames (another tool's, or paintflow's with other settings): per consecutive pair, the mean
+/// over flow-consistent pixels (weights > 0.5) of |P_t(x) - P_{t-1}(x + flow_{t->t-1}(x))|^2,
+/// RGB in 0..1, with the flow and its consistency computed between the input frames (resized to
+/// the painted frames' size), so runs with different settings are compared on the same pixels.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct Flicker {
+    /// Per pair (t-1, t), t = 1..: (warping error, consistent fraction).
+    pub pairs: Vec<(f64, f64)>,
+    pub mean_warping_error: f64,
+    /// With `seam`: the pair (last frame, first frame), as a looping clip plays it.
+    pub seam: Option<(f64, f64)>,
+}
+
+/// Measure the [`Flicker`] of `painted` against the frames of `input` (the first
+/// `max_frames`, or as many as both have); with `seam`, also last -> first.
+pub fn flicker(gpu: &Gpu, mut input: Source, mut painted: Source, max_frames: Option<usize>, seam: bool) -> Result<Flicker> {
+    /// A frame: the input resized to the painting's size, the painting, and the painting planar 0..1.
+    struct Frame {
+        input: Rgb,
+        painted: Rgb,
+        planar: Vec<f32>,
+    }
+    let cfg = FlowConfig::default();
+    // the flow from frame b (the later) back to frame a, a's painting warped along it
+    let measure = |a: &Frame, b: &Frame| -> Result<(f64, f64)> {
+        let (w, h) = (b.painted.width() as usize, b.painted.height() as usize);
+        let f = flow::estimate(gpu, &b.input, &a.input, &cfg, true)?;
+        let warped = flow::cpu::warp(&a.planar, &f.forward, w, h, 3);
+        let mask = f.consistency.expect("asked for both directions");
+        Ok(warping_error_planar(&mask, &warped, &b.painted, |v, _| v))
+    };
+    let (mut first, mut prev): (Option<Frame>, Option<Frame>) = (None, None);
+    let mut pairs = Vec::new();
+    while max_frames.is_none_or(|m| pairs.len() + 1 < m) {
+        let (Some((_, img)), Some((name, art))) = (input.next_frame()?, painted.next_frame()?) else { break };
+        let (w, h) = art.dimensions();
+        if let Some(p) = prev.as_ref().or(first.as_ref()) {
+            if p.painted.dimensions() != (w, h) {
+                let (pw, ph) = p.painted.dimensions();
+                return Err(Error::Invalid(format!("{name} is {w}x{h} but the painted frames before it are {pw}x{ph}")));
+            }
+        }
+        let n = (w * h) as usize;
+        let raw = art.as_raw();
+        let planar = (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect();
+        let cur = Frame { input: crate::imageio::resize(&img, w, h), painted: art, planar };
+        match (&first, prev.take()) {
+            (None, _) => first = Some(cur),
+            (Some(f), p) => {
+                pairs.push(measure(p.as_ref().unwrap_or(f), &cur)?);
+                prev = Some(cur);
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return Err(Error::Invalid("flicker needs at least two frames in both the input and the painted video".into()));
+    }
+    let seam = match (seam, &prev, &first) {
+        (true, Some(last), Some(first)) => Some(measure(last, first)?),
+        _ => None,
+    };
+    let mean_warping_error = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
+    Ok(Flicker { pairs, mean_warping_error, seam })
+}
+
 /// Read frames on a thread, `ahead` frames in advance.
 pub fn read_ahead(mut src: Source, ahead: usize) -> mpsc::Receiver<Result<(String, Rgb)>> {
     let (tx, rx) = mpsc::sync_channel(ahead);

@@ -877,3 +877,45 @@ fn long_term_consistency_resumes_and_respects_cuts() {
     fails_with(&["video", "f", "-o", "o", "--flow-frames", "1,2", "--no-flow"], &["--flow-frames", "--no-flow"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `paintflow flicker`: a "painting" that is the input itself barely flickers along the input's
+/// own flow, one of noise flickers a lot; --seam measures last -> first; --json writes the pairs.
+#[test]
+fn flicker_measures_any_painted_video() {
+    let d = tmpdir("flicker");
+    let (frames, same, noise) = (d.join("in"), d.join("same"), d.join("noise"));
+    for dir in [&frames, &same, &noise] {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    let mut seed = 1u32;
+    for t in 0..4u32 {
+        let img = image::RgbImage::from_fn(48, 32, |x, y| {
+            let fx = x as f32 + t as f32;
+            let v = ((fx * 0.3).sin() * (y as f32 * 0.25).cos() * 100.0 + 128.0) as u8;
+            image::Rgb([v, 255 - v, v / 2 + 40])
+        });
+        img.save(frames.join(format!("{t}.png"))).unwrap();
+        img.save(same.join(format!("frame_{t:06}.png"))).unwrap();
+        let n = image::RgbImage::from_fn(48, 32, |_, _| {
+            seed = seed.wrapping_mul(1664525).wrapping_add(1013904223);
+            image::Rgb([(seed >> 24) as u8, (seed >> 16) as u8, (seed >> 8) as u8])
+        });
+        n.save(noise.join(format!("frame_{t:06}.png"))).unwrap();
+    }
+    let json = d.join("f.json");
+    let (ok, out, err) =
+        paintflow(&["flicker", frames.to_str().unwrap(), same.to_str().unwrap(), "--seam", "--json", json.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("over 3 pairs") && out.contains("seam (last -> first)"), "{out}");
+    let f: paintflow::video::Flicker = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(f.pairs.len(), 3);
+    assert!(f.mean_warping_error < 2e-3 && f.pairs.iter().all(|p| p.1 > 0.5), "{f:?}");
+    assert!(f.seam.is_some_and(|(e, _)| e.is_finite()), "{f:?}");
+    let (ok, out, err) = paintflow(&["flicker", frames.to_str().unwrap(), noise.to_str().unwrap(), "--frames", "3"]);
+    assert!(ok, "{err}");
+    let mean: f64 = out.lines().last().unwrap().split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!(mean > 0.1 && out.contains("over 2 pairs"), "noise: {out}");
+    fails_with(&["flicker", frames.to_str().unwrap(), "-"], &["painted video", "folder"]);
+    fails_with(&["flicker", frames.to_str().unwrap(), same.to_str().unwrap(), "--frames", "1"], &["--frames"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
