@@ -1,5 +1,5 @@
 //! The command line: `paintflow info | image | ...`.
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -135,6 +135,14 @@ pub struct VideoArgs {
     /// combined closest first (Ruder et al.'s long-term loss; e.g. 1,2,4); 1: the previous frame only
     #[arg(long, value_delimiter = ',', default_value = "1")]
     pub flow_frames: Vec<usize>,
+    /// Make the clip loop: after the last frame, paint the first --loop-frames frames again
+    /// following on from it and cross-fade them into the first ones, so the last frame leads
+    /// into the first without a jump (needs an output folder)
+    #[arg(long)]
+    pub r#loop: bool,
+    /// Frames the loop's second visit covers and fades over (with --loop)
+    #[arg(long, default_value_t = 8, requires = "loop")]
+    pub loop_frames: usize,
     /// Continue after the last finished frame in the output folder (the settings must be the
     /// ones that made those frames)
     #[arg(long, conflicts_with = "overwrite")]
@@ -952,6 +960,9 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
     put("--scene-threshold", a.scene_threshold.into());
     put("--tol", a.tol.into());
     put("--tol-window", a.tol_window.into());
+    if a.r#loop {
+        put("--loop-frames", a.loop_frames.into());
+    }
     if a.flow_frames != [1] {
         // (left out at the default, so folders made before the flag existed still resume)
         put("--flow-frames", a.flow_frames.clone().into());
@@ -987,6 +998,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let to_stdout = a.output == "-";
     if a.resume && to_stdout {
         bail!("--resume needs an output folder (-o DIR), not a stream");
+    }
+    if a.r#loop && to_stdout {
+        bail!("--loop rewrites the first frames at the end: it needs an output folder (-o DIR), not a stream");
+    }
+    if a.r#loop && !(1..=1000).contains(&a.loop_frames) {
+        bail!("--loop-frames must be from 1 to 1000, got {}", a.loop_frames);
     }
     let out_dir = PathBuf::from(&a.output);
     if !to_stdout && out_dir.exists() && !out_dir.is_dir() {
@@ -1097,6 +1114,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         tol: a.tol,
         tol_window: a.tol_window,
         flow_frames: a.flow_frames.clone(),
+        loop_frames: if a.r#loop { a.loop_frames } else { 0 },
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
@@ -1106,9 +1124,16 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let range = RenderRange { resume: a.resume, max_frames: a.frames };
     let mut pb = ProgressBar::hidden();
     let mut size_done = (0, 0, 0);
+    // a plain line per frame where the bar does not show (stderr not a terminal: logs, batch jobs)
+    let plain = !std::io::stderr().is_terminal();
+    let (mut frames_total, mut frames_done, started) = (None, 0usize, std::time::Instant::now());
     let stats = video::render(&gpu, engine, &job, source, sink, range, |ev| match ev {
         VideoEvent::Started { width, height, total, first } => {
             size_done = (width, height, first);
+            // the loop's second visits count as frames to paint too
+            let total =
+                total.map(|n| n + if job.loop_frames > 0 { job.loop_frames.min(n.saturating_sub(1)) } else { 0 });
+            (frames_total, frames_done) = (total, first);
             let bar = match total {
                 Some(n) => {
                     let b = ProgressBar::new(n as u64);
@@ -1140,6 +1165,17 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         VideoEvent::Frame(st) => {
             pb.set_message(format!("{:.1} s/frame", st.seconds));
             pb.inc(1);
+            frames_done += 1;
+            if plain {
+                let painted = frames_done - size_done.2;
+                let per = started.elapsed().as_secs_f64() / painted as f64;
+                let of = frames_total.map_or(String::new(), |t| format!("/{t}"));
+                let eta = frames_total.map_or(String::new(), |t| {
+                    format!(", ETA {}", format_seconds(per * t.saturating_sub(frames_done) as f64))
+                });
+                let what = if st.looped { format!(" (loop: frame {} again)", st.index) } else { String::new() };
+                eprintln!("frame {frames_done}{of}{what}: {:.1} s, {per:.1} s/frame on average{eta}", st.seconds);
+            }
         }
     });
     pb.finish_and_clear();
@@ -1147,6 +1183,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if let Some(p) = &a.report {
         video::Report::new(mode, &stats).write(p).context("--report")?;
     }
+    let (looped, stats): (Vec<_>, Vec<_>) = stats.into_iter().partition(|s| s.looped);
     let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
     if !errs.is_empty() {
         eprintln!(
@@ -1154,6 +1191,10 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             errs.iter().sum::<f64>() / errs.len() as f64,
             errs.len()
         );
+    }
+    if !looped.is_empty() {
+        let seam = looped[0].warping_error.map_or(String::new(), |e| format!(" (warping error at the seam {e:.6})"));
+        eprintln!("closed the loop: frames 0-{} cross-faded with their second visit{seam}", looped.len() - 1);
     }
     let cuts: Vec<String> = stats.iter().filter(|s| s.scene_cut).map(|s| s.index.to_string()).collect();
     if !cuts.is_empty() {
@@ -1218,4 +1259,14 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
             .with_context(|| format!("--json {}", p.display()))?;
     }
     Ok(())
+}
+
+/// "1 h 02 min", "3 min 05 s" or "12 s".
+fn format_seconds(s: f64) -> String {
+    let s = s.max(0.0).round() as u64;
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {:02} s", s / 60, s % 60),
+        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
+    }
 }

@@ -117,6 +117,7 @@ struct Ema {
 }
 
 /// The optimiser's GPU state.
+#[allow(clippy::large_enum_variant)] // one per optimiser, never moved in a hot loop
 enum Stepper {
     Adam(Adam),
     Lbfgs(Lbfgs),

@@ -67,6 +67,11 @@ pub struct VideoJob {
     /// frames t - j for these j (ascending, starting with 1), each weighted by its consistency
     /// weights combined closest first. `[1]`: the previous frame only.
     pub flow_frames: Vec<usize>,
+    /// Loop the clip (0: off): after the last frame the chain goes on through the first
+    /// `loop_frames` frames again, and those are cross-faded into the first pass (the first frame
+    /// wholly the second visit, which follows on from the last; the weight falls linearly), so
+    /// the last frame leads into the first without a jump. Needs an output folder.
+    pub loop_frames: usize,
 }
 
 /// The default [`VideoJob::scene_threshold`]: between measured cuts (<= 0.013) and the most
@@ -386,6 +391,8 @@ pub struct FrameStats {
     pub seconds: f64,
     /// The frame starts a new scene (see [`VideoJob::scene_threshold`]).
     pub scene_cut: bool,
+    /// A second visit of frame `index` that closes a loop (see [`VideoJob::loop_frames`]).
+    pub looped: bool,
     /// Optimisation iterations the frame got (0 in the real-time mode).
     pub iterations: usize,
     /// Mean over consistent pixels of |S_t(x) - S_{t-1}(x + flow_{t->t-1}(x))|^2, RGB in 0..1
@@ -716,6 +723,7 @@ impl<'a> VideoStylizer<'a> {
                 index: t,
                 seconds: start.elapsed().as_secs_f64(),
                 scene_cut: cut,
+                looped: false,
                 iterations: iters,
                 warping_error: werr,
                 consistent_fraction: frac,
@@ -844,6 +852,7 @@ impl<'a> NetworkStylizer<'a> {
             index: t,
             seconds: start.elapsed().as_secs_f64(),
             scene_cut: false,
+            looped: false,
             iterations: 0,
             warping_error: werr,
             consistent_fraction: frac,
@@ -905,7 +914,13 @@ pub struct Flicker {
 
 /// Measure the [`Flicker`] of `painted` against the frames of `input` (the first
 /// `max_frames`, or as many as both have); with `seam`, also last -> first.
-pub fn flicker(gpu: &Gpu, mut input: Source, mut painted: Source, max_frames: Option<usize>, seam: bool) -> Result<Flicker> {
+pub fn flicker(
+    gpu: &Gpu,
+    mut input: Source,
+    mut painted: Source,
+    max_frames: Option<usize>,
+    seam: bool,
+) -> Result<Flicker> {
     /// A frame: the input resized to the painting's size, the painting, and the painting planar 0..1.
     struct Frame {
         input: Rgb,
@@ -929,7 +944,9 @@ pub fn flicker(gpu: &Gpu, mut input: Source, mut painted: Source, max_frames: Op
         if let Some(p) = prev.as_ref().or(first.as_ref()) {
             if p.painted.dimensions() != (w, h) {
                 let (pw, ph) = p.painted.dimensions();
-                return Err(Error::Invalid(format!("{name} is {w}x{h} but the painted frames before it are {pw}x{ph}")));
+                return Err(Error::Invalid(format!(
+                    "{name} is {w}x{h} but the painted frames before it are {pw}x{ph}"
+                )));
             }
         }
         let n = (w * h) as usize;
@@ -1039,6 +1056,12 @@ pub struct Report {
     /// Frames that started a new scene.
     #[serde(default)]
     pub scene_cuts: Vec<usize>,
+    /// With --loop: the warping error of the first frame's second visit against the last frame
+    /// (the seam as the loop plays it), and the second visits' own stats.
+    #[serde(default)]
+    pub loop_seam_warping_error: Option<f64>,
+    #[serde(default)]
+    pub loop_frames: Vec<FrameReport>,
     pub frames: Vec<FrameReport>,
 }
 
@@ -1062,25 +1085,26 @@ pub struct FrameReport {
 
 impl Report {
     pub fn new(mode: Mode, stats: &[FrameStats]) -> Report {
+        let (looped, stats): (Vec<&FrameStats>, Vec<&FrameStats>) = stats.iter().partition(|s| s.looped);
         let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
+        let frame = |st: &&FrameStats| FrameReport {
+            frame: st.index,
+            seconds: st.seconds,
+            iterations: st.iterations,
+            scene_cut: st.scene_cut,
+            warping_error: st.warping_error,
+            consistent_fraction: st.consistent_fraction,
+            style_loss: st.losses.as_ref().map(|l| l.style as f64),
+            content_loss: st.losses.as_ref().map(|l| l.content as f64),
+            smear: st.smear,
+        };
         Report {
             mode: format!("{mode:?}"),
             mean_warping_error: (!errs.is_empty()).then(|| errs.iter().sum::<f64>() / errs.len() as f64),
             scene_cuts: stats.iter().filter(|s| s.scene_cut).map(|s| s.index).collect(),
-            frames: stats
-                .iter()
-                .map(|st| FrameReport {
-                    frame: st.index,
-                    seconds: st.seconds,
-                    iterations: st.iterations,
-                    scene_cut: st.scene_cut,
-                    warping_error: st.warping_error,
-                    consistent_fraction: st.consistent_fraction,
-                    style_loss: st.losses.as_ref().map(|l| l.style as f64),
-                    content_loss: st.losses.as_ref().map(|l| l.content as f64),
-                    smear: st.smear,
-                })
-                .collect(),
+            loop_seam_warping_error: looped.first().and_then(|s| s.warping_error),
+            loop_frames: looped.iter().map(frame).collect(),
+            frames: stats.iter().map(frame).collect(),
         }
     }
 
@@ -1163,12 +1187,18 @@ pub fn render(
         )?)),
     };
 
+    if job.loop_frames > 0 && out_dir.is_none() {
+        return Err(Error::Invalid("--loop rewrites the first frames at the end: it needs an output folder".into()));
+    }
     let rate = source.rate();
     let mut first = 0;
     let mut pending = Some((name0, frame0));
+    // the first frames again, for closing the loop
+    let mut loop_inputs: Vec<Rgb> = Vec::new();
     if let (true, Some(dir)) = (range.resume, &out_dir) {
         let done = finished_frames(dir);
-        if total.is_some_and(|t| done >= t) {
+        // (with --loop, a clip whose frames are all there may still have its loop to close)
+        if total.is_some_and(|t| done > t || (done == t && (job.loop_frames == 0 || loop_closed(dir, t)))) {
             on(VideoEvent::AlreadyDone { frames: done });
             return Ok(Vec::new());
         }
@@ -1179,11 +1209,18 @@ pub fn render(
             let since = cuts.iter().copied().filter(|&c| c < done).max().unwrap_or(0);
             let keep = (done - since).min(styl.depth());
             let mut inputs = std::collections::VecDeque::new();
-            inputs.push_back(pending.take().expect("the first frame").1);
-            for _ in 1..done {
+            let frame0 = pending.take().expect("the first frame").1;
+            if job.loop_frames > 0 {
+                loop_inputs.push(fit(&frame0));
+            }
+            inputs.push_back(frame0);
+            for i in 1..done {
                 let (_, img) = source.next_frame()?.ok_or_else(|| {
                     Error::Invalid(format!("--resume: {} holds {done} frames but the input has fewer", dir.display()))
                 })?;
+                if i < job.loop_frames {
+                    loop_inputs.push(fit(&img));
+                }
                 inputs.push_back(img);
                 if inputs.len() > keep {
                     inputs.pop_front();
@@ -1192,7 +1229,7 @@ pub fn render(
             let history = inputs
                 .iter()
                 .enumerate()
-                .map(|(k, img)| Ok((fit(img), crate::imageio::load(&frame_path(dir, done - keep + k))?)))
+                .map(|(k, img)| Ok((fit(img), crate::imageio::load(&first_visit_path(dir, done - keep + k))?)))
                 .collect::<Result<Vec<_>>>()?;
             styl.resume_from(done, &history)?;
             first = done;
@@ -1228,7 +1265,11 @@ pub fn render(
                     "{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size"
                 )));
             }
-            let (out, st) = styl.process(&fit(&img), |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+            let img = fit(&img);
+            let (out, st) = styl.process(&img, |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+            if index < job.loop_frames {
+                loop_inputs.push(img);
+            }
             if let (true, Some(dir)) = (st.scene_cut, &out_dir) {
                 // recorded before the frame is written, so a resumed run never links across it
                 cuts.push(index);
@@ -1248,5 +1289,72 @@ pub fn render(
     // The writer's error first: a frame that could not be written explains a stop.
     written?;
     painted?;
+    if let (true, Some(dir)) = (job.loop_frames > 0, &out_dir) {
+        if !loop_closed(dir, index) {
+            stats.extend(close_loop(&mut styl, dir, &loop_inputs, index, &mut on)?);
+        }
+    }
+    Ok(stats)
+}
+
+/// Where a looped render keeps the first pass of the frames it cross-fades (the folder's own
+/// frames become the cross-faded ones), so an interrupted or extended run fades from them again.
+fn first_visit_path(dir: &Path, i: usize) -> PathBuf {
+    let kept = dir.join(".paintflow-loop").join(format!("frame_{i:06}.png"));
+    if kept.is_file() {
+        kept
+    } else {
+        frame_path(dir, i)
+    }
+}
+
+/// The record that the loop of a clip of `frames` frames was closed.
+fn loop_marker(dir: &Path) -> PathBuf {
+    dir.join(".paintflow-loop").join("closed.json")
+}
+
+fn loop_closed(dir: &Path, frames: usize) -> bool {
+    std::fs::read_to_string(loop_marker(dir)).ok().and_then(|t| serde_json::from_str::<usize>(&t).ok()) == Some(frames)
+}
+
+/// Close the loop of a clip of `n` painted frames in `dir`: the painter, which has just painted
+/// frame n-1, goes on through `inputs` (the first frames, at the processing size) again; frame i
+/// of them becomes (1 - i/k) x the second visit + i/k x the first (k = how many). The first
+/// visits are kept aside before any frame is replaced, and the loop is recorded as closed last.
+fn close_loop(
+    styl: &mut Painter,
+    dir: &Path,
+    inputs: &[Rgb],
+    n: usize,
+    on: &mut impl FnMut(VideoEvent),
+) -> Result<Vec<FrameStats>> {
+    let k = inputs.len().min(n.saturating_sub(1));
+    let mut stats = Vec::new();
+    let mut second = Vec::new();
+    for (i, img) in inputs[..k].iter().enumerate() {
+        let (out, mut st) = styl.process(img, |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+        (st.index, st.looped) = (i, true);
+        on(VideoEvent::Frame(&st));
+        stats.push(st);
+        second.push(out);
+    }
+    for i in 0..k {
+        let kept = dir.join(".paintflow-loop").join(format!("frame_{i:06}.png"));
+        if !kept.is_file() {
+            crate::imageio::save_atomic(&crate::imageio::load(&frame_path(dir, i))?, &kept)?;
+        }
+    }
+    for (i, second) in second.iter().enumerate() {
+        let first = crate::imageio::load(&first_visit_path(dir, i))?;
+        let w = 1.0 - i as f32 / k as f32;
+        let bytes = second
+            .as_raw()
+            .iter()
+            .zip(first.as_raw())
+            .map(|(&s, &f)| (w * s as f32 + (1.0 - w) * f as f32).round() as u8);
+        let faded = Rgb::from_raw(first.width(), first.height(), bytes.collect()).expect("same size");
+        crate::imageio::save_atomic(&faded, &frame_path(dir, i))?;
+    }
+    write_json_atomic(&loop_marker(dir), &n)?;
     Ok(stats)
 }

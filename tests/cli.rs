@@ -903,8 +903,14 @@ fn flicker_measures_any_painted_video() {
         n.save(noise.join(format!("frame_{t:06}.png"))).unwrap();
     }
     let json = d.join("f.json");
-    let (ok, out, err) =
-        paintflow(&["flicker", frames.to_str().unwrap(), same.to_str().unwrap(), "--seam", "--json", json.to_str().unwrap()]);
+    let (ok, out, err) = paintflow(&[
+        "flicker",
+        frames.to_str().unwrap(),
+        same.to_str().unwrap(),
+        "--seam",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
     assert!(ok, "{err}");
     assert!(out.contains("over 3 pairs") && out.contains("seam (last -> first)"), "{out}");
     let f: paintflow::video::Flicker = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
@@ -917,5 +923,63 @@ fn flicker_measures_any_painted_video() {
     assert!(mean > 0.1 && out.contains("over 2 pairs"), "noise: {out}");
     fails_with(&["flicker", frames.to_str().unwrap(), "-"], &["painted video", "folder"]);
     fails_with(&["flicker", frames.to_str().unwrap(), same.to_str().unwrap(), "--frames", "1"], &["--frames"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `--loop`: the last frame leads into the first (the seam's warping error falls below the
+/// unlooped clip's), only the first --loop-frames frames change, the report has the seam, and a
+/// run stopped before the loop was recorded closes it again with the same frames.
+#[test]
+fn loop_closes_the_clip() {
+    let d = tmpdir("loop");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
+    // a pan right and back: the last frame is one step from the first, as in a loop
+    for (t, shift) in [0u32, 1, 2, 1].into_iter().enumerate() {
+        let crop = image::imageops::crop_imm(&photo, shift * 4, 0, photo.width() - 16, photo.height()).to_image();
+        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
+            .save(frames.join(format!("{t}.png")))
+            .unwrap();
+    }
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
+        args.extend(["--iters-first", "3", "--iters", "6"]);
+        args.extend_from_slice(extra);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+        err
+    };
+    let seam = |out: &Path| -> f64 {
+        let (ok, text, err) = paintflow(&["flicker", frames.to_str().unwrap(), out.to_str().unwrap(), "--seam"]);
+        assert!(ok, "{err}");
+        let line = text.lines().find(|l| l.starts_with("seam")).unwrap().to_string();
+        line.split_whitespace().nth(6).unwrap().parse().unwrap()
+    };
+    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
+    let (plain, looped, rep) = (d.join("plain"), d.join("looped"), d.join("loop.json"));
+    run(&plain, &[]);
+    let err = run(&looped, &["--loop", "--loop-frames", "2", "--report", rep.to_str().unwrap()]);
+    assert!(err.contains("closed the loop"), "{err}");
+    let (s_plain, s_loop) = (seam(&plain), seam(&looped));
+    assert!(s_loop < 0.7 * s_plain, "seam warping error: looped {s_loop:e}, plain {s_plain:e}");
+    assert!(read(&plain, 0) != read(&looped, 0) && read(&plain, 1) != read(&looped, 1));
+    assert!(read(&plain, 2) == read(&looped, 2) && read(&plain, 3) == read(&looped, 3), "frames past the fade");
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+    assert_eq!((r.frames.len(), r.loop_frames.len()), (4, 2), "{r:?}");
+    assert!(r.loop_seam_warping_error.is_some_and(|e| e.is_finite()), "{r:?}");
+    // stopped after the fade was written but before it was recorded: --resume fades again from
+    // the kept first visits, to the same frames
+    let before: Vec<Vec<u8>> = (0..4).map(|i| read(&looped, i)).collect();
+    std::fs::remove_file(looped.join(".paintflow-loop/closed.json")).unwrap();
+    let err = run(&looped, &["--loop", "--loop-frames", "2", "--resume"]);
+    assert!(err.contains("closed the loop"), "{err}");
+    for (i, b) in before.iter().enumerate() {
+        assert!(read(&looped, i) == *b, "frame {i} differs after closing the loop again");
+    }
+    let err = run(&looped, &["--loop", "--loop-frames", "2", "--resume"]);
+    assert!(err.contains("already"), "{err}");
+    fails_with(&["video", frames.to_str().unwrap(), "-o", "-", "--loop"], &["--loop", "output folder"]);
     std::fs::remove_dir_all(&d).unwrap();
 }

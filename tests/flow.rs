@@ -116,7 +116,9 @@ fn flow_kernels_match_cpu() {
         for (fwd, bwd) in [(&piecewise, &undo), (&fl, &rng.vec(2 * n, 3.0))] {
             let mask = poisoned(&[h, w]);
             let scratch = poisoned(&[h, w]);
-            run1(|p| flow::record_consistency(g, p, &upload(&[2, h, w], fwd), &upload(&[2, h, w], bwd), &scratch, &mask));
+            run1(|p| {
+                flow::record_consistency(g, p, &upload(&[2, h, w], fwd), &upload(&[2, h, w], bwd), &scratch, &mask)
+            });
             let want = cpu::consistency(fwd, bwd, w, h);
             assert!(want.iter().all(|m| (0.0..=1.0).contains(m)), "weights in 0..1");
             assert_close(&format!("consistency {what}"), &mask.read(g).unwrap(), &want, TOL);
@@ -167,8 +169,12 @@ fn flow_recovers_known_translations() {
         let m = pair.consistency.unwrap();
         assert_close("GPU consistency weights", &m, &cpu::consistency(&f, &bw, w as usize, h as usize), TOL);
         // a translation is consistent away from the borders it leaves through
-        let interior: Vec<f32> =
-            (0..n).filter(|i| (8..w as usize - 8).contains(&(i % w as usize)) && (8..h as usize - 8).contains(&(i / w as usize))).map(|i| m[i]).collect();
+        let interior: Vec<f32> = (0..n)
+            .filter(|i| {
+                (8..w as usize - 8).contains(&(i % w as usize)) && (8..h as usize - 8).contains(&(i / w as usize))
+            })
+            .map(|i| m[i])
+            .collect();
         let mean = interior.iter().sum::<f32>() / interior.len() as f32;
         assert!(mean > 0.9, "translation ({dx}, {dy}): mean interior consistency {mean}");
         let mean_b: f32 = bw[..n].iter().sum::<f32>() / n as f32;

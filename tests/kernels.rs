@@ -456,7 +456,12 @@ fn closest_first_weights_match_cpu() {
         }
         plan.run(g).unwrap();
         for (k, t) in tensors.iter().enumerate() {
-            assert_close(&format!("closest_first t-{} {h}x{w}", k + 2), &t.read(g).unwrap(), &want[k + 1], ELEMENTWISE_TOL);
+            assert_close(
+                &format!("closest_first t-{} {h}x{w}", k + 2),
+                &t.read(g).unwrap(),
+                &want[k + 1],
+                ELEMENTWISE_TOL,
+            );
         }
         // the combined weights never sum past 1 and never go negative
         for i in 0..n {

@@ -36,6 +36,7 @@ fn job(mode: Mode) -> VideoJob {
         scene_threshold: paintflow::video::SCENE_THRESHOLD,
         tol: 0.0,
         tol_window: 5,
+        loop_frames: 0,
         flow_frames: vec![1],
         style_scale: 1.0,
         flow: FlowConfig::default(),

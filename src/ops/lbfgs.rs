@@ -90,12 +90,9 @@ pub const LBFGS_UPDATE: Kernel = Kernel::new(
 );
 pub const KEEP_BEST: Kernel =
     Kernel::new(Shader::Lbfgs, "keep_best", &[read_write(1, "st"), read_write(3, "x"), read_write(14, "best")]);
-pub const BEST_LOSS_KERNEL: Kernel = Kernel::new(
-    Shader::Lbfgs,
-    "best_loss",
-    &[read_write(1, "st"), read(2, "losses"), read_write(15, "best_losses")],
-)
-.with_workgroup(1);
+pub const BEST_LOSS_KERNEL: Kernel =
+    Kernel::new(Shader::Lbfgs, "best_loss", &[read_write(1, "st"), read(2, "losses"), read_write(15, "best_losses")])
+        .with_workgroup(1);
 pub const KERNELS: &[Kernel] = &[
     LBFGS_CHECK,
     KEEP_BEST,
