@@ -143,6 +143,19 @@ pub struct VideoArgs {
     /// Frames the loop's second visit covers and fades over (with --loop)
     #[arg(long, default_value_t = 8, requires = "loop")]
     pub loop_frames: usize,
+    /// Multi-pass (Ruder et al.): sweep over the whole clip this many times, alternately forward
+    /// and backward, each frame of a later pass starting from its previous pass's result blended
+    /// with its sweep neighbour's warped result; --iters per frame per pass (needs an output
+    /// folder; the clip is held in memory at the processing size)
+    #[arg(long, default_value_t = 1)]
+    pub passes: usize,
+    /// Multi-pass: weight of the warped neighbour in a later pass's start, where the flow holds
+    #[arg(long, default_value_t = 0.5)]
+    pub pass_blend: f32,
+    /// Multi-pass: the first pass (1..--passes) with the temporal loss [default: passes / 2 + 1,
+    /// as Ruder et al.'s 8 of 15]
+    #[arg(long)]
+    pub temporal_pass: Option<usize>,
     /// Continue after the last finished frame in the output folder (the settings must be the
     /// ones that made those frames)
     #[arg(long, conflicts_with = "overwrite")]
@@ -963,6 +976,11 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
     if a.r#loop {
         put("--loop-frames", a.loop_frames.into());
     }
+    if a.passes > 1 {
+        put("--passes", a.passes.into());
+        put("--pass-blend", a.pass_blend.into());
+        put("--temporal-pass", temporal_pass(a).into());
+    }
     if a.flow_frames != [1] {
         // (left out at the default, so folders made before the flag existed still resume)
         put("--flow-frames", a.flow_frames.clone().into());
@@ -973,6 +991,11 @@ fn video_settings(a: &VideoArgs, mode: paintflow::video::Mode) -> paintflow::vid
         }
     }
     s
+}
+
+/// The first pass with the temporal loss: as given, or passes / 2 + 1.
+fn temporal_pass(a: &VideoArgs) -> usize {
+    a.temporal_pass.unwrap_or(a.passes / 2 + 1)
 }
 
 /// True when the two paths name the same existing file or folder.
@@ -1001,6 +1024,32 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     }
     if a.r#loop && to_stdout {
         bail!("--loop rewrites the first frames at the end: it needs an output folder (-o DIR), not a stream");
+    }
+    if !(1..=100).contains(&a.passes) {
+        bail!("--passes must be from 1 to 100, got {}", a.passes);
+    }
+    if a.passes > 1 {
+        if !(0.0..=1.0).contains(&a.pass_blend) {
+            bail!("--pass-blend must be between 0 and 1, got {}", a.pass_blend);
+        }
+        if !(1..=a.passes).contains(&temporal_pass(&a)) {
+            bail!("--temporal-pass must be a pass from 1 to --passes ({}), got {}", a.passes, temporal_pass(&a));
+        }
+        if let Some(flag) = [
+            (to_stdout, "-o - (a stream)"),
+            (a.style.builtin.is_some(), "--builtin"),
+            (a.no_flow, "--no-flow"),
+            (a.blend_only, "--blend-only"),
+            (a.r#loop, "--loop"),
+            (a.flow_frames.len() > 1, "--flow-frames"),
+        ]
+        .iter()
+        .find_map(|&(given, flag)| given.then_some(flag))
+        {
+            bail!("--passes works in the flow mode of the optimisation into an output folder; not with {flag}");
+        }
+    } else if a.temporal_pass.is_some() {
+        bail!("--temporal-pass belongs to the multi-pass algorithm: give --passes 2 or more");
     }
     if a.r#loop && !(1..=1000).contains(&a.loop_frames) {
         bail!("--loop-frames must be from 1 to 1000, got {}", a.loop_frames);
@@ -1115,6 +1164,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         tol_window: a.tol_window,
         flow_frames: a.flow_frames.clone(),
         loop_frames: if a.r#loop { a.loop_frames } else { 0 },
+        passes: a.passes,
+        pass_blend: a.pass_blend,
+        temporal_pass: temporal_pass(&a),
     };
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
@@ -1183,7 +1235,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if let Some(p) = &a.report {
         video::Report::new(mode, &stats).write(p).context("--report")?;
     }
-    let (looped, stats): (Vec<_>, Vec<_>) = stats.into_iter().partition(|s| s.looped);
+    let (looped, stats): (Vec<_>, Vec<_>) =
+        stats.into_iter().filter(|s| s.pass == job.passes.max(1)).partition(|s| s.looped);
     let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
     if !errs.is_empty() {
         eprintln!(

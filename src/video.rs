@@ -72,6 +72,14 @@ pub struct VideoJob {
     /// wholly the second visit, which follows on from the last; the weight falls linearly), so
     /// the last frame leads into the first without a jump. Needs an output folder.
     pub loop_frames: usize,
+    /// The multi-pass algorithm (Ruder et al.) when above 1: sweeps over the whole clip,
+    /// alternately forward and backward; in each later pass a frame starts from its previous
+    /// pass's result blended (weight `pass_blend`, where the flow holds) with the warped result
+    /// of the frame before it in the sweep; the temporal loss from pass `temporal_pass` (1-based)
+    /// on. Needs an output folder; each pass is kept and resumable.
+    pub passes: usize,
+    pub pass_blend: f32,
+    pub temporal_pass: usize,
 }
 
 /// The default [`VideoJob::scene_threshold`]: between measured cuts (<= 0.013) and the most
@@ -296,7 +304,15 @@ impl OutputFolder {
             }
         }
         let manifest = dir.join(".paintflow-run.json");
-        let frames = frame_files(dir)?;
+        // the folder's frames, and those of an unfinished multi-pass run's earlier passes
+        let mut frames = frame_files(dir)?;
+        let passes = dir.join(".paintflow-passes");
+        if passes.is_dir() {
+            let entries = std::fs::read_dir(&passes).map_err(|e| Error::file(&passes, format!("cannot list: {e}")))?;
+            for pass in entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()) {
+                frames.extend(frame_files(&pass)?);
+            }
+        }
         let mut unverified = false;
         if !frames.is_empty() {
             match existing {
@@ -393,6 +409,8 @@ pub struct FrameStats {
     pub scene_cut: bool,
     /// A second visit of frame `index` that closes a loop (see [`VideoJob::loop_frames`]).
     pub looped: bool,
+    /// The pass (1-based) of the multi-pass algorithm that made it (1 for a single pass).
+    pub pass: usize,
     /// Optimisation iterations the frame got (0 in the real-time mode).
     pub iterations: usize,
     /// Mean over consistent pixels of |S_t(x) - S_{t-1}(x + flow_{t->t-1}(x))|^2, RGB in 0..1
@@ -538,6 +556,16 @@ impl LongTerm {
     }
 }
 
+/// A frame of a later pass of the multi-pass algorithm (see [`VideoStylizer::process_with`]).
+pub struct PassFrame<'b> {
+    /// This frame's result in the previous pass.
+    pub previous: &'b Rgb,
+    /// Weight of the warped neighbour in the start, where the flow holds (the rest: `previous`).
+    pub blend: f32,
+    /// The temporal loss applies in this pass.
+    pub temporal: bool,
+}
+
 /// GPU state for stylising a sequence of frames of one size.
 pub struct VideoStylizer<'a> {
     gpu: &'a Gpu,
@@ -616,9 +644,33 @@ impl<'a> VideoStylizer<'a> {
     }
 
     /// Stylise the next frame (already resized to the processing size).
-    pub fn process(&mut self, frame: &Rgb, mut on_iter: impl FnMut(usize, usize)) -> Result<(Rgb, FrameStats)> {
+    pub fn process(&mut self, frame: &Rgb, on_iter: impl FnMut(usize, usize)) -> Result<(Rgb, FrameStats)> {
+        self.process_with(frame, None, on_iter)
+    }
+
+    /// Start a new sweep (multi-pass): the next frame has no previous one.
+    pub fn restart(&mut self) {
+        self.frame = 0;
+        if let Some(lt) = &mut self.long_term {
+            lt.history.clear();
+        }
+    }
+
+    /// [`VideoStylizer::process`], for a later pass of the multi-pass algorithm when `pass` is
+    /// given: the frame starts from its previous pass's result blended with the warped result of
+    /// the frame before it in this sweep (where the flow holds), takes `iters` iterations even
+    /// at the sweep's start, and has the temporal loss only when the pass says so.
+    pub fn process_with(
+        &mut self,
+        frame: &Rgb,
+        pass: Option<PassFrame>,
+        mut on_iter: impl FnMut(usize, usize),
+    ) -> Result<(Rgb, FrameStats)> {
         let start = std::time::Instant::now();
         self.check(frame, "frame")?;
+        if let Some(p) = &pass {
+            self.check(p.previous, "previous pass's frame")?;
+        }
         let gpu = self.gpu;
         let t = self.frame;
         let c = t % 2;
@@ -627,8 +679,12 @@ impl<'a> VideoStylizer<'a> {
         if self.needs_flow() {
             self.al.pyramids[c].set_frame(gpu, &pack_rgb(frame.as_raw()))?;
         }
-        // content target; afterwards the optimised variable holds the content frame
+        // content target; afterwards the optimised variable holds the content frame, or in a
+        // later pass this frame's previous result (the base the warped neighbour is blended into)
         self.opt.set_content(gpu, frame)?;
+        if let Some(p) = &pass {
+            self.opt.input().write(gpu, &crate::style::to_planar(p.previous))?;
+        }
         let mut plan = Plan::new();
         plan.copy(&self.opt.input().buffer, &self.content.buffer, (3 * n * 4) as u64);
         let mut consistent = None;
@@ -650,14 +706,23 @@ impl<'a> VideoStylizer<'a> {
             (false, Mode::Flow) => Some((&self.al.warped, &self.al.mask)),
             (false, Mode::BlendOnly) => Some((&self.al.prev, &self.ones)),
         };
-        if let Some((src, m)) = init {
-            blend_init(gpu, &mut plan, &self.content, src, m, self.job.blend, self.opt.input());
-            plan.copy(&m.buffer, &self.tmask.buffer, (n * 4) as u64);
-        } else {
+        let temporal = pass.as_ref().is_none_or(|p| p.temporal);
+        let blend = pass.as_ref().map_or(self.job.blend, |p| p.blend);
+        match init {
+            Some((src, m)) => {
+                blend_init(gpu, &mut plan, &self.content, src, m, blend, self.opt.input());
+                if temporal {
+                    plan.copy(&m.buffer, &self.tmask.buffer, (n * 4) as u64);
+                }
+            }
+            None => {}
+        }
+        if init.is_none() || !temporal {
             crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);
         }
         plan.run(gpu)?;
-        // painted from its own content: the first frame's iterations, no early stop
+        // painted from its own content: the first frame's iterations, no early stop (a later
+        // pass starts from its previous result instead: its own iterations)
         let fresh = first || cut || self.job.mode == Mode::NoFlow;
         if let Some(lt) = &mut self.long_term {
             if cut {
@@ -666,7 +731,7 @@ impl<'a> VideoStylizer<'a> {
             lt.prepare(gpu, c, &self.tmask, fresh)?;
         }
         self.opt.reset_optimizer(gpu)?;
-        let iters = if fresh { self.job.iters_first } else { self.job.iters };
+        let iters = if fresh && pass.is_none() { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         // early stop on later frames: the totals of the accepted points, newest last
         let early = self.job.tol > 0.0 && !fresh;
@@ -724,6 +789,7 @@ impl<'a> VideoStylizer<'a> {
                 seconds: start.elapsed().as_secs_f64(),
                 scene_cut: cut,
                 looped: false,
+                pass: 1,
                 iterations: iters,
                 warping_error: werr,
                 consistent_fraction: frac,
@@ -853,6 +919,7 @@ impl<'a> NetworkStylizer<'a> {
             seconds: start.elapsed().as_secs_f64(),
             scene_cut: false,
             looped: false,
+            pass: 1,
             iterations: 0,
             warping_error: werr,
             consistent_fraction: frac,
@@ -1062,7 +1129,14 @@ pub struct Report {
     pub loop_seam_warping_error: Option<f64>,
     #[serde(default)]
     pub loop_frames: Vec<FrameReport>,
+    /// Passes of the multi-pass algorithm (1: a single pass); `frames` are the last pass's.
+    #[serde(default = "one")]
+    pub passes: usize,
     pub frames: Vec<FrameReport>,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// One frame of a [`Report`].
@@ -1085,7 +1159,11 @@ pub struct FrameReport {
 
 impl Report {
     pub fn new(mode: Mode, stats: &[FrameStats]) -> Report {
-        let (looped, stats): (Vec<&FrameStats>, Vec<&FrameStats>) = stats.iter().partition(|s| s.looped);
+        // the last pass's frames (multi-pass), in frame order; a loop's second visits apart
+        let last = stats.iter().map(|s| s.pass).max().unwrap_or(1);
+        let (looped, mut stats): (Vec<&FrameStats>, Vec<&FrameStats>) =
+            stats.iter().filter(|s| s.pass == last).partition(|s| s.looped);
+        stats.sort_by_key(|s| s.index);
         let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
         let frame = |st: &&FrameStats| FrameReport {
             frame: st.index,
@@ -1104,6 +1182,7 @@ impl Report {
             scene_cuts: stats.iter().filter(|s| s.scene_cut).map(|s| s.index).collect(),
             loop_seam_warping_error: looped.first().and_then(|s| s.warping_error),
             loop_frames: looped.iter().map(frame).collect(),
+            passes: last,
             frames: stats.iter().map(frame).collect(),
         }
     }
@@ -1187,6 +1266,23 @@ pub fn render(
         )?)),
     };
 
+    if job.passes > 1 {
+        let (Painter::Optimize(styl), Some(dir)) = (&mut styl, &out_dir) else {
+            return Err(Error::Invalid("--passes needs the optimisation and an output folder".into()));
+        };
+        let mut inputs = vec![fit(&frame0)];
+        while range.max_frames.is_none_or(|m| inputs.len() < m) {
+            let Some((name, img)) = source.next_frame()? else { break };
+            if img.dimensions() != (w0, h0) {
+                let (iw, ih) = img.dimensions();
+                return Err(Error::Invalid(format!(
+                    "{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size"
+                )));
+            }
+            inputs.push(fit(&img));
+        }
+        return render_passes(styl, job, &inputs, dir, (w, h), range.resume, on);
+    }
     if job.loop_frames > 0 && out_dir.is_none() {
         return Err(Error::Invalid("--loop rewrites the first frames at the end: it needs an output folder".into()));
     }
@@ -1238,14 +1334,20 @@ pub fn render(
     let mut cuts = match &out_dir {
         Some(dir) if first > 0 => read_scene_cuts(dir)?.into_iter().filter(|&c| c < first).collect(),
         Some(dir) => {
-            // a new run: an earlier run's record must not survive into this one's --resume
+            // a new run: an earlier run's records (cuts, a loop's first visits) must not survive
+            // into this one's --resume
             let path = dir.join(SCENE_CUTS_FILE);
-            match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::file(&path, format!("cannot remove the earlier run's record: {e}")))
+            if let Err(e) = std::fs::remove_file(&path) {
+                if e.kind() != std::io::ErrorKind::NotFound {
+                    return Err(Error::file(&path, format!("cannot remove the earlier run's record: {e}")));
                 }
-                _ => Vec::new(),
             }
+            let kept = dir.join(".paintflow-loop");
+            if kept.exists() {
+                std::fs::remove_dir_all(&kept)
+                    .map_err(|e| Error::file(&kept, format!("cannot remove the earlier run's loop record: {e}")))?;
+            }
+            Vec::new()
         }
         None => Vec::new(),
     };
@@ -1292,6 +1394,83 @@ pub fn render(
     if let (true, Some(dir)) = (job.loop_frames > 0, &out_dir) {
         if !loop_closed(dir, index) {
             stats.extend(close_loop(&mut styl, dir, &loop_inputs, index, &mut on)?);
+        }
+    }
+    Ok(stats)
+}
+
+/// Where pass `p` (0-based) of `passes` keeps its frames: the output folder for the last.
+fn pass_dir(dir: &Path, p: usize, passes: usize) -> PathBuf {
+    if p + 1 == passes {
+        dir.to_path_buf()
+    } else {
+        dir.join(".paintflow-passes").join(format!("pass_{:02}", p + 1))
+    }
+}
+
+/// The multi-pass algorithm (see [`VideoJob::passes`]) over `inputs` (at the processing size):
+/// every pass's frames are written atomically into the pass's folder as they are made, so a
+/// stopped run resumes at the first pass not complete, after the frames its sweep had made.
+/// Returns the statistics of the frames painted in this run (each frame's `index` its own).
+fn render_passes(
+    styl: &mut VideoStylizer,
+    job: &VideoJob,
+    inputs: &[Rgb],
+    dir: &Path,
+    (w, h): (u32, u32),
+    resume: bool,
+    mut on: impl FnMut(VideoEvent),
+) -> Result<Vec<FrameStats>> {
+    let n = inputs.len();
+    let passes = job.passes;
+    if !resume {
+        // a new run: no earlier run's passes may be taken for this one's
+        let kept = dir.join(".paintflow-passes");
+        if kept.exists() {
+            std::fs::remove_dir_all(&kept)
+                .map_err(|e| Error::file(&kept, format!("cannot remove the earlier run's passes: {e}")))?;
+        }
+    }
+    let order = |p: usize| -> Vec<usize> {
+        if p % 2 == 0 {
+            (0..n).collect()
+        } else {
+            (0..n).rev().collect()
+        }
+    };
+    // frames finished per pass (a sweep writes in its order, so they are a prefix of it)
+    let done: Vec<usize> = (0..passes)
+        .map(|p| order(p).iter().take_while(|&&i| frame_path(&pass_dir(dir, p, passes), i).is_file()).count())
+        .collect();
+    let finished = done.iter().sum::<usize>();
+    if finished == n * passes {
+        on(VideoEvent::AlreadyDone { frames: n });
+        return Ok(Vec::new());
+    }
+    on(VideoEvent::Started { width: w, height: h, total: Some(n * passes), first: finished });
+    let mut stats = Vec::new();
+    for p in 0..passes {
+        if done[p] == n {
+            continue;
+        }
+        let sweep = order(p);
+        let out = pass_dir(dir, p, passes);
+        styl.restart();
+        if done[p] > 0 {
+            let j = sweep[done[p] - 1];
+            styl.resume_from(done[p], &[(inputs[j].clone(), crate::imageio::load(&frame_path(&out, j))?)])?;
+        }
+        let temporal = p + 1 >= job.temporal_pass;
+        for &i in &sweep[done[p]..] {
+            let previous =
+                if p > 0 { Some(crate::imageio::load(&frame_path(&pass_dir(dir, p - 1, passes), i))?) } else { None };
+            let pass = previous.as_ref().map(|previous| PassFrame { previous, blend: job.pass_blend, temporal });
+            let (img, mut st) =
+                styl.process_with(&inputs[i], pass, |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
+            crate::imageio::save_atomic(&img, &frame_path(&out, i))?;
+            (st.index, st.pass) = (i, p + 1);
+            on(VideoEvent::Frame(&st));
+            stats.push(st);
         }
     }
     Ok(stats)

@@ -983,3 +983,61 @@ fn loop_closes_the_clip() {
     fails_with(&["video", frames.to_str().unwrap(), "-o", "-", "--loop"], &["--loop", "output folder"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `--passes 3`: forward, backward, forward sweeps; earlier passes kept aside, the last in the
+/// folder; a run stopped inside the second (backward) pass resumes to the same frames; a new run
+/// into a folder holding only earlier passes is refused like one holding frames.
+#[test]
+fn multi_pass_sweeps_and_resumes() {
+    let d = tmpdir("passes");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..3u32 {
+        image::RgbImage::from_fn(40, 28, |x, y| {
+            let fx = x as f32 - t as f32;
+            let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
+            image::Rgb([v, 255 - v, v / 2 + 40])
+        })
+        .save(frames.join(format!("{t}.png")))
+        .unwrap();
+    }
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "40"];
+        args.extend(["--iters-first", "3", "--iters", "4"]);
+        args.extend_from_slice(extra);
+        let (ok, _, err) = paintflow(&args);
+        assert!(ok, "{err}");
+        err
+    };
+    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
+    let (single, multi, rep) = (d.join("single"), d.join("multi"), d.join("multi.json"));
+    run(&single, &[]);
+    run(&multi, &["--passes", "3", "--report", rep.to_str().unwrap()]);
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+    assert_eq!(r.passes, 3);
+    assert_eq!(r.frames.iter().map(|f| f.frame).collect::<Vec<_>>(), [0, 1, 2], "{r:?}");
+    assert!(r.frames.iter().all(|f| f.iterations == 4), "every frame of a later pass gets --iters: {r:?}");
+    let earlier = multi.join(".paintflow-passes");
+    for p in ["pass_01", "pass_02"] {
+        assert_eq!(std::fs::read_dir(earlier.join(p)).unwrap().count(), 3, "{p}");
+    }
+    assert!((0..3).any(|i| read(&single, i) != read(&multi, i)), "the later passes changed nothing");
+    let before: Vec<Vec<u8>> = (0..3).map(|i| read(&multi, i)).collect();
+    // stopped in pass 2 (backward: frames 2 and 1 done, 0 not) before pass 3 began
+    std::fs::remove_file(paintflow::video::frame_path(&earlier.join("pass_02"), 0)).unwrap();
+    for i in 0..3 {
+        std::fs::remove_file(paintflow::video::frame_path(&multi, i)).unwrap();
+    }
+    let mut again = vec!["video", frames.to_str().unwrap(), "-o", multi.to_str().unwrap(), "--size", "40"];
+    again.extend(["--iters-first", "3", "--iters", "4", "--passes", "3"]);
+    fails_with(&again, &["holds 5 frames", "--resume"]);
+    run(&multi, &["--passes", "3", "--resume"]);
+    for (i, b) in before.iter().enumerate() {
+        assert!(read(&multi, i) == *b, "frame {i} differs after --resume");
+    }
+    fails_with(&["video", "f", "-o", "-", "--passes", "2"], &["--passes", "a stream"]);
+    fails_with(&["video", "f", "-o", "o", "--passes", "2", "--flow-frames", "1,2"], &["--passes", "--flow-frames"]);
+    fails_with(&["video", "f", "-o", "o", "--temporal-pass", "2"], &["--temporal-pass", "--passes 2"]);
+    fails_with(&["video", "f", "-o", "o", "--passes", "3", "--temporal-pass", "4"], &["--temporal-pass", "from 1"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
