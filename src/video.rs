@@ -55,8 +55,9 @@ pub struct VideoJob {
     pub steady: f32,
     /// A frame whose share of flow-consistent pixels falls below this starts a new scene: it is
     /// painted from its own content with the first frame's iterations and no temporal loss
-    /// (0 turns detection off). Measured (128 px, forward-backward check): hard cuts 0.007-0.013,
-    /// moving shots 0.29-0.98 (the hand-held tree clip's worst frame 0.29, pans 0.82-0.85).
+    /// (0 turns detection off). Measured (128 px, the consistency weights above 0.5): hard cuts
+    /// 0.002-0.010, moving shots 0.12-0.96 (the hand-held tree clip's worst frame 0.12, its
+    /// median 0.72; pans 0.75-0.85, zooms 0.53-0.58).
     pub scene_threshold: f32,
     /// Early stop: a later frame stops iterating once its total loss fell by less than this
     /// fraction over the last `tol_window` iterations (0: always all `iters`). First frames and
@@ -82,9 +83,9 @@ pub struct VideoJob {
     pub temporal_pass: usize,
 }
 
-/// The default [`VideoJob::scene_threshold`]: between measured cuts (<= 0.013) and the most
-/// moving real frame measured (0.29), nearer the cuts.
-pub const SCENE_THRESHOLD: f32 = 0.1;
+/// The default [`VideoJob::scene_threshold`]: about the geometric middle of the highest measured
+/// cut (0.010) and the most moving real frame measured (0.123): 4x and 3x away.
+pub const SCENE_THRESHOLD: f32 = 0.04;
 
 /// What paints the frames.
 pub enum Engine<'a> {
@@ -703,21 +704,23 @@ impl<'a> VideoStylizer<'a> {
         let cut = consistent.is_some_and(|f| f < self.job.scene_threshold as f64);
         let init = match (first || cut, self.job.mode) {
             (true, _) | (_, Mode::NoFlow) => None,
-            (false, Mode::Flow) => Some((&self.al.warped, &self.al.mask)),
+            // the warped previous result everywhere, occluded pixels too (Ruder et al.'s
+            // prevWarped), except in a later pass, whose base is the frame's own previous result
+            // (measured, tree clip: starting occluded pixels from the photo instead left later
+            // frames at 1.6x the style loss and 17x the warping error after their iterations)
+            (false, Mode::Flow) => Some((&self.al.warped, if pass.is_some() { &self.al.mask } else { &self.ones })),
             (false, Mode::BlendOnly) => Some((&self.al.prev, &self.ones)),
         };
         let temporal = pass.as_ref().is_none_or(|p| p.temporal);
         let blend = pass.as_ref().map_or(self.job.blend, |p| p.blend);
-        match init {
-            Some((src, m)) => {
-                blend_init(gpu, &mut plan, &self.content, src, m, blend, self.opt.input());
-                if temporal {
-                    plan.copy(&m.buffer, &self.tmask.buffer, (n * 4) as u64);
-                }
+        if let Some((src, m)) = init {
+            blend_init(gpu, &mut plan, &self.content, src, m, blend, self.opt.input());
+            if temporal && self.job.mode == Mode::Flow {
+                // the temporal loss counts where the flow holds
+                plan.copy(&self.al.mask.buffer, &self.tmask.buffer, (n * 4) as u64);
             }
-            None => {}
         }
-        if init.is_none() || !temporal {
+        if init.is_none() || !temporal || self.job.mode != Mode::Flow {
             crate::ops::elementwise::axpby(gpu, &mut plan, 0.0, &self.ones, 0.0, &self.tmask);
         }
         plan.run(gpu)?;
