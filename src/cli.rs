@@ -193,7 +193,9 @@ pub struct VideoArgs {
     #[arg(long, value_name = "K/N")]
     pub segment: Option<String>,
     /// Frames a segment paints before its first own frame, where its chain starts and settles;
-    /// the join cross-fades them with the segment before [default: 8, or the shortest segment]
+    /// the join cross-fades them with the segment before, adding about D/(F+1)^2 to each faded
+    /// pair's warping error (D: the two chains' difference; README) [default: 24, or the
+    /// shortest segment]
     #[arg(long, value_name = "F")]
     pub overlap: Option<usize>,
     /// Print (submit nothing) a bash script that submits this render to Slurm as a job array of

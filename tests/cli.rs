@@ -1061,7 +1061,7 @@ fn segments_split_evenly() {
     }
     assert_eq!([1, 2, 3].map(|k| segment_frames(10, k, 3)), [0..3, 3..6, 6..10]);
     assert_eq!([1, 2, 3].map(|k| painted_frames(10, k, 3, 2)), [0..3, 1..6, 4..10]);
-    assert_eq!(overlap_for(1500, 8, None).unwrap(), 8);
+    assert_eq!(overlap_for(1500, 8, None).unwrap(), 24);
     assert_eq!(overlap_for(10, 3, None).unwrap(), 3, "the default shortened to the shortest segment");
     assert_eq!(overlap_for(10, 3, Some(0)).unwrap(), 0);
     assert!(overlap_for(10, 3, Some(4)).is_err() && overlap_for(3, 4, None).is_err());
