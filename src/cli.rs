@@ -42,6 +42,10 @@ pub enum Command {
     /// Measure a painted video's flicker: the warping error between consecutive painted frames
     /// along the optical flow of the input frames (any tool's output, or paintflow's)
     Flicker(FlickerArgs),
+    /// Assemble an output folder from the segments `paintflow video ... --segment K/N` rendered
+    /// into it: each segment's own frames as they are, each overlap cross-faded from the segment
+    /// before into the next (safe to interrupt and run again)
+    Join(JoinArgs),
     /// Measure the device's peak rates and every kernel's speed; print a Markdown table
     Bench(BenchArgs),
     /// A contact sheet of the 26 built-in styles (real-time mode) on one image, to choose from
@@ -82,6 +86,20 @@ pub struct FlickerArgs {
     /// Also write the per-pair values as JSON
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct JoinArgs {
+    /// The output folder (-o) the segments were rendered for
+    pub output: PathBuf,
+    /// Also measure the seams along the input's optical flow (as `paintflow flicker`; needs a
+    /// GPU): each seam's worst warping error against the median inside segments, printed and
+    /// written to this JSON file
+    #[arg(long)]
+    pub seams: Option<PathBuf>,
+    /// Replace frames of another run in the output folder
+    #[arg(long)]
+    pub overwrite: bool,
 }
 
 #[derive(Args)]
@@ -172,6 +190,28 @@ pub struct VideoArgs {
     /// Process at most this many frames
     #[arg(long)]
     pub frames: Option<usize>,
+    /// Paint only segment K of N (the frames split evenly, K from 1), starting --overlap frames
+    /// early, into OUT/.paintflow-segments/KofN (its own lock, settings and --resume); then
+    /// `paintflow join OUT` assembles OUT. Needs a folder of frames
+    #[arg(long, value_name = "K/N")]
+    pub segment: Option<String>,
+    /// Frames a segment paints before its first own frame, where its chain starts and settles;
+    /// the join cross-fades them with the segment before, adding about D/(F+1)^2 to each faded
+    /// pair's warping error (D: the two chains' difference; README) [default: 24, or the
+    /// shortest segment]
+    #[arg(long, value_name = "F")]
+    pub overlap: Option<usize>,
+    /// Print (submit nothing) a bash script that submits this render to Slurm as a job array of
+    /// N segments, one --segment each (resumable), and a join job that runs when all succeeded
+    #[arg(long, value_name = "N")]
+    pub emit_sbatch: Option<usize>,
+    /// With --emit-sbatch: the generic resource each job asks for (none: no --gres line)
+    #[arg(long, value_name = "GRES", default_value = "gpu:1", requires = "emit_sbatch")]
+    pub sbatch_gres: String,
+    /// With --emit-sbatch: one more #SBATCH option for every job, e.g.
+    /// --sbatch-arg=--partition=gpu --sbatch-arg=--time=4:00:00 (repeatable)
+    #[arg(long, value_name = "OPTION", allow_hyphen_values = true, requires = "emit_sbatch")]
+    pub sbatch_arg: Vec<String>,
 }
 
 #[derive(Args)]
@@ -368,6 +408,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Flow(a) => flow(cli.adapter.as_deref(), a),
         Command::Video(a) => video(cli.adapter.as_deref(), a),
         Command::Flicker(a) => flicker(cli.adapter.as_deref(), a),
+        Command::Join(a) => join(cli.adapter.as_deref(), a),
         Command::Bench(a) => bench(cli.adapter.as_deref(), a),
         Command::Styles(a) => styles(cli.adapter.as_deref(), a),
     }
@@ -1057,6 +1098,41 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if a.r#loop && !(1..=1000).contains(&a.loop_frames) {
         bail!("--loop-frames must be from 1 to 1000, got {}", a.loop_frames);
     }
+    let segment = a.segment.as_deref().map(paintflow::segments::parse_segment).transpose()?;
+    if a.emit_sbatch == Some(0) {
+        bail!("--emit-sbatch must be at least 1 (the number of segments)");
+    }
+    if segment.is_some() && a.emit_sbatch.is_some() {
+        bail!("--emit-sbatch N gives each job its own --segment K/N: leave --segment out");
+    }
+    let split = segment.map(|(_, n)| n).or(a.emit_sbatch);
+    if a.overlap.is_some() && split.is_none() {
+        bail!("--overlap belongs to --segment K/N (or --emit-sbatch N)");
+    }
+    if split.is_some() {
+        let flag = if a.segment.is_some() { "--segment" } else { "--emit-sbatch" };
+        if a.input == "-" {
+            bail!("{flag} needs a folder of frames as input (the clip is split by its length): not - (a stream)");
+        }
+        if let Some(other) = [
+            (to_stdout, "-o - (a stream): segments are rendered into an output folder"),
+            (a.r#loop, "--loop"),
+            (a.passes > 1, "--passes"),
+            (a.report.is_some(), "--report (measure the joined video with `paintflow join OUT --seams FILE`)"),
+        ]
+        .iter()
+        .find_map(|&(given, what)| given.then_some(what))
+        {
+            bail!("{flag} does not work with {other}");
+        }
+        if a.emit_sbatch.is_some() && a.overwrite {
+            bail!(
+                "--emit-sbatch: the jobs run with --resume, so a requeued or submitted-again job continues its \
+                 segment; to start over, delete OUT/{} first",
+                paintflow::segments::SEGMENTS_DIR
+            );
+        }
+    }
     let out_dir = PathBuf::from(&a.output);
     if !to_stdout && out_dir.exists() && !out_dir.is_dir() {
         bail!("-o {}: exists and is not a folder", out_dir.display());
@@ -1104,12 +1180,48 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if let Some(p) = &a.report {
         check_writable("--report", p)?;
     }
-    let source = Source::open(&a.input)?;
+    let mut source = Source::open(&a.input)?;
+    // segments: the clip's length, the overlap, this segment's frames and folder
+    let (mut first_frame, mut frames_dir, mut overlap, mut clip_total) = (0, out_dir.clone(), 0, 0);
+    if let Some(n) = split {
+        let Some(len) = source.known_len() else {
+            bail!(
+                "{}: segments need a folder of frames as input (its length known up front); extract them first, \
+                 e.g. ffmpeg -i {} frames/%06d.png",
+                a.input,
+                a.input
+            );
+        };
+        let total = a.frames.map_or(len, |m| m.min(len));
+        overlap = paintflow::segments::overlap_for(total, n, a.overlap)?;
+        clip_total = total;
+        if let Some((k, n)) = segment {
+            let painted = paintflow::segments::painted_frames(total, k, n, overlap);
+            let own = paintflow::segments::segment_frames(total, k, n);
+            first_frame = painted.start;
+            frames_dir = paintflow::segments::segment_dir(&out_dir, k, n);
+            source = source.slice(painted.clone())?;
+            let early = match own.start - painted.start {
+                0 => String::new(),
+                f => format!(", painted from frame {} ({f} overlap frames)", painted.start),
+            };
+            eprintln!(
+                "segment {k}/{n}: frames {}-{} of {total}{early}, into {}",
+                own.start,
+                own.end - 1,
+                frames_dir.display()
+            );
+        }
+    }
     let mode = mode_of(&a);
     if let (Some(_), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
     }
     let styles = if a.style.builtin.is_some() { Vec::new() } else { load_styles(&a.style)? };
+    if let Some(n) = a.emit_sbatch {
+        print!("{}", sbatch_script(adapter, &a, n, &out_dir)?);
+        return Ok(());
+    }
     // one render per folder, and never two runs' frames mixed (claimed before any long work;
     // after the flags, the input and the styles are checked, so those are reported first)
     let _claim = if to_stdout {
@@ -1120,12 +1232,19 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             (_, true) => video::Existing::Overwrite,
             _ => video::Existing::Refuse,
         };
-        let claim = video::OutputFolder::claim(&out_dir, &video_settings(&a, mode), existing)?;
+        let mut settings = video_settings(&a, mode);
+        if let Some(k_n) = segment {
+            settings = paintflow::segments::segment_settings(settings, k_n, overlap, clip_total, Path::new(&a.input));
+        }
+        let claim = video::OutputFolder::claim(&frames_dir, &settings, existing).map_err(|e| match segment {
+            Some((k, n)) => anyhow::Error::new(e).context(format!("--segment {k}/{n}")),
+            None => e.into(),
+        })?;
         if claim.unverified {
             eprintln!(
                 "note: {} has no record of the settings its frames were made with (an older paintflow); \
                  resuming as asked, with this run's settings recorded from now on",
-                out_dir.display()
+                frames_dir.display()
             );
         }
         Some(claim)
@@ -1174,9 +1293,10 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let sink = if to_stdout {
         Sink::Y4m(Box::new(std::io::BufWriter::new(std::io::stdout())))
     } else {
-        Sink::Dir(out_dir.clone())
+        Sink::Dir(frames_dir.clone())
     };
-    let range = RenderRange { resume: a.resume, max_frames: a.frames };
+    // (a segment's source holds its frames only)
+    let range = RenderRange { resume: a.resume, max_frames: if segment.is_some() { None } else { a.frames } };
     let mut pb = ProgressBar::hidden();
     let mut size_done = (0, 0, 0);
     // a plain line per frame where the bar does not show (stderr not a terminal: logs, batch jobs)
@@ -1211,11 +1331,11 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
                 eprintln!("painting at {width}x{height} (Y4M out is 4:2:0: odd sides grow by one pixel)");
             }
             if first > 0 {
-                bar.println(format!("resuming after frame {} of {}", first - 1, out_dir.display()));
+                bar.println(format!("resuming after frame {} in {}", first_frame + first - 1, frames_dir.display()));
             }
             pb = bar;
         }
-        VideoEvent::AlreadyDone { frames } => eprintln!("all {frames} frames are already in {}", out_dir.display()),
+        VideoEvent::AlreadyDone { frames } => eprintln!("all {frames} frames are already in {}", frames_dir.display()),
         VideoEvent::Iteration { iteration, of } => pb.set_message(format!("iteration {iteration}/{of}")),
         VideoEvent::Frame(st) => {
             pb.set_message(format!("{:.1} s/frame", st.seconds));
@@ -1252,14 +1372,158 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         let seam = looped[0].warping_error.map_or(String::new(), |e| format!(" (warping error at the seam {e:.6})"));
         eprintln!("closed the loop: frames 0-{} cross-faded with their second visit{seam}", looped.len() - 1);
     }
-    let cuts: Vec<String> = stats.iter().filter(|s| s.scene_cut).map(|s| s.index.to_string()).collect();
+    let cuts: Vec<String> = stats.iter().filter(|s| s.scene_cut).map(|s| (first_frame + s.index).to_string()).collect();
     if !cuts.is_empty() {
         eprintln!("scene cuts (painted afresh) at frames {}", cuts.join(", "));
     }
     if !stats.is_empty() {
         let (w, h, _) = size_done;
-        eprintln!("wrote {} frames ({w}x{h}) to {}", stats.len(), if to_stdout { "stdout" } else { &a.output });
+        let to = if to_stdout { "stdout".to_string() } else { frames_dir.display().to_string() };
+        eprintln!("wrote {} frames ({w}x{h}) to {to}", stats.len());
     }
+    Ok(())
+}
+
+/// `s` as one bash word: as it is when plain, else in single quotes.
+fn shell_quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=,+@%^".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The bash script of `video ... --emit-sbatch N`: an array job of N tasks, each this command
+/// line with `--segment $SLURM_ARRAY_TASK_ID/N --resume` (in this folder, so relative paths
+/// hold), and a join job depending on the whole array (afterok), which also measures the seams.
+fn sbatch_script(adapter: Option<&str>, a: &VideoArgs, n: usize, out_dir: &Path) -> Result<String> {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|s| s.into_string().map_err(|s| anyhow::anyhow!("--emit-sbatch: {s:?} is not UTF-8 text")))
+        .collect::<Result<_>>()?;
+    if let Some(bad) = args.iter().find(|s| s.contains('\n')) {
+        bail!("--emit-sbatch: an argument holds a line break: {bad:?}");
+    }
+    // this command line without the flags of the emission, --resume and --overwrite
+    let (mut keep, mut rest, mut it) = (Vec::new(), Vec::new(), args.into_iter());
+    while let Some(arg) = it.next() {
+        if arg == "--" {
+            rest.push(arg);
+            rest.extend(it.by_ref());
+            break;
+        }
+        let flag = arg.split_once('=').map_or(arg.as_str(), |(f, _)| f);
+        match flag {
+            "--emit-sbatch" | "--sbatch-gres" | "--sbatch-arg" => {
+                if !arg.contains('=') {
+                    it.next();
+                }
+            }
+            "--resume" | "--overwrite" => {}
+            _ => keep.push(arg),
+        }
+    }
+    let exe = std::env::current_exe().context("--emit-sbatch: cannot find the paintflow binary's path")?;
+    let exe = exe.canonicalize().unwrap_or(exe);
+    let cwd = std::env::current_dir().context("--emit-sbatch: cannot find the current folder")?;
+    let out = std::path::absolute(out_dir).context("--emit-sbatch: -o")?;
+    let logs = out.join(paintflow::segments::SEGMENTS_DIR);
+    let q = |p: &Path| shell_quote(&p.display().to_string());
+    let mut words: Vec<String> = keep.iter().map(|s| shell_quote(s)).collect();
+    words.push(format!("--segment \"$SLURM_ARRAY_TASK_ID/{n}\" --resume"));
+    words.extend(rest.iter().map(|s| shell_quote(s)));
+    // every option on sbatch's command line (quoted there, unlike #SBATCH lines)
+    let mut options = Vec::new();
+    if a.sbatch_gres != "none" {
+        options.push(format!("--gres={}", a.sbatch_gres));
+    }
+    options.push(format!("--chdir={}", cwd.display()));
+    options.push("--open-mode=append".into());
+    options.extend(a.sbatch_arg.iter().cloned());
+    let options: Vec<String> = options.iter().map(|o| shell_quote(o)).collect();
+    let log = |name: &str| shell_quote(&format!("--output={}/{name}", logs.display()));
+    let adapter = adapter.map_or(String::new(), |x| format!(" --adapter {}", shell_quote(x)));
+    let seams = out.join(".paintflow-seams.json");
+    Ok(format!(
+        r#"#!/usr/bin/env bash
+# Made by `paintflow video ... --emit-sbatch {n}`: paints {input} into {out} as a Slurm job array of
+# {n} segments (one job each, --segment K/{n} --resume: a job run again continues its segment),
+# then a join job that runs once all of them succeeded (afterok) and measures the seams.
+# Submit with `bash THIS_SCRIPT`; logs go to {logs}/slurm-*.log.
+# PAINTFLOW=/path/to/paintflow (exported when submitting) runs another binary; it must be
+# reachable from every node, as must the input, the styles and the output folder.
+set -euo pipefail
+mkdir -p {logs_q}
+options=({options})
+array=$(sbatch --parsable --job-name=paintflow-segments --array=1-{n} {array_log} "${{options[@]}}" <<'PAINTFLOW_SEGMENTS'
+#!/usr/bin/env bash
+paintflow=${{PAINTFLOW:-{exe}}}
+exec "$paintflow" {words}
+PAINTFLOW_SEGMENTS
+)
+array=${{array%%;*}}
+join=$(sbatch --parsable --job-name=paintflow-join --dependency=afterok:"$array" --kill-on-invalid-dep=yes \
+    {join_log} "${{options[@]}}" <<'PAINTFLOW_JOIN'
+#!/usr/bin/env bash
+paintflow=${{PAINTFLOW:-{exe}}}
+exec "$paintflow"{adapter} join {out_q} --seams {seams}
+PAINTFLOW_JOIN
+)
+join=${{join%%;*}}
+echo "paintflow: array job $array ({n} segments), join job $join (after all of them)"
+"#,
+        input = a.input,
+        out = out.display(),
+        logs = logs.display(),
+        logs_q = q(&logs),
+        options = options.join(" "),
+        array_log = log("slurm-%A_%a.log"),
+        join_log = log("slurm-join-%j.log"),
+        exe = q(&exe),
+        words = words.join(" "),
+        out_q = q(&out),
+        seams = q(&seams),
+    ))
+}
+
+/// `paintflow join OUT`: assemble OUT from its segments; with --seams, measure them.
+fn join(adapter: Option<&str>, a: JoinArgs) -> Result<()> {
+    if let Some(p) = &a.seams {
+        check_writable("--seams", p)?;
+    }
+    let j = paintflow::segments::join(&a.output, a.overwrite)?;
+    let faded = if j.faded.is_empty() {
+        "none cross-faded (no overlap)".to_string()
+    } else {
+        format!("{} cross-faded in the overlaps", j.faded.len())
+    };
+    eprintln!("joined {} segments into {}: {} frames, {faded}", j.segments, a.output.display(), j.frames);
+    let Some(path) = &a.seams else { return Ok(()) };
+    let gpu = Gpu::new(adapter)?;
+    let s = paintflow::segments::measure_seams(&gpu, &j, &a.output).context("--seams")?;
+    match s.median_inside {
+        Some(m) => println!("median warping error inside segments {m:.4e}"),
+        None => println!("no frame pair lies inside a segment (all are at seams)"),
+    }
+    for seam in &s.seams {
+        let faded = seam.faded.map_or(String::new(), |(f, l)| format!(", faded over frames {f}-{l}"));
+        let ratio = seam.ratio.map_or(String::new(), |r| format!(", {r:.2}x the median inside segments"));
+        println!(
+            "seam {}|{} at frame {}{faded}: warping error {:.4e} (worst pair {} -> {}){ratio}; pair {} -> {}: {:.4e}",
+            seam.segment - 1,
+            seam.segment,
+            seam.frame,
+            seam.warping_error,
+            seam.worst_pair - 1,
+            seam.worst_pair,
+            seam.frame - 1,
+            seam.frame,
+            seam.boundary_warping_error
+        );
+    }
+    let text = serde_json::to_string_pretty(&s).expect("plain data") + "\n";
+    paintflow::files::write_atomic(path, |tmp| std::fs::write(tmp, &text))?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@ pub mod gpu;
 pub mod imageio;
 pub mod ops;
 pub mod rng;
+pub mod segments;
 pub mod style;
 pub mod stylenet;
 pub mod vgg;

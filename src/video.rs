@@ -220,6 +220,25 @@ impl Source {
         }
     }
 
+    /// Only the frames `range` of a folder (the segments of `--segment K/N`); a stream cannot be
+    /// cut up front.
+    pub fn slice(self, range: std::ops::Range<usize>) -> Result<Source> {
+        match self {
+            Source::Dir { files, .. } if range.end <= files.len() && range.start < range.end => {
+                Ok(Source::Dir { files: files[range].to_vec(), next: 0 })
+            }
+            Source::Dir { files, .. } => Err(Error::Invalid(format!(
+                "frames {}-{} asked for, but the input has {} frames",
+                range.start,
+                range.end.saturating_sub(1),
+                files.len()
+            ))),
+            Source::Y4m { name, .. } => {
+                Err(Error::Invalid(format!("{name}: a Y4M stream cannot be cut into segments; use a folder of frames")))
+            }
+        }
+    }
+
     /// Number of frames when known in advance.
     pub fn known_len(&self) -> Option<usize> {
         match self {
@@ -378,7 +397,7 @@ fn settings_diff(old: &Settings, new: &Settings) -> Vec<String> {
 }
 
 /// The frame files (frame_NNNNNN.png) in `dir`.
-fn frame_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn frame_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|e| Error::file(dir, format!("cannot list: {e}")))?;
     Ok(entries
         .filter_map(|e| e.ok().map(|e| e.path()))

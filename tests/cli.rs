@@ -1041,3 +1041,250 @@ fn multi_pass_sweeps_and_resumes() {
     fails_with(&["video", "f", "-o", "o", "--passes", "3", "--temporal-pass", "4"], &["--temporal-pass", "from 1"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `--segment K/N` splits a clip of T frames evenly, [floor((K-1)T/N), floor(KT/N)), every frame
+/// in exactly one segment; a later segment paints its overlap before its own frames.
+#[test]
+fn segments_split_evenly() {
+    use paintflow::segments::{overlap_for, painted_frames, parse_segment, segment_frames};
+    for total in 1..40 {
+        for n in 1..=total {
+            let mut next = 0;
+            for k in 1..=n {
+                let r = segment_frames(total, k, n);
+                assert_eq!(r.start, next, "segment {k}/{n} of {total}");
+                assert!(r.len() == total / n || r.len() == total / n + 1, "segment {k}/{n} of {total}: {r:?}");
+                next = r.end;
+            }
+            assert_eq!(next, total);
+        }
+    }
+    assert_eq!([1, 2, 3].map(|k| segment_frames(10, k, 3)), [0..3, 3..6, 6..10]);
+    assert_eq!([1, 2, 3].map(|k| painted_frames(10, k, 3, 2)), [0..3, 1..6, 4..10]);
+    assert_eq!(overlap_for(1500, 8, None).unwrap(), 24);
+    assert_eq!(overlap_for(10, 3, None).unwrap(), 3, "the default shortened to the shortest segment");
+    assert_eq!(overlap_for(10, 3, Some(0)).unwrap(), 0);
+    assert!(overlap_for(10, 3, Some(4)).is_err() && overlap_for(3, 4, None).is_err());
+    assert_eq!(parse_segment("2/8").unwrap(), (2, 8));
+    for bad in ["0/3", "4/3", "1/0", "2", "a/b", "-1/3"] {
+        assert!(parse_segment(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn segment_flags_are_checked() {
+    let d = tmpdir("segflags");
+    let frames = frame_folder(&d, 6, 40, 28);
+    let (f, out) = (frames.to_str().unwrap(), d.join("out"));
+    let o = out.to_str().unwrap();
+    let v = |extra: &[&'static str]| -> Vec<&str> {
+        let mut a = vec!["video", f, "-o", o, "--size", "40"];
+        a.extend_from_slice(extra);
+        a
+    };
+    fails_with(&v(&["--segment", "0/3"]), &["--segment 0/3", "from 1 to 3"]);
+    fails_with(&v(&["--segment", "4/3"]), &["--segment 4/3", "from 1 to 3"]);
+    fails_with(&v(&["--segment", "1/0"]), &["--segment 1/0", "at least 1"]);
+    fails_with(&v(&["--segment", "2"]), &["--segment 2", "K/N"]);
+    fails_with(&v(&["--segment", "1/7"]), &["6 frames", "at most 6 segments"]);
+    fails_with(&v(&["--segment", "1/3", "--overlap", "3"]), &["--overlap 3", "at most 2"]);
+    fails_with(&v(&["--overlap", "2"]), &["--overlap belongs to --segment"]);
+    fails_with(&["video", f, "-o", "-", "--segment", "1/2"], &["--segment", "-o - (a stream)"]);
+    fails_with(&["video", "-", "-o", o, "--segment", "1/2"], &["--segment", "folder of frames", "not -"]);
+    fails_with(&v(&["--segment", "1/2", "--loop"]), &["--segment", "--loop"]);
+    fails_with(&v(&["--segment", "1/2", "--passes", "2"]), &["--segment", "--passes"]);
+    fails_with(&v(&["--segment", "1/2", "--report", "r.json"]), &["--segment", "--report", "join"]);
+    fails_with(&v(&["--emit-sbatch", "0"]), &["--emit-sbatch", "at least 1"]);
+    fails_with(&v(&["--emit-sbatch", "2", "--segment", "1/2"]), &["--emit-sbatch", "leave --segment out"]);
+    fails_with(&v(&["--emit-sbatch", "2", "--overwrite"]), &["--emit-sbatch", "--resume", ".paintflow-segments"]);
+    fails_with(&v(&["--emit-sbatch", "7"]), &["at most 6 segments"]);
+    fails_with(&v(&["--sbatch-gres", "none"]), &["--emit-sbatch"]);
+    // a .y4m file's length is not known up front
+    let y = d.join("clip.y4m");
+    let hdr = paintflow::y4m::Header { width: 40, height: 28, rate: (25, 1), chroma444: false, full_range: false };
+    let mut bytes = Vec::new();
+    paintflow::y4m::write_header(&mut bytes, &hdr).unwrap();
+    paintflow::y4m::write_frame(&mut bytes, &hdr, &image::RgbImage::new(40, 28)).unwrap();
+    std::fs::write(&y, bytes).unwrap();
+    fails_with(
+        &["video", y.to_str().unwrap(), "-o", o, "--segment", "1/2"],
+        &["clip.y4m", "folder of frames", "ffmpeg"],
+    );
+    fails_with(&["join", o], &["no segments to join", "--segment K/N"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `--emit-sbatch N` prints a script that submits an array of N segment jobs and a join job
+/// depending on the array (run here against a stand-in sbatch that records what it is given).
+#[cfg(unix)]
+#[test]
+fn emit_sbatch_submits_an_array_and_a_join_after_it() {
+    let d = tmpdir("sbatch");
+    let frames = frame_folder(&d, 6, 40, 28);
+    let out = d.join("out dir");
+    let args = |extra: &[&'static str]| -> Vec<String> {
+        let mut a = vec!["video".to_string(), frames.display().to_string(), "-o".into(), out.display().to_string()];
+        a.extend(["--size", "40", "--iters-first", "2", "--overlap", "1", "--emit-sbatch", "3"].map(String::from));
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(|s| s.as_str()).collect();
+        let (ok, script, err) = paintflow(&a);
+        assert!(ok, "{err}");
+        script
+    };
+    let script = run(args(&["--sbatch-arg=--partition=gpu", "--sbatch-arg", "--time=30", "--resume"]));
+    for needle in [
+        "--array=1-3",
+        "--gres=gpu:1",
+        "--partition=gpu",
+        "--time=30",
+        "--overlap 1 --segment \"$SLURM_ARRAY_TASK_ID/3\" --resume",
+        "--dependency=afterok:\"$array\"",
+        "out dir' --seams",
+    ] {
+        assert!(script.contains(needle), "the script should hold {needle:?}:\n{script}");
+    }
+    let exec = script.lines().find(|l| l.starts_with("exec \"$paintflow\" video")).expect("the segment's command");
+    assert!(
+        !exec.contains("--emit-sbatch") && !exec.contains("--sbatch") && exec.matches("--resume").count() == 1,
+        "{exec}"
+    );
+    assert!(!run(args(&["--sbatch-gres", "none"])).contains("--gres"));
+    // submitted through a stand-in sbatch: job 41 is the array, job 42 the join after it
+    let bin = d.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let fake = bin.join("sbatch");
+    std::fs::write(
+        &fake,
+        "#!/usr/bin/env bash\nn=$(ls \"$FAKE_JOBS\" | wc -l)\nid=$((41 + n / 2))\necho \"$*\" > \"$FAKE_JOBS/$id.args\"\n\
+         cat > \"$FAKE_JOBS/$id.sh\"\necho \"$id;cluster\"\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let jobs = d.join("jobs");
+    std::fs::create_dir_all(&jobs).unwrap();
+    std::fs::write(d.join("job.sh"), &script).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let o = Command::new("bash").arg(d.join("job.sh")).env("PATH", path).env("FAKE_JOBS", &jobs).output().unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("array job 41 (3 segments), join job 42"), "{stdout}");
+    let read = |name: &str| std::fs::read_to_string(jobs.join(name)).unwrap();
+    assert!(read("41.args").contains("--array=1-3 ") && read("41.sh").contains("--segment"), "{}", read("41.args"));
+    assert!(read("42.args").contains("--dependency=afterok:41 "), "{}", read("42.args"));
+    assert!(read("41.args").contains("out dir/.paintflow-segments/slurm-%A_%a.log"), "{}", read("41.args"));
+    assert!(read("42.sh").contains(" join ") && out.join(".paintflow-segments").is_dir());
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// Segments render into their own folders (one render per segment at a time, segments beside
+/// each other), resume on their own, and `join` assembles every frame: a segment's own frames
+/// as they are, each overlap cross-faded; it names the segments missing or incomplete, gives the
+/// same frames when run again (after an interruption too), refuses segments of other settings,
+/// and measures the seams.
+#[test]
+fn segments_render_resume_and_join() {
+    use paintflow::video::frame_path;
+    let d = tmpdir("segments");
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    for t in 0..7u32 {
+        image::RgbImage::from_fn(40, 28, |x, y| {
+            let fx = x as f32 - t as f32;
+            let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
+            image::Rgb([v, 255 - v, v / 2 + 40])
+        })
+        .save(frames.join(format!("{t}.png")))
+        .unwrap();
+    }
+    let out = d.join("out");
+    let (f, o) = (frames.to_str().unwrap(), out.to_str().unwrap());
+    // 7 frames in 3: [0, 2), [2, 4), [4, 7); overlap 2: segment 2 paints from 0, segment 3 from 2
+    let args = |seg: &'static str, iters_first: &'static str, extra: &[&'static str]| -> Vec<&str> {
+        let mut a = vec!["video", f, "-o", o, "--size", "40", "--iters-first", iters_first, "--iters", "1"];
+        a.extend(["--overlap", "2", "--segment", seg]);
+        a.extend_from_slice(extra);
+        a
+    };
+    let run = |a: &[&str]| {
+        let (ok, _, err) = paintflow(a);
+        assert!(ok, "{a:?}: {err}");
+        err
+    };
+    let seg = |k: usize| out.join(format!(".paintflow-segments/{k}of3"));
+    let read = |p: PathBuf| std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    // a long render of segment 2 holds its folder...
+    let mut long = cmd().args(args("2/3", "100000", &[])).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let start = std::time::Instant::now();
+    while !seg(2).join(".paintflow-run.json").exists() {
+        assert!(start.elapsed().as_secs() < 60, "segment 2 never claimed its folder");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // ...so the same segment again is refused, while another segment renders beside it
+    fails_with(&args("2/3", "2", &["--overwrite"]), &["--segment 2/3", "another paintflow is rendering"]);
+    let err = run(&args("1/3", "2", &[]));
+    assert!(err.contains("segment 1/3: frames 0-1 of 7"), "{err}");
+    fails_with(&["join", o], &["segment 2/3 is still being rendered", "segment 3/3 has not been rendered"]);
+    long.kill().unwrap();
+    long.wait().unwrap();
+    let err = run(&args("2/3", "2", &[]));
+    assert!(err.contains("frames 2-3 of 7, painted from frame 0 (2 overlap frames)"), "{err}");
+    run(&args("3/3", "2", &[]));
+    let own3: Vec<Vec<u8>> = (0..5).map(|i| read(frame_path(&seg(3), i))).collect();
+    // segment 3 stopped after 3 of its 5 frames: the join names it; --resume gives the same frames
+    for i in 3..5 {
+        std::fs::remove_file(frame_path(&seg(3), i)).unwrap();
+    }
+    fails_with(&["join", o], &["segment 3/3 is incomplete: 3 of its 5 frames", "--segment 3/3 --resume"]);
+    run(&args("3/3", "2", &["--resume"]));
+    for (i, b) in own3.iter().enumerate() {
+        assert!(read(frame_path(&seg(3), i)) == *b, "segment 3's frame {i} differs after --resume");
+    }
+    let (ok, _, err) = paintflow(&["join", o]);
+    assert!(ok && err.contains("7 frames, 4 cross-faded"), "{err}");
+    // own frames as they are; overlap frames i = w x the segment before + (1 - w) x the next,
+    // w falling 2/3, 1/3 across the overlap
+    for i in 4..7 {
+        assert!(read(frame_path(&out, i)) == own3[i - 2], "frame {i} is not segment 3's own");
+    }
+    let img = |p: PathBuf| image::open(&p).unwrap().to_rgb8();
+    for (i, before, before_local, after_local) in [(0, 1, 0, 0), (1, 1, 1, 1), (2, 2, 2, 0), (3, 2, 3, 1)] {
+        let w = [2.0 / 3.0, 1.0 / 3.0][i % 2];
+        let (a, b) = (img(frame_path(&seg(before), before_local)), img(frame_path(&seg(before + 1), after_local)));
+        let got = img(frame_path(&out, i));
+        for ((&g, &x), &y) in got.as_raw().iter().zip(a.as_raw()).zip(b.as_raw()) {
+            let want = (w * x as f32 + (1.0 - w) * y as f32).round();
+            assert!((g as f32 - want).abs() <= 1.0, "frame {i}: {g} instead of {want}");
+        }
+        // (segment 2 paints from frame 0 as segment 1 does: the same chain, the same frames)
+        assert!(i >= 2 || a == b, "frame {i}: segments 1 and 2 differ from the same start");
+        assert!(i < 2 || (got != a && got != b), "frame {i} is not a cross-fade");
+    }
+    // run again, also after an interruption (frames and the record gone): the same frames
+    let joined: Vec<Vec<u8>> = (0..7).map(|i| read(frame_path(&out, i))).collect();
+    run(&["join", o]);
+    for i in [1, 5] {
+        std::fs::remove_file(frame_path(&out, i)).unwrap();
+    }
+    std::fs::remove_file(out.join(".paintflow-joined.json")).unwrap();
+    let seams = d.join("seams.json");
+    let (ok, text, err) = paintflow(&["join", o, "--seams", seams.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    for (i, b) in joined.iter().enumerate() {
+        assert!(read(frame_path(&out, i)) == *b, "frame {i} differs after joining again");
+    }
+    assert!(
+        text.contains("seam 1|2 at frame 2, faded over frames 0-1") && text.contains("seam 2|3 at frame 4"),
+        "{text}"
+    );
+    let s: paintflow::segments::Seams = serde_json::from_str(&std::fs::read_to_string(&seams).unwrap()).unwrap();
+    assert_eq!((s.pairs.len(), s.seams.len()), (6, 2), "{s:?}");
+    assert!(s.seams.iter().all(|x| x.warping_error.is_finite() && x.ratio.is_some()), "{s:?}");
+    // a segment rendered again with other settings is not joined with the rest
+    run(&args("1/3", "3", &["--overwrite"]));
+    fails_with(&["join", o], &["segment 2/3 was rendered with other settings", "--iters-first 2 (segment 1: 3)"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
