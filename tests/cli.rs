@@ -20,6 +20,30 @@ fn paintflow(args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// `frames` 40x28 frames of a smooth pattern panning right by 1 px per frame, as t.png.
+fn write_pan_clip(dir: &Path, frames: u32) {
+    for t in 0..frames {
+        image::RgbImage::from_fn(40, 28, |x, y| {
+            let fx = x as f32 - t as f32;
+            let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
+            image::Rgb([v, 255 - v, v / 2 + 40])
+        })
+        .save(dir.join(format!("{t}.png")))
+        .unwrap();
+    }
+}
+
+/// A 72x48 view of `img` (the bundled photo or painting) moved right by 4 source pixels per `shift`.
+fn photo_view(img: &image::RgbImage, shift: u32, margin: u32) -> image::RgbImage {
+    let crop = image::imageops::crop_imm(img, shift * 4, 0, img.width() - margin, img.height()).to_image();
+    image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
+}
+
+/// One of the bundled example images (assets/).
+fn bundled(path: &str) -> image::RgbImage {
+    image::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(path)).unwrap().to_rgb8()
+}
+
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("paintflow-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -774,13 +798,8 @@ fn scene_cuts_and_early_stop() {
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
     // frames 0 and 1: the bundled photo, moved by a pixel; frame 2: the bundled painting
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
-    let painting = image::open(root.join("style/starry_night.jpg")).unwrap().to_rgb8();
-    let frame = |img: &image::RgbImage, shift: u32| {
-        let crop = image::imageops::crop_imm(img, shift * 4, 0, img.width() - 8, img.height()).to_image();
-        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
-    };
+    let (photo, painting) = (bundled("content/chelsea.png"), bundled("style/starry_night.jpg"));
+    let frame = |img: &image::RgbImage, shift: u32| photo_view(img, shift, 8);
     frame(&photo, 0).save(frames.join("0.png")).unwrap();
     frame(&photo, 1).save(frames.join("1.png")).unwrap();
     frame(&painting, 0).save(frames.join("2.png")).unwrap();
@@ -825,13 +844,8 @@ fn long_term_consistency_resumes_and_respects_cuts() {
     let d = tmpdir("long-term");
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
-    let painting = image::open(root.join("style/starry_night.jpg")).unwrap().to_rgb8();
-    let frame = |img: &image::RgbImage, shift: u32| {
-        let crop = image::imageops::crop_imm(img, shift * 4, 0, img.width() - 16, img.height()).to_image();
-        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
-    };
+    let (photo, painting) = (bundled("content/chelsea.png"), bundled("style/starry_night.jpg"));
+    let frame = |img: &image::RgbImage, shift: u32| photo_view(img, shift, 16);
     // frames 0-2 pan over the photo, with a grey square hiding part of frame 1 (what it hides
     // comes back in frame 2: only frame 0 has it), 3-4 over the painting: a cut at 3
     for t in 0..5u32 {
@@ -934,14 +948,10 @@ fn loop_closes_the_clip() {
     let d = tmpdir("loop");
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-    let photo = image::open(root.join("content/chelsea.png")).unwrap().to_rgb8();
+    let photo = bundled("content/chelsea.png");
     // a pan right and back: the last frame is one step from the first, as in a loop
     for (t, shift) in [0u32, 1, 2, 1].into_iter().enumerate() {
-        let crop = image::imageops::crop_imm(&photo, shift * 4, 0, photo.width() - 16, photo.height()).to_image();
-        image::imageops::resize(&crop, 72, 48, image::imageops::FilterType::Triangle)
-            .save(frames.join(format!("{t}.png")))
-            .unwrap();
+        photo_view(&photo, shift, 16).save(frames.join(format!("{t}.png"))).unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
         let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
@@ -992,15 +1002,7 @@ fn multi_pass_sweeps_and_resumes() {
     let d = tmpdir("passes");
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
-    for t in 0..3u32 {
-        image::RgbImage::from_fn(40, 28, |x, y| {
-            let fx = x as f32 - t as f32;
-            let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
-            image::Rgb([v, 255 - v, v / 2 + 40])
-        })
-        .save(frames.join(format!("{t}.png")))
-        .unwrap();
-    }
+    write_pan_clip(&frames, 3);
     let run = |out: &Path, extra: &[&str]| {
         let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "40"];
         args.extend(["--iters-first", "3", "--iters", "4"]);
@@ -1191,15 +1193,7 @@ fn segments_render_resume_and_join() {
     let d = tmpdir("segments");
     let frames = d.join("frames");
     std::fs::create_dir_all(&frames).unwrap();
-    for t in 0..7u32 {
-        image::RgbImage::from_fn(40, 28, |x, y| {
-            let fx = x as f32 - t as f32;
-            let v = ((fx * 0.35).sin() * (y as f32 * 0.3).cos() * 100.0 + 128.0) as u8;
-            image::Rgb([v, 255 - v, v / 2 + 40])
-        })
-        .save(frames.join(format!("{t}.png")))
-        .unwrap();
-    }
+    write_pan_clip(&frames, 7);
     let out = d.join("out");
     let (f, o) = (frames.to_str().unwrap(), out.to_str().unwrap());
     // 7 frames in 3: [0, 2), [2, 4), [4, 7); overlap 2: segment 2 paints from 0, segment 3 from 2
