@@ -1454,7 +1454,7 @@ fn render_passes(
         }
     }
     let order = |p: usize| -> Vec<usize> {
-        if p % 2 == 0 {
+        if p.is_multiple_of(2) {
             (0..n).collect()
         } else {
             (0..n).rev().collect()
