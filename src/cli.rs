@@ -908,8 +908,7 @@ fn flicker(adapter: Option<&str>, a: FlickerArgs) -> Result<()> {
         println!("seam (last -> first): warping error {e:.4e} over {:.1} % of the pixels", c * 100.0);
     }
     if let Some(p) = &a.json {
-        let text = serde_json::to_string_pretty(&f).expect("plain data") + "\n";
-        paintflow::files::write_atomic(p, |tmp| std::fs::write(tmp, &text))?;
+        paintflow::files::write_json_atomic(p, &f)?;
     }
     Ok(())
 }
@@ -1079,17 +1078,14 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         if !(1..=a.passes).contains(&temporal_pass(&a)) {
             bail!("--temporal-pass must be a pass from 1 to --passes ({}), got {}", a.passes, temporal_pass(&a));
         }
-        if let Some(flag) = [
+        if let Some(flag) = first_given(&[
             (to_stdout, "-o - (a stream)"),
             (a.style.builtin.is_some(), "--builtin"),
             (a.no_flow, "--no-flow"),
             (a.blend_only, "--blend-only"),
             (a.r#loop, "--loop"),
             (a.flow_frames.len() > 1, "--flow-frames"),
-        ]
-        .iter()
-        .find_map(|&(given, flag)| given.then_some(flag))
-        {
+        ]) {
             bail!("--passes works in the flow mode of the optimisation into an output folder; not with {flag}");
         }
     } else if a.temporal_pass.is_some() {
@@ -1114,15 +1110,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         if a.input == "-" {
             bail!("{flag} needs a folder of frames as input (the clip is split by its length): not - (a stream)");
         }
-        if let Some(other) = [
+        if let Some(other) = first_given(&[
             (to_stdout, "-o - (a stream): segments are rendered into an output folder"),
             (a.r#loop, "--loop"),
             (a.passes > 1, "--passes"),
             (a.report.is_some(), "--report (measure the joined video with `paintflow join OUT --seams FILE`)"),
-        ]
-        .iter()
-        .find_map(|&(given, what)| given.then_some(what))
-        {
+        ]) {
             bail!("{flag} does not work with {other}");
         }
         if a.emit_sbatch.is_some() && a.overwrite {
@@ -1162,15 +1155,12 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         );
     }
     if a.flow_frames.len() > 1 {
-        if let Some(flag) = [
+        if let Some(flag) = first_given(&[
             (a.style.builtin.is_some(), "--builtin"),
             (a.no_flow, "--no-flow"),
             (a.blend_only, "--blend-only"),
             (a.temporal_weight == 0.0, "--temporal-weight 0"),
-        ]
-        .iter()
-        .find_map(|&(given, flag)| given.then_some(flag))
-        {
+        ]) {
             bail!("--flow-frames adds temporal-loss terms of the flow mode; {flag} has none");
         }
     }
@@ -1354,32 +1344,31 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         }
     });
     pb.finish_and_clear();
-    let stats = stats?;
+    // the summary is the report's: the last pass's frames, a loop's second visits apart
+    let report = video::Report::new(mode, &stats?);
     if let Some(p) = &a.report {
-        video::Report::new(mode, &stats).write(p).context("--report")?;
+        report.write(p).context("--report")?;
     }
-    let (looped, stats): (Vec<_>, Vec<_>) =
-        stats.into_iter().filter(|s| s.pass == job.passes.max(1)).partition(|s| s.looped);
-    let errs: Vec<f64> = stats.iter().filter_map(|s| s.warping_error).collect();
-    if !errs.is_empty() {
+    let pairs = report.frames.iter().filter(|f| f.warping_error.is_some()).count();
+    if let Some(e) = report.mean_warping_error {
+        eprintln!("mean warping error {e:.6} over {pairs} frame pairs");
+    }
+    if !report.loop_frames.is_empty() {
+        let seam =
+            report.loop_seam_warping_error.map_or(String::new(), |e| format!(" (warping error at the seam {e:.6})"));
         eprintln!(
-            "mean warping error {:.6} over {} frame pairs",
-            errs.iter().sum::<f64>() / errs.len() as f64,
-            errs.len()
+            "closed the loop: frames 0-{} cross-faded with their second visit{seam}",
+            report.loop_frames.len() - 1
         );
     }
-    if !looped.is_empty() {
-        let seam = looped[0].warping_error.map_or(String::new(), |e| format!(" (warping error at the seam {e:.6})"));
-        eprintln!("closed the loop: frames 0-{} cross-faded with their second visit{seam}", looped.len() - 1);
-    }
-    let cuts: Vec<String> = stats.iter().filter(|s| s.scene_cut).map(|s| (first_frame + s.index).to_string()).collect();
+    let cuts: Vec<String> = report.scene_cuts.iter().map(|c| (first_frame + c).to_string()).collect();
     if !cuts.is_empty() {
         eprintln!("scene cuts (painted afresh) at frames {}", cuts.join(", "));
     }
-    if !stats.is_empty() {
+    if !report.frames.is_empty() {
         let (w, h, _) = size_done;
         let to = if to_stdout { "stdout".to_string() } else { frames_dir.display().to_string() };
-        eprintln!("wrote {} frames ({w}x{h}) to {to}", stats.len());
+        eprintln!("wrote {} frames ({w}x{h}) to {to}", report.frames.len());
     }
     Ok(())
 }
@@ -1522,8 +1511,7 @@ fn join(adapter: Option<&str>, a: JoinArgs) -> Result<()> {
             seam.boundary_warping_error
         );
     }
-    let text = serde_json::to_string_pretty(&s).expect("plain data") + "\n";
-    paintflow::files::write_atomic(path, |tmp| std::fs::write(tmp, &text))?;
+    paintflow::files::write_json_atomic(path, &s)?;
     Ok(())
 }
 
@@ -1579,6 +1567,11 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
             .with_context(|| format!("--json {}", p.display()))?;
     }
     Ok(())
+}
+
+/// The first of the flags whose condition holds (for "does not work with FLAG" errors).
+fn first_given<'a>(flags: &[(bool, &'a str)]) -> Option<&'a str> {
+    flags.iter().find_map(|&(given, flag)| given.then_some(flag))
 }
 
 /// "1 h 02 min", "3 min 05 s" or "12 s".

@@ -3,6 +3,12 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// `value` as pretty JSON (with a final newline) at `path`, written whole or not at all.
+pub fn write_json_atomic(path: &Path, value: &impl serde::Serialize) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).expect("plain data serialises") + "\n";
+    write_atomic(path, |tmp| std::fs::write(tmp, text))
+}
+
 /// Write `path` through a temporary file beside it and a rename, creating its folder first: a
 /// reader, or a run stopped midway, never sees half a file. The temporary name is unique per
 /// process and call, so two writers of one path never share it; it is removed when `write` or

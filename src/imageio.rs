@@ -133,6 +133,13 @@ pub fn fit(img: &Rgb, size: u32) -> Rgb {
     resize(img, nw, nh)
 }
 
+/// w x a + (1 - w) x b per byte, rounded: a cross-fade between two images of one size.
+pub fn mix(a: &Rgb, b: &Rgb, w: f32) -> Rgb {
+    assert_eq!(a.dimensions(), b.dimensions(), "mix: images of one size");
+    let bytes = a.as_raw().iter().zip(b.as_raw()).map(|(&x, &y)| (w * x as f32 + (1.0 - w) * y as f32).round() as u8);
+    Rgb::from_raw(a.width(), a.height(), bytes.collect()).expect("size matches")
+}
+
 pub fn resize(img: &Rgb, w: u32, h: u32) -> Rgb {
     if img.dimensions() == (w, h) {
         return img.clone();

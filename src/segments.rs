@@ -257,17 +257,7 @@ pub fn join(out: &Path, overwrite: bool) -> Result<Joined> {
     let first = common(&segments[0].settings);
     for s in &segments[1..] {
         let other = common(&s.settings);
-        let diff: Vec<String> = first
-            .keys()
-            .chain(other.keys())
-            .filter(|k| first.get(*k) != other.get(*k))
-            .map(|k| {
-                let show = |v: Option<&serde_json::Value>| v.map_or("unset".to_string(), |v| v.to_string());
-                format!("{k} {} (segment 1: {})", show(other.get(k)), show(first.get(k)))
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let diff = video::settings_diff(&first, &other, "segment 1:");
         if !diff.is_empty() {
             return Err(Error::Invalid(format!(
                 "cannot join {}: segment {}/{n} was rendered with other settings than segment 1/{n}: {}; render it \
@@ -337,11 +327,7 @@ pub fn join(out: &Path, overwrite: bool) -> Result<Joined> {
                             t.k
                         )));
                     }
-                    let bytes =
-                        a.as_raw().iter().zip(b.as_raw()).map(|(&x, &y)| (w * x as f32 + (1.0 - w) * y as f32).round());
-                    let img = crate::imageio::Rgb::from_raw(a.width(), a.height(), bytes.map(|v| v as u8).collect())
-                        .expect("same size");
-                    crate::imageio::save_atomic(&img, &dest)?;
+                    crate::imageio::save_atomic(&crate::imageio::mix(&a, &b, w), &dest)?;
                     faded.push(i);
                 }
                 None => link_atomic(&s.frame(i), &dest)?,
@@ -356,8 +342,7 @@ pub fn join(out: &Path, overwrite: bool) -> Result<Joined> {
         ranges: ranges.iter().map(|r| [r.start, r.end]).collect(),
         faded: &faded,
     };
-    let text = serde_json::to_string_pretty(&record).expect("plain data") + "\n";
-    crate::files::write_atomic(&out.join(JOINED_FILE), |tmp| std::fs::write(tmp, &text))?;
+    crate::files::write_json_atomic(&out.join(JOINED_FILE), &record)?;
     Ok(Joined { segments: n, overlap, frames: total, faded, ranges, input })
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use crate::error::{Error, Result};
+use crate::files::write_json_atomic;
 use crate::flow::{self, FlowConfig, FlowSolver, Pyramid};
 use crate::gpu::{Gpu, Plan, Tensor};
 use crate::imageio::Rgb;
@@ -326,7 +327,7 @@ impl OutputFolder {
         let manifest = dir.join(".paintflow-run.json");
         // the folder's frames, and those of an unfinished multi-pass run's earlier passes
         let mut frames = frame_files(dir)?;
-        let passes = dir.join(".paintflow-passes");
+        let passes = dir.join(PASSES_DIR);
         if passes.is_dir() {
             let entries = std::fs::read_dir(&passes).map_err(|e| Error::file(&passes, format!("cannot list: {e}")))?;
             for pass in entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()) {
@@ -361,7 +362,7 @@ impl OutputFolder {
                     let old: Settings = serde_json::from_str(&text).map_err(|e| {
                         Error::file(&manifest, format!("--resume: the earlier run's settings are corrupt ({e})"))
                     })?;
-                    let diff = settings_diff(&old, settings);
+                    let diff = settings_diff(&old, settings, "was");
                     if !diff.is_empty() {
                         return Err(Error::file(
                             dir,
@@ -380,19 +381,14 @@ impl OutputFolder {
     }
 }
 
-/// `value` as pretty JSON at `path`, written whole or not at all.
-fn write_json_atomic(path: &Path, value: &impl serde::Serialize) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).expect("plain data serialises") + "\n";
-    crate::files::write_atomic(path, |tmp| std::fs::write(tmp, text))
-}
-
 /// "--flag new (was old)" for every setting that differs.
-fn settings_diff(old: &Settings, new: &Settings) -> Vec<String> {
+/// (`was` names the old side: "--iters 3 (was 1)", "--iters 3 (segment 1: 1)").
+pub fn settings_diff(old: &Settings, new: &Settings, was: &str) -> Vec<String> {
     let keys: std::collections::BTreeSet<&String> = old.keys().chain(new.keys()).collect();
     let show = |v: Option<&serde_json::Value>| v.map_or("unset".to_string(), |v| v.to_string());
     keys.into_iter()
         .filter(|k| old.get(*k) != new.get(*k))
-        .map(|k| format!("{k} {} (was {})", show(new.get(k)), show(old.get(k))))
+        .map(|k| format!("{k} {} ({was} {})", show(new.get(k)), show(old.get(k))))
         .collect()
 }
 
@@ -517,10 +513,11 @@ impl LongTerm {
         });
         let [[a, b], [c, d]] = solvers;
         let solvers = [[a?, b?], [c?, d?]];
-        let planes = |what| offsets.iter().map(|_| Tensor::zeros(gpu, &[3, h, w], what)).collect::<Result<Vec<_>>>();
-        let warped = planes("long-term warped result")?;
-        let weights =
-            offsets.iter().map(|_| Tensor::zeros(gpu, &[h, w], "long-term weights")).collect::<Result<Vec<_>>>()?;
+        // one per offset
+        let per_offset =
+            |shape: &[usize], what| offsets.iter().map(|_| Tensor::zeros(gpu, shape, what)).collect::<Result<Vec<_>>>();
+        let warped = per_offset(&[3, h, w], "long-term warped result")?;
+        let weights = per_offset(&[h, w], "long-term weights")?;
         Ok(LongTerm {
             offsets,
             far,
@@ -878,10 +875,7 @@ impl<'a> NetworkStylizer<'a> {
         crate::imageio::check_size(prev_stylized, self.w, self.h, "resumed output frame")?;
         self.al.pyramids[(frame - 1) % 2].set_frame(self.gpu, &pack_rgb(prev_original.as_raw()))?;
         // exactly what the to_planar kernel makes of the written bytes
-        let n = self.w * self.h;
-        let raw = prev_stylized.as_raw();
-        let planar: Vec<f32> = (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect();
-        self.al.prev.write(self.gpu, &planar)?;
+        self.al.prev.write(self.gpu, &unit_planar(prev_stylized))?;
         self.frame = frame;
         Ok(())
     }
@@ -1038,10 +1032,7 @@ pub fn flicker(
                 )));
             }
         }
-        let n = (w * h) as usize;
-        let raw = art.as_raw();
-        let planar = (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect();
-        let cur = Frame { input: crate::imageio::resize(&img, w, h), painted: art, planar };
+        let cur = Frame { input: crate::imageio::resize(&img, w, h), planar: unit_planar(&art), painted: art };
         match (&first, prev.take()) {
             (None, _) => first = Some(cur),
             (Some(f), p) => {
@@ -1059,6 +1050,12 @@ pub fn flicker(
     };
     let mean_warping_error = pairs.iter().map(|p| p.0).sum::<f64>() / pairs.len() as f64;
     Ok(Flicker { pairs, mean_warping_error, seam })
+}
+
+/// An image as planar [3, H, W] values 0..1 (RGB bytes / 255).
+fn unit_planar(img: &Rgb) -> Vec<f32> {
+    let (n, raw) = ((img.width() * img.height()) as usize, img.as_raw());
+    (0..3 * n).map(|i| raw[(i % n) * 3 + i / n] as f32 / 255.0).collect()
 }
 
 /// Read frames on a thread, `ahead` frames in advance.
@@ -1124,6 +1121,17 @@ pub fn write_behind(
 
 /// The scene cuts of a render so far, in its output folder (`--resume` links no frame across them).
 const SCENE_CUTS_FILE: &str = ".paintflow-cuts.json";
+
+/// Remove an earlier run's record (a file or a folder) from an output folder, if it is there.
+fn remove_earlier_record(path: &Path) -> Result<()> {
+    let removed = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::file(path, format!("cannot remove the earlier run's record: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
 
 /// The scene cuts recorded in an output folder (none when there is no record).
 fn read_scene_cuts(dir: &Path) -> Result<Vec<usize>> {
@@ -1295,12 +1303,7 @@ pub fn render(
         let mut inputs = vec![fit(&frame0)];
         while range.max_frames.is_none_or(|m| inputs.len() < m) {
             let Some((name, img)) = source.next_frame()? else { break };
-            if img.dimensions() != (w0, h0) {
-                let (iw, ih) = img.dimensions();
-                return Err(Error::Invalid(format!(
-                    "{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size"
-                )));
-            }
+            check_same_size(&name, &img, (w0, h0))?;
             inputs.push(fit(&img));
         }
         return render_passes(styl, job, &inputs, dir, (w, h), range.resume, on);
@@ -1358,17 +1361,8 @@ pub fn render(
         Some(dir) => {
             // a new run: an earlier run's records (cuts, a loop's first visits) must not survive
             // into this one's --resume
-            let path = dir.join(SCENE_CUTS_FILE);
-            if let Err(e) = std::fs::remove_file(&path) {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    return Err(Error::file(&path, format!("cannot remove the earlier run's record: {e}")));
-                }
-            }
-            let kept = dir.join(".paintflow-loop");
-            if kept.exists() {
-                std::fs::remove_dir_all(&kept)
-                    .map_err(|e| Error::file(&kept, format!("cannot remove the earlier run's loop record: {e}")))?;
-            }
+            remove_earlier_record(&dir.join(SCENE_CUTS_FILE))?;
+            remove_earlier_record(&loop_dir(dir))?;
             Vec::new()
         }
         None => Vec::new(),
@@ -1383,12 +1377,7 @@ pub fn render(
         while range.max_frames.is_none_or(|m| index < m) {
             let Some(next) = inputs.next() else { break };
             let (name, img) = next?;
-            if img.dimensions() != (w0, h0) {
-                let (iw, ih) = img.dimensions();
-                return Err(Error::Invalid(format!(
-                    "{name} is {iw}x{ih} but the first frame is {w0}x{h0}: all frames must have the same size"
-                )));
-            }
+            check_same_size(&name, &img, (w0, h0))?;
             let img = fit(&img);
             let (out, st) = styl.process(&img, |iteration, of| on(VideoEvent::Iteration { iteration, of }))?;
             if index < job.loop_frames {
@@ -1421,12 +1410,26 @@ pub fn render(
     Ok(stats)
 }
 
+/// Every frame of a video must have the first one's size.
+fn check_same_size(name: &str, img: &Rgb, (w0, h0): (u32, u32)) -> Result<()> {
+    let (w, h) = img.dimensions();
+    if (w, h) != (w0, h0) {
+        return Err(Error::Invalid(format!(
+            "{name} is {w}x{h} but the first frame is {w0}x{h0}: all frames must have the same size"
+        )));
+    }
+    Ok(())
+}
+
+/// Where a multi-pass render keeps its earlier passes, one folder each.
+const PASSES_DIR: &str = ".paintflow-passes";
+
 /// Where pass `p` (0-based) of `passes` keeps its frames: the output folder for the last.
 fn pass_dir(dir: &Path, p: usize, passes: usize) -> PathBuf {
     if p + 1 == passes {
         dir.to_path_buf()
     } else {
-        dir.join(".paintflow-passes").join(format!("pass_{:02}", p + 1))
+        dir.join(PASSES_DIR).join(format!("pass_{:02}", p + 1))
     }
 }
 
@@ -1447,11 +1450,7 @@ fn render_passes(
     let passes = job.passes;
     if !resume {
         // a new run: no earlier run's passes may be taken for this one's
-        let kept = dir.join(".paintflow-passes");
-        if kept.exists() {
-            std::fs::remove_dir_all(&kept)
-                .map_err(|e| Error::file(&kept, format!("cannot remove the earlier run's passes: {e}")))?;
-        }
+        remove_earlier_record(&dir.join(PASSES_DIR))?;
     }
     let order = |p: usize| -> Vec<usize> {
         if p.is_multiple_of(2) {
@@ -1498,10 +1497,16 @@ fn render_passes(
     Ok(stats)
 }
 
-/// Where a looped render keeps the first pass of the frames it cross-fades (the folder's own
-/// frames become the cross-faded ones), so an interrupted or extended run fades from them again.
+/// Where a looped render keeps its records: the first visits of the frames it cross-fades (the
+/// folder's own frames become the cross-faded ones, so an interrupted or extended run fades from
+/// these again) and the record that the loop was closed.
+fn loop_dir(dir: &Path) -> PathBuf {
+    dir.join(".paintflow-loop")
+}
+
+/// Frame `i` as first painted: the copy a loop kept aside, else the folder's frame.
 fn first_visit_path(dir: &Path, i: usize) -> PathBuf {
-    let kept = dir.join(".paintflow-loop").join(format!("frame_{i:06}.png"));
+    let kept = frame_path(&loop_dir(dir), i);
     if kept.is_file() {
         kept
     } else {
@@ -1511,7 +1516,7 @@ fn first_visit_path(dir: &Path, i: usize) -> PathBuf {
 
 /// The record that the loop of a clip of `frames` frames was closed.
 fn loop_marker(dir: &Path) -> PathBuf {
-    dir.join(".paintflow-loop").join("closed.json")
+    loop_dir(dir).join("closed.json")
 }
 
 fn loop_closed(dir: &Path, frames: usize) -> bool {
@@ -1540,20 +1545,14 @@ fn close_loop(
         second.push(out);
     }
     for i in 0..k {
-        let kept = dir.join(".paintflow-loop").join(format!("frame_{i:06}.png"));
+        let kept = frame_path(&loop_dir(dir), i);
         if !kept.is_file() {
             crate::imageio::save_atomic(&crate::imageio::load(&frame_path(dir, i))?, &kept)?;
         }
     }
     for (i, second) in second.iter().enumerate() {
         let first = crate::imageio::load(&first_visit_path(dir, i))?;
-        let w = 1.0 - i as f32 / k as f32;
-        let bytes = second
-            .as_raw()
-            .iter()
-            .zip(first.as_raw())
-            .map(|(&s, &f)| (w * s as f32 + (1.0 - w) * f as f32).round() as u8);
-        let faded = Rgb::from_raw(first.width(), first.height(), bytes.collect()).expect("same size");
+        let faded = crate::imageio::mix(second, &first, 1.0 - i as f32 / k as f32);
         crate::imageio::save_atomic(&faded, &frame_path(dir, i))?;
     }
     write_json_atomic(&loop_marker(dir), &n)?;
