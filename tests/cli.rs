@@ -44,6 +44,28 @@ fn bundled(path: &str) -> image::RgbImage {
     image::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join(path)).unwrap().to_rgb8()
 }
 
+/// `paintflow video FRAMES -o OUT ARGS...`, which must succeed; its stderr.
+fn paint_video(frames: &Path, out: &Path, args: &[&str]) -> String {
+    let mut all = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let (ok, _, err) = paintflow(&all);
+    assert!(ok, "{err}");
+    err
+}
+
+/// The bytes of painted frame `i` in `dir`.
+fn frame_bytes(dir: &Path, i: usize) -> Vec<u8> {
+    std::fs::read(paintflow::video::frame_path(dir, i)).unwrap()
+}
+
+/// A fresh temporary folder and an empty `frames` folder in it.
+fn tmpdir_with_frames(name: &str) -> (PathBuf, PathBuf) {
+    let d = tmpdir(name);
+    let frames = d.join("frames");
+    std::fs::create_dir_all(&frames).unwrap();
+    (d, frames)
+}
+
 fn tmpdir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("paintflow-cli-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
@@ -248,9 +270,7 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
 
 #[test]
 fn video_rejects_frames_of_different_sizes_and_bad_streams() {
-    let d = tmpdir("video");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("video");
     write_png(&frames.join("0001.png"), 32, 24);
     write_png(&frames.join("0002.png"), 30, 24);
     let out = d.join("out");
@@ -335,30 +355,14 @@ fn video_streams_y4m_from_stdin_to_stdout() {
 
 #[test]
 fn video_resume_continues_with_the_same_frames() {
-    let d = tmpdir("resume");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("resume");
     for t in 0..3u32 {
         image::RgbImage::from_fn(32, 24, |x, y| image::Rgb([((x + t) * 7) as u8, (y * 9) as u8, 120]))
             .save(frames.join(format!("{t:04}.png")))
             .unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec![
-            "video",
-            frames.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--size",
-            "32",
-            "--iters-first",
-            "2",
-            "--iters",
-            "1",
-        ];
-        args.extend_from_slice(extra);
-        let (ok, _, err) = paintflow(&args);
-        assert!(ok, "{err}");
+        paint_video(&frames, out, &[&["--size", "32", "--iters-first", "2", "--iters", "1"], extra].concat());
     };
     let full = d.join("full");
     let report = d.join("flicker.json");
@@ -376,8 +380,7 @@ fn video_resume_continues_with_the_same_frames() {
     fails_with(&other, &["--iters 3 (was 1)", "--overwrite"]);
     run(&parts, &["--resume"]);
     for i in 0..3 {
-        let a = std::fs::read(paintflow::video::frame_path(&full, i)).unwrap();
-        let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
+        let (a, b) = (frame_bytes(&full, i), frame_bytes(&parts, i));
         assert!(a == b, "frame {i} differs after --resume");
     }
     // frames from before paintflow recorded settings: --resume trusts them, and says so
@@ -674,9 +677,7 @@ fn builtin_styles_paint_and_reject_bad_values() {
 
 #[test]
 fn builtin_video_steadies_resumes_and_reports() {
-    let d = tmpdir("builtin-video");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("builtin-video");
     for t in 0..4u32 {
         image::RgbImage::from_fn(42, 30, |x, y| {
             image::Rgb([((x + 2 * t) * 6) as u8, (y * 8) as u8, ((x * y) % 200) as u8])
@@ -685,11 +686,7 @@ fn builtin_video_steadies_resumes_and_reports() {
         .unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        let mut args =
-            vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--builtin", "19", "--size", "42"];
-        args.extend_from_slice(extra);
-        let (ok, _, err) = paintflow(&args);
-        assert!(ok, "{err}");
+        paint_video(&frames, out, &[&["--builtin", "19", "--size", "42"], extra].concat());
     };
     let full = d.join("full");
     let report = d.join("r.json");
@@ -703,8 +700,7 @@ fn builtin_video_steadies_resumes_and_reports() {
     run(&parts, &["--frames", "2"]);
     run(&parts, &["--resume"]);
     for i in 0..4 {
-        let a = std::fs::read(paintflow::video::frame_path(&full, i)).unwrap();
-        let b = std::fs::read(paintflow::video::frame_path(&parts, i)).unwrap();
+        let (a, b) = (frame_bytes(&full, i), frame_bytes(&parts, i));
         assert!(a == b, "built-in frame {i} differs after --resume");
     }
     let never = d.join("never");
@@ -794,9 +790,7 @@ fn divergence_names_the_flag() {
 /// pixels: that frame is painted afresh with --iters-first and listed in the report.
 #[test]
 fn scene_cuts_and_early_stop() {
-    let d = tmpdir("cuts");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("cuts");
     // frames 0 and 1: the bundled photo, moved by a pixel; frame 2: the bundled painting
     let (photo, painting) = (bundled("content/chelsea.png"), bundled("style/starry_night.jpg"));
     let frame = |img: &image::RgbImage, shift: u32| photo_view(img, shift, 8);
@@ -841,9 +835,7 @@ fn scene_cuts_and_early_stop() {
 /// run loads the earlier frames it links to and links none across the recorded cut.
 #[test]
 fn long_term_consistency_resumes_and_respects_cuts() {
-    let d = tmpdir("long-term");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("long-term");
     let (photo, painting) = (bundled("content/chelsea.png"), bundled("style/starry_night.jpg"));
     let frame = |img: &image::RgbImage, shift: u32| photo_view(img, shift, 16);
     // frames 0-2 pan over the photo, with a grey square hiding part of frame 1 (what it hides
@@ -858,28 +850,26 @@ fn long_term_consistency_resumes_and_respects_cuts() {
         img.save(frames.join(format!("{t}.png"))).unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
         // (L-BFGS's first step is tiny: a later frame needs a few to show its temporal terms)
-        args.extend(["--iters-first", "3", "--iters", "6"]);
-        args.extend_from_slice(extra);
-        let (ok, _, err) = paintflow(&args);
-        assert!(ok, "{err}");
+        paint_video(&frames, out, &[&["--size", "72", "--iters-first", "3", "--iters", "6"], extra].concat());
     };
-    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
     let (full, rep) = (d.join("full"), d.join("full.json"));
     run(&full, &["--flow-frames", "1,2", "--report", rep.to_str().unwrap()]);
     let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
     assert_eq!(r.scene_cuts, [3], "{r:?}");
     let near = d.join("near");
     run(&near, &["--frames", "3"]);
-    assert!(read(&full, 1) == read(&near, 1), "frame 1 has no frame 2 back: the same as with --flow-frames 1");
-    assert!(read(&full, 2) != read(&near, 2), "frame 2's link to frame 0 changed nothing");
+    assert!(
+        frame_bytes(&full, 1) == frame_bytes(&near, 1),
+        "frame 1 has no frame 2 back: the same as with --flow-frames 1"
+    );
+    assert!(frame_bytes(&full, 2) != frame_bytes(&near, 2), "frame 2's link to frame 0 changed nothing");
     let parts = d.join("parts");
     run(&parts, &["--flow-frames", "1,2", "--frames", "2"]);
     run(&parts, &["--flow-frames", "1,2", "--frames", "4", "--resume"]);
     run(&parts, &["--flow-frames", "1,2", "--resume"]);
     for i in 0..5 {
-        assert!(read(&full, i) == read(&parts, i), "frame {i} differs after --resume");
+        assert!(frame_bytes(&full, i) == frame_bytes(&parts, i), "frame {i} differs after --resume");
     }
     // a resume with another --flow-frames is refused, naming it
     let mut other = vec!["video", frames.to_str().unwrap(), "-o", parts.to_str().unwrap(), "--size", "72"];
@@ -945,21 +935,14 @@ fn flicker_measures_any_painted_video() {
 /// run stopped before the loop was recorded closes it again with the same frames.
 #[test]
 fn loop_closes_the_clip() {
-    let d = tmpdir("loop");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("loop");
     let photo = bundled("content/chelsea.png");
     // a pan right and back: the last frame is one step from the first, as in a loop
     for (t, shift) in [0u32, 1, 2, 1].into_iter().enumerate() {
         photo_view(&photo, shift, 16).save(frames.join(format!("{t}.png"))).unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
-        args.extend(["--iters-first", "3", "--iters", "6"]);
-        args.extend_from_slice(extra);
-        let (ok, _, err) = paintflow(&args);
-        assert!(ok, "{err}");
-        err
+        paint_video(&frames, out, &[&["--size", "72", "--iters-first", "3", "--iters", "6"], extra].concat())
     };
     let seam = |out: &Path| -> f64 {
         let (ok, text, err) = paintflow(&["flicker", frames.to_str().unwrap(), out.to_str().unwrap(), "--seam"]);
@@ -967,26 +950,28 @@ fn loop_closes_the_clip() {
         let line = text.lines().find(|l| l.starts_with("seam")).unwrap().to_string();
         line.split_whitespace().nth(6).unwrap().parse().unwrap()
     };
-    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
     let (plain, looped, rep) = (d.join("plain"), d.join("looped"), d.join("loop.json"));
     run(&plain, &[]);
     let err = run(&looped, &["--loop", "--loop-frames", "2", "--report", rep.to_str().unwrap()]);
     assert!(err.contains("closed the loop"), "{err}");
     let (s_plain, s_loop) = (seam(&plain), seam(&looped));
     assert!(s_loop < 0.7 * s_plain, "seam warping error: looped {s_loop:e}, plain {s_plain:e}");
-    assert!(read(&plain, 0) != read(&looped, 0) && read(&plain, 1) != read(&looped, 1));
-    assert!(read(&plain, 2) == read(&looped, 2) && read(&plain, 3) == read(&looped, 3), "frames past the fade");
+    assert!(frame_bytes(&plain, 0) != frame_bytes(&looped, 0) && frame_bytes(&plain, 1) != frame_bytes(&looped, 1));
+    assert!(
+        frame_bytes(&plain, 2) == frame_bytes(&looped, 2) && frame_bytes(&plain, 3) == frame_bytes(&looped, 3),
+        "frames past the fade"
+    );
     let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
     assert_eq!((r.frames.len(), r.loop_frames.len()), (4, 2), "{r:?}");
     assert!(r.loop_seam_warping_error.is_some_and(|e| e.is_finite()), "{r:?}");
     // stopped after the fade was written but before it was recorded: --resume fades again from
     // the kept first visits, to the same frames
-    let before: Vec<Vec<u8>> = (0..4).map(|i| read(&looped, i)).collect();
+    let before: Vec<Vec<u8>> = (0..4).map(|i| frame_bytes(&looped, i)).collect();
     std::fs::remove_file(looped.join(".paintflow-loop/closed.json")).unwrap();
     let err = run(&looped, &["--loop", "--loop-frames", "2", "--resume"]);
     assert!(err.contains("closed the loop"), "{err}");
     for (i, b) in before.iter().enumerate() {
-        assert!(read(&looped, i) == *b, "frame {i} differs after closing the loop again");
+        assert!(frame_bytes(&looped, i) == *b, "frame {i} differs after closing the loop again");
     }
     let err = run(&looped, &["--loop", "--loop-frames", "2", "--resume"]);
     assert!(err.contains("already"), "{err}");
@@ -999,19 +984,11 @@ fn loop_closes_the_clip() {
 /// into a folder holding only earlier passes is refused like one holding frames.
 #[test]
 fn multi_pass_sweeps_and_resumes() {
-    let d = tmpdir("passes");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("passes");
     write_pan_clip(&frames, 3);
     let run = |out: &Path, extra: &[&str]| {
-        let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "40"];
-        args.extend(["--iters-first", "3", "--iters", "4"]);
-        args.extend_from_slice(extra);
-        let (ok, _, err) = paintflow(&args);
-        assert!(ok, "{err}");
-        err
+        paint_video(&frames, out, &[&["--size", "40", "--iters-first", "3", "--iters", "4"], extra].concat())
     };
-    let read = |dir: &Path, i: usize| std::fs::read(paintflow::video::frame_path(dir, i)).unwrap();
     let (single, multi, rep) = (d.join("single"), d.join("multi"), d.join("multi.json"));
     run(&single, &[]);
     run(&multi, &["--passes", "3", "--report", rep.to_str().unwrap()]);
@@ -1023,8 +1000,8 @@ fn multi_pass_sweeps_and_resumes() {
     for p in ["pass_01", "pass_02"] {
         assert_eq!(std::fs::read_dir(earlier.join(p)).unwrap().count(), 3, "{p}");
     }
-    assert!((0..3).any(|i| read(&single, i) != read(&multi, i)), "the later passes changed nothing");
-    let before: Vec<Vec<u8>> = (0..3).map(|i| read(&multi, i)).collect();
+    assert!((0..3).any(|i| frame_bytes(&single, i) != frame_bytes(&multi, i)), "the later passes changed nothing");
+    let before: Vec<Vec<u8>> = (0..3).map(|i| frame_bytes(&multi, i)).collect();
     // stopped in pass 2 (backward: frames 2 and 1 done, 0 not) before pass 3 began
     std::fs::remove_file(paintflow::video::frame_path(&earlier.join("pass_02"), 0)).unwrap();
     for i in 0..3 {
@@ -1035,7 +1012,7 @@ fn multi_pass_sweeps_and_resumes() {
     fails_with(&again, &["holds 5 frames", "--resume"]);
     run(&multi, &["--passes", "3", "--resume"]);
     for (i, b) in before.iter().enumerate() {
-        assert!(read(&multi, i) == *b, "frame {i} differs after --resume");
+        assert!(frame_bytes(&multi, i) == *b, "frame {i} differs after --resume");
     }
     fails_with(&["video", "f", "-o", "-", "--passes", "2"], &["--passes", "a stream"]);
     fails_with(&["video", "f", "-o", "o", "--passes", "2", "--flow-frames", "1,2"], &["--passes", "--flow-frames"]);
@@ -1190,9 +1167,7 @@ fn emit_sbatch_submits_an_array_and_a_join_after_it() {
 #[test]
 fn segments_render_resume_and_join() {
     use paintflow::video::frame_path;
-    let d = tmpdir("segments");
-    let frames = d.join("frames");
-    std::fs::create_dir_all(&frames).unwrap();
+    let (d, frames) = tmpdir_with_frames("segments");
     write_pan_clip(&frames, 7);
     let out = d.join("out");
     let (f, o) = (frames.to_str().unwrap(), out.to_str().unwrap());
