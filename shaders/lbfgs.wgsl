@@ -47,6 +47,7 @@ const LOSS: u32 = 15u;       // loss of the point just evaluated
 const REJECTS: u32 = 16u;    // rejections in a row
 const REJECTED: u32 = 17u;   // rejections in all
 const BEST_LOSS: u32 = 18u;  // lowest loss of an accepted point (the kept image's)
+const FIRST_STEP: u32 = 19u; // mean |step| of a steepest-descent start, or 0 for torch's rule
 const CLEAR_AFTER: f32 = 4.0;
 const AL: u32 = 32u;         // alpha of each slot [m], then rho = 1 / y.s of each slot [m]
 
@@ -301,7 +302,12 @@ fn lbfgs_decide() {
     }
     var t = p.lr * st[BACKOFF];
     if st[COUNT] == 0.0 {
-        t *= min(1.0, 1.0 / max(st[GABS], 1e-30));
+        let gabs = max(st[GABS], 1e-30);
+        if st[FIRST_STEP] > 0.0 {
+            t *= st[FIRST_STEP] * f32(p.n) / gabs;
+        } else {
+            t *= min(1.0, 1.0 / gabs);
+        }
     }
     st[STEP] = t;
     st[USE_DIR] = use_dir;

@@ -407,14 +407,17 @@ impl Optimizer {
         &self.grams
     }
 
-    /// Restart the optimiser: Adam at step 0 with zero moments, L-BFGS with no history.
-    pub fn reset_optimizer(&self, gpu: &Gpu) -> Result<()> {
+    /// Restart the optimiser: Adam at step 0 with zero moments, L-BFGS with no history (`warm`:
+    /// the image is already painted, so L-BFGS starts with a vanishing step, see
+    /// [`Lbfgs::reset_warm`]).
+    pub fn reset_optimizer(&self, gpu: &Gpu, warm: bool) -> Result<()> {
         self.iterations.set(0);
         if let Some(e) = &self.ema {
             e.accum.write(gpu, &vec![0.0; e.accum.len()])?;
         }
         match &self.stepper {
             Stepper::Adam(a) => a.reset(gpu),
+            Stepper::Lbfgs(l) if warm => l.reset_warm(gpu),
             Stepper::Lbfgs(l) => l.reset(gpu),
         }
     }
@@ -732,10 +735,15 @@ pub fn pixel_adam(lr: f32) -> AdamConfig {
     AdamConfig { lr, clamp: Some(pixel_bounds()), ..AdamConfig::default() }
 }
 
+/// Mean |change| of the pixels (0..255 units) in L-BFGS's first step from a cold start. Measured
+/// side by side (BENCHMARKS.md, "First step"): torch's vanishing first step 5.49e6 on pair C
+/// after 100 iterations; 2: 5.36e6, 4: 5.36e6, 8: 5.33-5.34e6, 16: 5.33-5.34e6, 32: 5.34e6.
+pub const LBFGS_FIRST_STEP: f32 = 8.0;
+
 /// L-BFGS with step length `lr` and `history` pairs that keeps every pixel in 0..255 by projecting
 /// after each step.
 pub fn pixel_lbfgs(lr: f32, history: usize) -> LbfgsConfig {
-    LbfgsConfig { lr, history, project: Some(pixel_bounds()), ..LbfgsConfig::default() }
+    LbfgsConfig { lr, history, project: Some(pixel_bounds()), first_step: LBFGS_FIRST_STEP, ..LbfgsConfig::default() }
 }
 
 /// The longest side style images are resized to for an output of `w` x `h` (at least 16 px, the

@@ -749,7 +749,7 @@ impl<'a> VideoStylizer<'a> {
             }
             lt.prepare(gpu, c, &self.tmask, fresh)?;
         }
-        self.opt.reset_optimizer(gpu)?;
+        self.opt.reset_optimizer(gpu, !fresh)?;
         let iters = if fresh && pass.is_none() { self.job.iters_first } else { self.job.iters };
         let mut losses = None;
         // early stop on later frames: the totals of the accepted points, newest last

@@ -111,7 +111,7 @@ fn iterate_averaging_is_the_bias_corrected_moving_average_of_the_iterates() {
     }
     // averaging lags behind the last iterate
     assert!(rel_err(&opt.planar(g).unwrap(), &opt.input().read(g).unwrap()) > 1e-4);
-    opt.reset_optimizer(g).unwrap();
+    opt.reset_optimizer(g, false).unwrap();
     assert_eq!(opt.planar(g).unwrap(), opt.input().read(g).unwrap(), "after a reset the result is the image itself");
 }
 

@@ -22,11 +22,18 @@ pub struct LbfgsConfig {
     /// non-finite one): back to the last accepted point and half the step along the same
     /// direction; after 4 rejections in a row the history is cleared.
     pub worse: f32,
+    /// With no history, a steepest-descent step moves the elements by this much on average
+    /// (mean |step|; pixel units for images), or, at 0, torch's rule min(1, 1/|g|_1) * lr.
+    /// Torch's step is a no-op on an image (|g|_1 is ~1e8), so the first pair measures the
+    /// curvature of a vanishing step and the next steps overshoot (measured: pair C of
+    /// BENCHMARKS.md jumped to 32x the loss and lost 6 of 100 iterations). Applies from a cold
+    /// start ([`Lbfgs::reset`]); a warm start from an already painted image uses torch's rule.
+    pub first_step: f32,
 }
 
 impl Default for LbfgsConfig {
     fn default() -> Self {
-        LbfgsConfig { lr: 1.0, history: 20, project: None, worse: 2.0 }
+        LbfgsConfig { lr: 1.0, history: 20, project: None, worse: 2.0, first_step: 0.0 }
     }
 }
 
@@ -42,6 +49,7 @@ const LOSS: usize = 15;
 const REJECTS: usize = 16;
 const REJECTED: usize = 17;
 const BEST_LOSS: usize = 18;
+const FIRST_STEP: usize = 19;
 /// Rejections in a row after which the history is cleared (`CLEAR_AFTER` in lbfgs.wgsl).
 const CLEAR_AFTER: usize = 4;
 const AL: usize = 32;
@@ -208,12 +216,26 @@ impl Lbfgs {
         Ok(lbfgs)
     }
 
-    /// Start again: no history, no accepted point.
+    /// Start again from a cold start: no history, no accepted point, the first step as
+    /// `config.first_step` says.
     pub fn reset(&self, gpu: &Gpu) -> Result<()> {
+        self.restart(gpu, self.config.first_step)
+    }
+
+    /// Start again from an image that is already close to a minimum (a video frame started
+    /// from the previous painting): as [`Lbfgs::reset`], but the first step is torch's
+    /// vanishing one, so the start is not disturbed before the history knows the curvature
+    /// (measured on the tree clip: a full first step raised the later frames' loss and flicker).
+    pub fn reset_warm(&self, gpu: &Gpu) -> Result<()> {
+        self.restart(gpu, 0.0)
+    }
+
+    fn restart(&self, gpu: &Gpu, first_step: f32) -> Result<()> {
         let mut s = vec![0.0; self.state.len()];
         s[HDIAG] = 1.0;
         s[BACKOFF] = 1.0;
         s[BEST_LOSS] = f32::INFINITY;
+        s[FIRST_STEP] = first_step;
         self.state.write(gpu, &s)
     }
 
@@ -352,6 +374,8 @@ pub struct LbfgsCpu {
     /// Rejections in a row, and in all.
     pub rejects: usize,
     pub rejected: usize,
+    /// The first-step rule in effect ([`LbfgsConfig::first_step`], 0 after [`LbfgsCpu::warm`]).
+    first_step: f64,
 }
 
 impl LbfgsCpu {
@@ -373,7 +397,14 @@ impl LbfgsCpu {
             accepted: false,
             rejects: 0,
             rejected: 0,
+            first_step: config.first_step as f64,
         }
+    }
+
+    /// As [`Lbfgs::reset_warm`]: the first step is torch's vanishing one.
+    pub fn warm(mut self) -> Self {
+        self.first_step = 0.0;
+        self
     }
 
     fn clear(&mut self) {
@@ -468,8 +499,8 @@ impl LbfgsCpu {
         }
         let mut t = self.config.lr as f64 * self.backoff;
         if self.s.is_empty() {
-            let gabs: f64 = gv.iter().map(|v| v.abs()).sum();
-            t *= (1.0 / gabs.max(1e-30)).min(1.0);
+            let gabs: f64 = gv.iter().map(|v| v.abs()).sum::<f64>().max(1e-30);
+            t *= if self.first_step > 0.0 { self.first_step * n as f64 / gabs } else { (1.0 / gabs).min(1.0) };
         }
         for i in 0..n {
             let dir = if use_dir { d[i] } else { -gv[i] };
