@@ -349,9 +349,23 @@ fn mean_grad(x: i32, y: i32) -> vec2<f32> {
     return 0.5 * vec2(a[n + j] + b[j], a[2u * n + j] + b[n + j]);
 }
 
-// Linearised data terms from a = refine_warp's output, b = [I1x, I1y], i1 = I1 (all 0..1):
-// o = 255 * [Iz, Ix, Iy, Ixz, Iyz, Ixx, Ixy, Iyy], zero where the match leaves the frame.
-// Ix, Iy average both images' gradients; Ixx, Ixy, Iyy are central differences of that average.
+// Linearised data terms from a = refine_warp's output, b = [I1x, I1y], i1 = I1 (all 0..1), as
+// three constraint rows (k1, k2, k0) with k1 du + k2 dv + k0 = 0 at a perfect match:
+// o = [Ix, Iy, Iz | Ixx, Ixy, Ixz | Ixy, Iyy, Iyz] on 0..255 intensities, each row divided by
+// sqrt(k1^2 + k2^2 + zeta^2) (the normalised data term of Zimmer et al., as OpenCV: strong edges
+// do not outweigh the smoothness more than weak texture does), zero where the match leaves the
+// frame. Ix, Iy average both images' gradients; the second derivatives are central differences
+// of that average.
+const REFINE_ZETA2: f32 = 0.01;  // zeta = 0.1, as OpenCV
+
+fn put_row(i: u32, row: u32, k1: f32, k2: f32, k0: f32, valid: f32) {
+    let n = p.w * p.h;
+    let s = valid / sqrt(k1 * k1 + k2 * k2 + REFINE_ZETA2);
+    o[(3u * row) * n + i] = s * k1;
+    o[(3u * row + 1u) * n + i] = s * k2;
+    o[(3u * row + 2u) * n + i] = s * k0;
+}
+
 @compute @workgroup_size(WG)
 fn refine_derivs(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
                  @builtin(local_invocation_index) lid: u32) {
@@ -360,18 +374,14 @@ fn refine_derivs(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
     if i >= n { return; }
     let x = i32(i % p.w);
     let y = i32(i / p.w);
-    let s = REFINE_SCALE * a[3u * n + i];
-    let g = mean_grad(x, y);
-    let gx = 0.5 * (mean_grad(x + 1, y) - mean_grad(x - 1, y));
-    let gy = 0.5 * (mean_grad(x, y + 1) - mean_grad(x, y - 1));
-    o[i] = s * (a[i] - i1[i]);
-    o[n + i] = s * g.x;
-    o[2u * n + i] = s * g.y;
-    o[3u * n + i] = s * (a[n + i] - b[i]);
-    o[4u * n + i] = s * (a[2u * n + i] - b[n + i]);
-    o[5u * n + i] = s * gx.x;
-    o[6u * n + i] = s * 0.5 * (gx.y + gy.x);
-    o[7u * n + i] = s * gy.y;
+    let valid = a[3u * n + i];
+    let g = REFINE_SCALE * mean_grad(x, y);
+    let gx = (0.5 * REFINE_SCALE) * (mean_grad(x + 1, y) - mean_grad(x - 1, y));
+    let gy = (0.5 * REFINE_SCALE) * (mean_grad(x, y + 1) - mean_grad(x, y - 1));
+    let ixy = 0.5 * (gx.y + gy.x);
+    put_row(i, 0u, g.x, g.y, REFINE_SCALE * (a[i] - i1[i]), valid);
+    put_row(i, 1u, gx.x, ixy, REFINE_SCALE * (a[n + i] - b[i]), valid);
+    put_row(i, 2u, ixy, gy.y, REFINE_SCALE * (a[2u * n + i] - b[n + i]), valid);
 }
 
 // Smoothness weights of the flow a = [u, v]: o = alpha / sqrt(|grad u|^2 + |grad v|^2 + eps^2),
@@ -396,7 +406,7 @@ fn refine_smooth(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 }
 
 // One red-black SOR half-sweep on the flow o = [u, v] (in place: pixels with (x + y) % 2 ==
-// p.parity read only the other half). a = refine_derivs' 8 planes, b = w0 (the flow the data
+// p.parity read only the other half). a = refine_derivs' 9 planes, b = w0 (the flow the data
 // terms are linearised around), c = refine_smooth's weights. Per pixel the 2x2 system
 //   (A + S I) dw = rhs + sum_q s_pq w_q - S w0,   dw = w - w0,
 // with the robust data weights taken at the current dw (lagged, as a fixed-point iteration).
@@ -412,23 +422,26 @@ fn refine_sor(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     let w0 = vec2(b[i], b[n + i]);
     let w = vec2(o[i], o[n + i]);
     let dw = w - w0;
-    let iz = a[i];
-    let ix = a[n + i];
-    let iy = a[2u * n + i];
-    let ixz = a[3u * n + i];
-    let iyz = a[4u * n + i];
-    let ixx = a[5u * n + i];
-    let ixy = a[6u * n + i];
-    let iyy = a[7u * n + i];
-    let rb = iz + ix * dw.x + iy * dw.y;
-    let pb = p.delta / sqrt(rb * rb + REFINE_EPS2);
-    let rgx = ixz + ixx * dw.x + ixy * dw.y;
-    let rgy = iyz + ixy * dw.x + iyy * dw.y;
-    let pg = p.gamma / sqrt(rgx * rgx + rgy * rgy + REFINE_EPS2);
-    var a11 = pb * ix * ix + pg * (ixx * ixx + ixy * ixy);
-    let a12 = pb * ix * iy + pg * (ixx * ixy + ixy * iyy);
-    var a22 = pb * iy * iy + pg * (ixy * ixy + iyy * iyy);
-    var r = -vec2(pb * ix * iz + pg * (ixx * ixz + ixy * iyz), pb * iy * iz + pg * (ixy * ixz + iyy * iyz));
+    // the three constraint rows of refine_derivs and their residuals at dw
+    var k: array<vec3<f32>, 3>;
+    var res: array<f32, 3>;
+    for (var j = 0u; j < 3u; j++) {
+        k[j] = vec3(a[3u * j * n + i], a[(3u * j + 1u) * n + i], a[(3u * j + 2u) * n + i]);
+        res[j] = dot(k[j], vec3(dw, 1.0));
+    }
+    let pb = p.delta / sqrt(res[0] * res[0] + REFINE_EPS2);
+    let pg = p.gamma / sqrt(res[1] * res[1] + res[2] * res[2] + REFINE_EPS2);
+    let wr = array<f32, 3>(pb, pg, pg);
+    var a11 = 0.0;
+    var a12 = 0.0;
+    var a22 = 0.0;
+    var r = vec2(0.0, 0.0);
+    for (var j = 0u; j < 3u; j++) {
+        a11 += wr[j] * k[j].x * k[j].x;
+        a12 += wr[j] * k[j].x * k[j].y;
+        a22 += wr[j] * k[j].y * k[j].y;
+        r -= wr[j] * k[j].z * k[j].xy;
+    }
     // smoothness links to the 4 neighbours inside the frame
     var s = 0.0;
     var nb = vec2(0.0, 0.0);

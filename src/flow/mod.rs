@@ -265,7 +265,7 @@ pub fn record_refine_warp(
     plan.dispatch_1d(gpu, &REFINE_WARP, &params(w, h, 1), &bufs, w * h);
 }
 
-/// The linearised data terms `derivs` [8, H, W] of the refinement from `warped` (refine_warp)
+/// The linearised data terms `derivs` [9, H, W] (three normalised constraint rows) of the refinement from `warped` (refine_warp)
 /// and the first image.
 pub fn record_refine_derivs(
     gpu: &Gpu,
@@ -276,7 +276,7 @@ pub fn record_refine_derivs(
     derivs: &Tensor,
 ) {
     let (_, h, w) = planes(first_gray);
-    assert_eq!(derivs.shape, [8, h, w], "refine_derivs output shape");
+    assert_eq!(derivs.shape, [9, h, w], "refine_derivs output shape");
     let bufs = [&*warped.buffer, &derivs.buffer, &first_grad.buffer, &first_gray.buffer];
     plan.dispatch_1d(gpu, &REFINE_DERIVS, &params(w, h, 1), &bufs, w * h);
 }
@@ -319,7 +319,7 @@ impl RefineScratch {
         Ok(RefineScratch {
             flow0: Tensor::zeros(gpu, &[2, h, w], "refine w0")?,
             warped: Tensor::zeros(gpu, &[4, h, w], "refine warped")?,
-            derivs: Tensor::zeros(gpu, &[8, h, w], "refine derivatives")?,
+            derivs: Tensor::zeros(gpu, &[9, h, w], "refine derivatives")?,
             weights: Tensor::zeros(gpu, &[h, w], "refine smoothness")?,
         })
     }
