@@ -413,12 +413,18 @@ fn refine_smooth(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups)
 @compute @workgroup_size(WG)
 fn refine_sor(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
               @builtin(local_invocation_index) lid: u32) {
-    let i = flat_index(wid, nwg, lid);
+    // one invocation per pixel of this half: row y holds ceil(w / 2) slots, the slot k at
+    // x = 2k + (y + parity) % 2 (the last slot of a row is empty when that passes the edge)
+    let half = (p.w + 1u) / 2u;
+    let t = flat_index(wid, nwg, lid);
+    if t >= half * p.h { return; }
+    let yu = t / half;
+    let xu = 2u * (t % half) + (yu + p.parity) % 2u;
+    if xu >= p.w { return; }
     let n = p.w * p.h;
-    if i >= n { return; }
-    let x = i32(i % p.w);
-    let y = i32(i / p.w);
-    if u32(x + y) % 2u != p.parity { return; }
+    let i = yu * p.w + xu;
+    let x = i32(xu);
+    let y = i32(yu);
     let w0 = vec2(b[i], b[n + i]);
     let w = vec2(o[i], o[n + i]);
     let dw = w - w0;

@@ -302,7 +302,7 @@ pub fn record_refine_sor(
     for parity in 0..2 {
         let p = FlowParams { delta: r.delta, gamma: r.gamma, omega: r.omega, parity, ..params(w, h, 1) };
         let bufs = [&*derivs.buffer, &flow.buffer, &flow0.buffer, &weights.buffer];
-        plan.dispatch_1d(gpu, &REFINE_SOR, &p, &bufs, w * h);
+        plan.dispatch_1d(gpu, &REFINE_SOR, &p, &bufs, w.div_ceil(2) * h);
     }
 }
 
