@@ -232,20 +232,20 @@ pub struct FlowArgs {
     /// Forward-backward consistency mask as a PNG (white = consistent, black = occluded)
     #[arg(long)]
     pub mask: Option<PathBuf>,
-    /// Pyramid levels (default: coarsest level about 32 px)
+    /// Pyramid levels (default: coarsest level's short side 8-16 px)
     #[arg(long)]
     pub levels: Option<usize>,
     /// Gaussian window size in pixels (odd)
     #[arg(long, default_value_t = FlowConfig::default().window)]
     pub window: usize,
-    /// Gauss-Newton iterations per level
+    /// Gauss-Newton iterations at the finest level (2^l times as many at level l, up to 8x)
     #[arg(long, default_value_t = FlowConfig::default().iters)]
     pub iters: usize,
     /// Variational refinement after each level's LK update: fixed-point iterations per level
     /// (each re-weights the robust terms; 0 turns the refinement off)
     #[arg(long, default_value_t = FlowConfig::default().refine.iters)]
     pub refine_iters: usize,
-    /// Refinement: red-black SOR sweeps per fixed-point iteration
+    /// Refinement: red-black SOR sweeps per fixed-point iteration (twice as many below the finest level)
     #[arg(long, default_value_t = FlowConfig::default().refine.sor)]
     pub refine_sor: usize,
     /// Refinement: smoothness weight (larger: smoother flow; intensities 0..255 as OpenCV's DIS)

@@ -102,11 +102,11 @@ fn planes(t: &Tensor) -> (usize, usize, usize) {
 /// Lucas-Kanade settings.
 #[derive(Clone, Copy, Debug)]
 pub struct FlowConfig {
-    /// Pyramid levels (None: halve until the short side is at most 32 px).
+    /// Pyramid levels (None: halve until the short side is at most 16 px).
     pub levels: Option<usize>,
     /// Gaussian window size in pixels (odd; sigma = window / 4).
     pub window: usize,
-    /// Gauss-Newton iterations per level.
+    /// Gauss-Newton iterations at the finest level ([`lk_iters`]: more at coarser levels).
     pub iters: usize,
     /// Tikhonov regularisation of the 2x2 systems (intensity units 0..1).
     pub lambda: f32,
@@ -122,7 +122,7 @@ pub struct FlowConfig {
 pub struct Refine {
     /// Fixed-point iterations per level (0: no refinement).
     pub iters: usize,
-    /// Red-black SOR sweeps per fixed-point iteration.
+    /// Red-black SOR sweeps per fixed-point iteration at the finest level ([`refine_sweeps`]).
     pub sor: usize,
     /// Smoothness weight.
     pub alpha: f32,
@@ -136,29 +136,47 @@ pub struct Refine {
 
 impl Default for Refine {
     fn default() -> Self {
-        Refine { iters: 5, sor: 5, alpha: 20.0, delta: 5.0, gamma: 10.0, omega: 1.6 }
+        Refine { iters: 5, sor: 4, alpha: 20.0, delta: 5.0, gamma: 10.0, omega: 1.6 }
     }
 }
 
 // Defaults measured over 33 synthetic pairs at 2/8/20 px (tools/flow-study, BENCHMARKS.md "Optical
-// flow, robust"): with the refinement, 2 LK iterations and a 15 px window are as accurate as 6 and
-// 21 (mean EPE 0.065 vs 0.063 px) at about 60% of the time.
+// flow, robust (issue 11)"): with the refinement, 2 LK iterations and a 15 px window are as
+// accurate as 6 and 21 (mean EPE 0.065 vs 0.063 px) at about 60% of the time.
 impl Default for FlowConfig {
     fn default() -> Self {
         FlowConfig { levels: None, window: 15, iters: 2, lambda: 1e-4, median: true, refine: Refine::default() }
     }
 }
 
-/// Number of levels: halve until the short side is at most 32 px (so about 16-32 px).
+/// Number of levels: halve until the short side is at most 16 px (so about 8-16 px): motion of a
+/// few pixels at the coarsest level is what LK converges from; at 32 px a 96x72 image with 13 px
+/// of motion in faint texture failed (EPE 9.7 px, 0.24 at 16 px).
 pub fn auto_levels(w: usize, h: usize) -> usize {
     let mut n = 1;
     let (mut a, mut b) = (w, h);
-    while a.min(b) > 32 {
+    while a.min(b) > 16 {
         a = a.div_ceil(2);
         b = b.div_ceil(2);
         n += 1;
     }
     n
+}
+
+/// LK iterations at level `l` (0 finest): coarser levels start further from the answer (from zero
+/// at the coarsest) and cost 4^l times less, so they get 2^l times the iterations, up to 8x.
+pub fn lk_iters(iters: usize, l: usize) -> usize {
+    iters << l.min(3)
+}
+
+/// SOR sweeps per fixed-point iteration at level `l`: twice `sor` below the finest level, where
+/// they are cheap and the flow must travel further into flat regions.
+pub fn refine_sweeps(sor: usize, l: usize) -> usize {
+    if l == 0 {
+        sor
+    } else {
+        2 * sor
+    }
 }
 
 fn level_sizes(w: usize, h: usize, levels: usize) -> Vec<(usize, usize)> {
@@ -428,7 +446,7 @@ impl FlowSolver {
             let mism = Tensor::zeros(gpu, &[5, h, w], "lk products")?;
             let tmp = Tensor::zeros(gpu, &[5, h, w], "blur tmp")?;
             let msum = Tensor::zeros(gpu, &[5, h, w], "lk window sums")?;
-            for _ in 0..cfg.iters {
+            for _ in 0..lk_iters(cfg.iters, l) {
                 record_mismatch(gpu, &mut plan, &first.gray[l], &first.grad[l], &second.gray[l], &f, &mism);
                 record_blur(gpu, &mut plan, &mism, &tmp, &msum, cfg.window);
                 record_solve(gpu, &mut plan, &msum, &f, cfg.lambda);
@@ -438,7 +456,8 @@ impl FlowSolver {
                 plan.copy(&tmp.buffer, &f.buffer, (2 * w * h * 4) as u64);
             }
             if cfg.refine.iters > 0 && cfg.refine.sor > 0 {
-                RefineScratch::new(gpu, w, h)?.record(gpu, &mut plan, first, second, l, &f, &cfg.refine);
+                let r = Refine { sor: refine_sweeps(cfg.refine.sor, l), ..cfg.refine };
+                RefineScratch::new(gpu, w, h)?.record(gpu, &mut plan, first, second, l, &f, &r);
             }
             coarser = Some(f);
         }
