@@ -241,6 +241,9 @@ pub struct FlowArgs {
     /// Gauss-Newton iterations at the finest level (2^l times as many at level l, up to 8x)
     #[arg(long, default_value_t = FlowConfig::default().iters)]
     pub iters: usize,
+    /// No 3x3 median of the flow after each level's LK update
+    #[arg(long)]
+    pub no_median: bool,
     /// Variational refinement after each level's LK update: fixed-point iterations per level
     /// (each re-weights the robust terms; 0 turns the refinement off)
     #[arg(long, default_value_t = FlowConfig::default().refine.iters)]
@@ -1000,7 +1003,14 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
         gamma: a.refine_gamma,
         ..Default::default()
     };
-    let cfg = FlowConfig { levels: a.levels, window: a.window, iters: a.iters, refine, ..Default::default() };
+    let cfg = FlowConfig {
+        levels: a.levels,
+        window: a.window,
+        iters: a.iters,
+        median: !a.no_median,
+        refine,
+        ..Default::default()
+    };
     let gpu = Gpu::new(adapter)?;
     let start = Instant::now();
     let of::FlowPair { forward: fwd, backward: bwd, consistency } =
