@@ -15,6 +15,11 @@ struct Params {
     lambda: f32,   // Tikhonov term added to the structure tensor's diagonal
     sw: u32,       // source width  (pyr_down, upsample)
     sh: u32,       // source height
+    alpha: f32,    // refinement: smoothness weight
+    delta: f32,    // refinement: brightness-constancy weight
+    gamma: f32,    // refinement: gradient-constancy weight
+    omega: f32,    // refinement: SOR relaxation
+    parity: u32,   // refinement: which red-black half (x + y) % 2 a sweep updates
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -305,4 +310,175 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     }
     if g > 0.01 * dot(wf, wf) + 0.002 { ok = false; }
     o[i] = select(0.0, 1.0, ok);
+}
+
+// ---- Variational refinement (as DIS, Kroeger et al. 2016): after the LK update of a level, a
+// few fixed-point / red-black SOR sweeps on the linearised Euler-Lagrange equations of
+//   delta Psi((I2(x + w) - I1)^2) + gamma Psi(|grad I2(x + w) - grad I1|^2) + alpha Psi(|grad u|^2 + |grad v|^2),
+// Psi(s^2) = sqrt(s^2 + eps^2), linearised around the flow w0 entering the refinement. The data
+// terms (which pull towards the image) and the smoothness (which carries flow from textured into
+// flat regions and from the interior to where the match leaves the frame) balance per pixel.
+// Intensities are scaled to 0..255 so the weights mean what they mean in OpenCV.
+
+const REFINE_SCALE: f32 = 255.0;
+const REFINE_EPS2: f32 = 1e-6;   // eps = 0.001, as OpenCV
+
+// Second image and its gradients at x + w0: a = I2, c = [I2x, I2y], b = w0.
+// o = [I2(x + w0), I2x(x + w0), I2y(x + w0), valid], valid = 1 where x + w0 lies inside the frame
+// (elsewhere there is no data: the pixel takes its flow from its neighbours).
+@compute @workgroup_size(WG)
+fn refine_warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+               @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = f32(i % p.w) + b[i];
+    let y = f32(i / p.w) + b[n + i];
+    let inside = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    let t = taps(x, y, p.w, p.h);
+    o[i] = sample_a(0u, t);
+    o[n + i] = blend4(t, c[t.i00], c[t.i10], c[t.i01], c[t.i11]);
+    o[2u * n + i] = blend4(t, c[n + t.i00], c[n + t.i10], c[n + t.i01], c[n + t.i11]);
+    o[3u * n + i] = select(0.0, 1.0, inside);
+}
+
+// The average (first and warped second image) x/y gradient at a clamped pixel.
+fn mean_grad(x: i32, y: i32) -> vec2<f32> {
+    let n = p.w * p.h;
+    let j = at(0u, x, y, p.w, p.h);
+    return 0.5 * vec2(a[n + j] + b[j], a[2u * n + j] + b[n + j]);
+}
+
+// Linearised data terms from a = refine_warp's output, b = [I1x, I1y], i1 = I1 (all 0..1), as
+// three constraint rows (k1, k2, k0) with k1 du + k2 dv + k0 = 0 at a perfect match:
+// o = [Ix, Iy, Iz | Ixx, Ixy, Ixz | Ixy, Iyy, Iyz] on 0..255 intensities, each row divided by
+// sqrt(k1^2 + k2^2 + zeta^2) (the normalised data term of Zimmer et al., as OpenCV: strong edges
+// do not outweigh the smoothness more than weak texture does), zero where the match leaves the
+// frame. Ix, Iy average both images' gradients; the second derivatives are central differences
+// of that average.
+const REFINE_ZETA2: f32 = 0.01;  // zeta = 0.1, as OpenCV
+
+fn put_row(i: u32, row: u32, k1: f32, k2: f32, k0: f32, valid: f32) {
+    let n = p.w * p.h;
+    let s = valid / sqrt(k1 * k1 + k2 * k2 + REFINE_ZETA2);
+    o[(3u * row) * n + i] = s * k1;
+    o[(3u * row + 1u) * n + i] = s * k2;
+    o[(3u * row + 2u) * n + i] = s * k0;
+}
+
+@compute @workgroup_size(WG)
+fn refine_derivs(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = i32(i % p.w);
+    let y = i32(i / p.w);
+    let valid = a[3u * n + i];
+    let g = REFINE_SCALE * mean_grad(x, y);
+    let gx = (0.5 * REFINE_SCALE) * (mean_grad(x + 1, y) - mean_grad(x - 1, y));
+    let gy = (0.5 * REFINE_SCALE) * (mean_grad(x, y + 1) - mean_grad(x, y - 1));
+    let ixy = 0.5 * (gx.y + gy.x);
+    put_row(i, 0u, g.x, g.y, REFINE_SCALE * (a[i] - i1[i]), valid);
+    put_row(i, 1u, gx.x, ixy, REFINE_SCALE * (a[n + i] - b[i]), valid);
+    put_row(i, 2u, ixy, gy.y, REFINE_SCALE * (a[2u * n + i] - b[n + i]), valid);
+}
+
+// Smoothness weights of the flow a = [u, v]: o = alpha / sqrt(|grad u|^2 + |grad v|^2 + eps^2),
+// forward differences (zero past the last column / row). The weight of the link between a pixel
+// and its right (lower) neighbour is this pixel's.
+@compute @workgroup_size(WG)
+fn refine_smooth(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    let n = p.w * p.h;
+    if i >= n { return; }
+    let x = i32(i % p.w);
+    let y = i32(i / p.w);
+    var g = 0.0;
+    for (var c = 0u; c < 2u; c++) {
+        let v = a[c * n + i];
+        let dx = a[at(c * n, x + 1, y, p.w, p.h)] - v;
+        let dy = a[at(c * n, x, y + 1, p.w, p.h)] - v;
+        g += dx * dx + dy * dy;
+    }
+    o[i] = p.alpha / sqrt(g + REFINE_EPS2);
+}
+
+// One red-black SOR half-sweep on the flow o = [u, v] (in place: pixels with (x + y) % 2 ==
+// p.parity read only the other half). a = refine_derivs' 9 planes, b = w0 (the flow the data
+// terms are linearised around), c = refine_smooth's weights. Per pixel the 2x2 system
+//   (A + S I) dw = rhs + sum_q s_pq w_q - S w0,   dw = w - w0,
+// with the robust data weights taken at the current dw (lagged, as a fixed-point iteration).
+@compute @workgroup_size(WG)
+fn refine_sor(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+              @builtin(local_invocation_index) lid: u32) {
+    // one invocation per pixel of this half: row y holds ceil(w / 2) slots, the slot k at
+    // x = 2k + (y + parity) % 2 (the last slot of a row is empty when that passes the edge)
+    let half = (p.w + 1u) / 2u;
+    let t = flat_index(wid, nwg, lid);
+    if t >= half * p.h { return; }
+    let yu = t / half;
+    let xu = 2u * (t % half) + (yu + p.parity) % 2u;
+    if xu >= p.w { return; }
+    let n = p.w * p.h;
+    let i = yu * p.w + xu;
+    let x = i32(xu);
+    let y = i32(yu);
+    let w0 = vec2(b[i], b[n + i]);
+    let w = vec2(o[i], o[n + i]);
+    let dw = w - w0;
+    // the three constraint rows of refine_derivs and their residuals at dw
+    var k: array<vec3<f32>, 3>;
+    var res: array<f32, 3>;
+    for (var j = 0u; j < 3u; j++) {
+        k[j] = vec3(a[3u * j * n + i], a[(3u * j + 1u) * n + i], a[(3u * j + 2u) * n + i]);
+        res[j] = dot(k[j], vec3(dw, 1.0));
+    }
+    let pb = p.delta / sqrt(res[0] * res[0] + REFINE_EPS2);
+    let pg = p.gamma / sqrt(res[1] * res[1] + res[2] * res[2] + REFINE_EPS2);
+    let wr = array<f32, 3>(pb, pg, pg);
+    var a11 = 0.0;
+    var a12 = 0.0;
+    var a22 = 0.0;
+    var r = vec2(0.0, 0.0);
+    for (var j = 0u; j < 3u; j++) {
+        a11 += wr[j] * k[j].x * k[j].x;
+        a12 += wr[j] * k[j].x * k[j].y;
+        a22 += wr[j] * k[j].y * k[j].y;
+        r -= wr[j] * k[j].z * k[j].xy;
+    }
+    // smoothness links to the 4 neighbours inside the frame
+    var s = 0.0;
+    var nb = vec2(0.0, 0.0);
+    if x + 1 < i32(p.w) {
+        let q = i + 1u;
+        s += c[i];
+        nb += c[i] * vec2(o[q], o[n + q]);
+    }
+    if x > 0 {
+        let q = i - 1u;
+        s += c[q];
+        nb += c[q] * vec2(o[q], o[n + q]);
+    }
+    if y + 1 < i32(p.h) {
+        let q = i + p.w;
+        s += c[i];
+        nb += c[i] * vec2(o[q], o[n + q]);
+    }
+    if y > 0 {
+        let q = i - p.w;
+        s += c[q];
+        nb += c[q] * vec2(o[q], o[n + q]);
+    }
+    a11 += s;
+    a22 += s;
+    r += nb - s * w0;
+    let det = a11 * a22 - a12 * a12;
+    if det > 1e-12 {
+        let sol = vec2(a22 * r.x - a12 * r.y, a11 * r.y - a12 * r.x) / det;
+        let nw = w0 + mix(dw, sol, p.omega);
+        o[i] = nw.x;
+        o[n + i] = nw.y;
+    }
 }

@@ -232,15 +232,34 @@ pub struct FlowArgs {
     /// Forward-backward consistency mask as a PNG (white = consistent, black = occluded)
     #[arg(long)]
     pub mask: Option<PathBuf>,
-    /// Pyramid levels (default: coarsest level about 32 px)
+    /// Pyramid levels (default: coarsest level's short side 8-16 px)
     #[arg(long)]
     pub levels: Option<usize>,
     /// Gaussian window size in pixels (odd)
     #[arg(long, default_value_t = FlowConfig::default().window)]
     pub window: usize,
-    /// Gauss-Newton iterations per level
+    /// Gauss-Newton iterations at the finest level (2^l times as many at level l, up to 8x)
     #[arg(long, default_value_t = FlowConfig::default().iters)]
     pub iters: usize,
+    /// No 3x3 median of the flow after each level's LK update
+    #[arg(long)]
+    pub no_median: bool,
+    /// Variational refinement after each level's LK update: fixed-point iterations per level
+    /// (each re-weights the robust terms; 0 turns the refinement off)
+    #[arg(long, default_value_t = FlowConfig::default().refine.iters)]
+    pub refine_iters: usize,
+    /// Refinement: red-black SOR sweeps per fixed-point iteration (twice as many below the finest level)
+    #[arg(long, default_value_t = FlowConfig::default().refine.sor)]
+    pub refine_sor: usize,
+    /// Refinement: smoothness weight (larger: smoother flow; intensities 0..255 as OpenCV's DIS)
+    #[arg(long, default_value_t = FlowConfig::default().refine.alpha)]
+    pub refine_alpha: f32,
+    /// Refinement: brightness-constancy weight
+    #[arg(long, default_value_t = FlowConfig::default().refine.delta)]
+    pub refine_delta: f32,
+    /// Refinement: gradient-constancy weight
+    #[arg(long, default_value_t = FlowConfig::default().refine.gamma)]
+    pub refine_gamma: f32,
     /// Ground-truth .flo: print the average endpoint error of the result (pixels whose ground truth is unknown,
     /// components above 1e9 or NaN, are left out and counted)
     #[arg(long)]
@@ -936,6 +955,20 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
     if a.iters > 100 {
         bail!("--iters must be at most 100 per level, got {}", a.iters);
     }
+    if a.refine_iters > 100 || a.refine_sor > 100 {
+        bail!("--refine-iters and --refine-sor must be at most 100, got {} and {}", a.refine_iters, a.refine_sor);
+    }
+    for (flag, v) in
+        [("--refine-alpha", a.refine_alpha), ("--refine-delta", a.refine_delta), ("--refine-gamma", a.refine_gamma)]
+    {
+        if !(v.is_finite() && (0.0..=1e6).contains(&v)) {
+            bail!("{flag} must be a weight from 0 to 1e6, got {v}");
+        }
+    }
+    if a.refine_iters > 0 && a.refine_sor > 0 && a.refine_alpha == 0.0 && a.refine_delta == 0.0 && a.refine_gamma == 0.0
+    {
+        bail!("--refine-alpha, --refine-delta and --refine-gamma are all 0: nothing to refine (use --refine-iters 0 to turn the refinement off)");
+    }
     // past the level where the image is 1 px the pyramid only repeats itself
     let most = (ia.width().max(ia.height()) as f64).log2().ceil() as usize + 1;
     if let Some(n) = a.levels.filter(|&n| n > most) {
@@ -962,7 +995,22 @@ fn flow(adapter: Option<&str>, a: FlowArgs) -> Result<()> {
         }
         None => None,
     };
-    let cfg = FlowConfig { levels: a.levels, window: a.window, iters: a.iters, ..Default::default() };
+    let refine = of::Refine {
+        iters: a.refine_iters,
+        sor: a.refine_sor,
+        alpha: a.refine_alpha,
+        delta: a.refine_delta,
+        gamma: a.refine_gamma,
+        ..Default::default()
+    };
+    let cfg = FlowConfig {
+        levels: a.levels,
+        window: a.window,
+        iters: a.iters,
+        median: !a.no_median,
+        refine,
+        ..Default::default()
+    };
     let gpu = Gpu::new(adapter)?;
     let start = Instant::now();
     let of::FlowPair { forward: fwd, backward: bwd, consistency } =

@@ -248,6 +248,10 @@ fn flow_command_writes_files_and_rejects_mismatched_sizes() {
     fails_with(&["flow", sa, sb, "-o", so, "--window", "20"], &["--window", "odd"]);
     fails_with(&["flow", sa, sb, "-o", so, "--levels", "40"], &["--levels 40", "40x30", "at most 7"]);
     fails_with(&["flow", sa, sb, "-o", so, "--iters", "100000"], &["--iters", "at most 100"]);
+    fails_with(&["flow", sa, sb, "-o", so, "--refine-sor", "101"], &["--refine-sor", "at most 100"]);
+    fails_with(&["flow", sa, sb, "-o", so, "--refine-alpha", "nan"], &["--refine-alpha", "from 0 to 1e6", "NaN"]);
+    let zero = ["--refine-alpha", "0", "--refine-delta", "0", "--refine-gamma", "0"];
+    fails_with(&[&["flow", sa, sb, "-o", so][..], &zero[..]].concat(), &["nothing to refine", "--refine-iters 0"]);
     // ground truth with unknown pixels (Middlebury's 1e10 marker, NaN): left out of the EPE and counted
     let (n, unknown) = (40 * 30, 1e10f32);
     let mut data = vec![0.0f32; 2 * n];

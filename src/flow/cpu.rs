@@ -193,3 +193,135 @@ pub fn consistency(fwd: &[f32], bwd: &[f32], w: usize, h: usize) -> Vec<f32> {
         .collect();
     gauss(&raw, w, h, 1, super::CONSISTENCY_RADIUS, super::CONSISTENCY_SIGMA)
 }
+
+/// CPU twin of `record_refine_warp`: [I2, I2x, I2y, valid] at x + flow.
+pub fn refine_warp(i2: &[f32], grad2: &[f32], flow: &[f32], w: usize, h: usize) -> Vec<f32> {
+    let n = w * h;
+    let mut out = vec![0.0; 4 * n];
+    for i in 0..n {
+        let (x, y) = ((i % w) as f32 + flow[i], (i / w) as f32 + flow[n + i]);
+        let inside = x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32;
+        out[i] = bilinear(i2, w, h, x, y);
+        out[n + i] = bilinear(&grad2[..n], w, h, x, y);
+        out[2 * n + i] = bilinear(&grad2[n..], w, h, x, y);
+        out[3 * n + i] = if inside { 1.0 } else { 0.0 };
+    }
+    out
+}
+
+/// CPU twin of `record_refine_derivs`: three normalised constraint rows on 0..255 intensities.
+pub fn refine_derivs(warped: &[f32], i1: &[f32], grad1: &[f32], w: usize, h: usize) -> Vec<f32> {
+    const SCALE: f32 = 255.0;
+    const ZETA2: f32 = 0.01;
+    let n = w * h;
+    let mean_grad = |x: isize, y: isize| {
+        let j = y.clamp(0, h as isize - 1) as usize * w + x.clamp(0, w as isize - 1) as usize;
+        (0.5 * (warped[n + j] + grad1[j]), 0.5 * (warped[2 * n + j] + grad1[n + j]))
+    };
+    let mut out = vec![0.0; 9 * n];
+    for i in 0..n {
+        let (x, y) = ((i % w) as isize, (i / w) as isize);
+        let valid = warped[3 * n + i];
+        let g = mean_grad(x, y);
+        let (r, l, d, u) = (mean_grad(x + 1, y), mean_grad(x - 1, y), mean_grad(x, y + 1), mean_grad(x, y - 1));
+        let (ixx, iyx) = (0.5 * SCALE * (r.0 - l.0), 0.5 * SCALE * (r.1 - l.1));
+        let (ixy, iyy) = (0.5 * SCALE * (d.0 - u.0), 0.5 * SCALE * (d.1 - u.1));
+        let ixy = 0.5 * (iyx + ixy);
+        let rows = [
+            (SCALE * g.0, SCALE * g.1, SCALE * (warped[i] - i1[i])),
+            (ixx, ixy, SCALE * (warped[n + i] - grad1[i])),
+            (ixy, iyy, SCALE * (warped[2 * n + i] - grad1[n + i])),
+        ];
+        for (row, (k1, k2, k0)) in rows.into_iter().enumerate() {
+            let s = valid / (k1 * k1 + k2 * k2 + ZETA2).sqrt();
+            out[3 * row * n + i] = s * k1;
+            out[(3 * row + 1) * n + i] = s * k2;
+            out[(3 * row + 2) * n + i] = s * k0;
+        }
+    }
+    out
+}
+
+/// CPU twin of `record_refine_smooth`: alpha / sqrt(|grad u|^2 + |grad v|^2 + eps^2), forward
+/// differences clamped at the last column / row.
+pub fn refine_smooth(flow: &[f32], w: usize, h: usize, alpha: f32) -> Vec<f32> {
+    let n = w * h;
+    (0..n)
+        .map(|i| {
+            let (x, y) = ((i % w) as isize, (i / w) as isize);
+            let g: f32 = [&flow[..n], &flow[n..]]
+                .iter()
+                .map(|p| {
+                    let (dx, dy) = (at(p, x + 1, y, w, h) - p[i], at(p, x, y + 1, w, h) - p[i]);
+                    dx * dx + dy * dy
+                })
+                .sum();
+            alpha / (g + 1e-6).sqrt()
+        })
+        .collect()
+}
+
+/// CPU twin of `record_refine_sor`: one red-black SOR sweep (parity 0, then 1) on `flow` in place.
+pub fn refine_sor(
+    derivs: &[f32],
+    flow0: &[f32],
+    weights: &[f32],
+    flow: &mut [f32],
+    w: usize,
+    h: usize,
+    r: &super::Refine,
+) {
+    let n = w * h;
+    for parity in 0..2 {
+        for i in 0..n {
+            let (x, y) = (i % w, i / w);
+            if (x + y) % 2 != parity {
+                continue;
+            }
+            let (w0u, w0v) = (flow0[i], flow0[n + i]);
+            let (du, dv) = (flow[i] - w0u, flow[n + i] - w0v);
+            let row = |j: usize| (derivs[3 * j * n + i], derivs[(3 * j + 1) * n + i], derivs[(3 * j + 2) * n + i]);
+            let res = |j: usize| {
+                let (k1, k2, k0) = row(j);
+                k1 * du + k2 * dv + k0
+            };
+            let pb = r.delta / (res(0) * res(0) + 1e-6).sqrt();
+            let pg = r.gamma / (res(1) * res(1) + res(2) * res(2) + 1e-6).sqrt();
+            let (mut a11, mut a12, mut a22, mut r1, mut r2) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for (j, wt) in [pb, pg, pg].into_iter().enumerate() {
+                let (k1, k2, k0) = row(j);
+                a11 += wt * k1 * k1;
+                a12 += wt * k1 * k2;
+                a22 += wt * k2 * k2;
+                r1 -= wt * k0 * k1;
+                r2 -= wt * k0 * k2;
+            }
+            // links to the neighbours inside the frame: right/down weigh this pixel's weight,
+            // left/up the neighbour's
+            let mut links = Vec::with_capacity(4);
+            if x + 1 < w {
+                links.push((i + 1, weights[i]));
+            }
+            if x > 0 {
+                links.push((i - 1, weights[i - 1]));
+            }
+            if y + 1 < h {
+                links.push((i + w, weights[i]));
+            }
+            if y > 0 {
+                links.push((i - w, weights[i - w]));
+            }
+            let s: f32 = links.iter().map(|l| l.1).sum();
+            a11 += s;
+            a22 += s;
+            r1 += links.iter().map(|&(q, c)| c * flow[q]).sum::<f32>() - s * w0u;
+            r2 += links.iter().map(|&(q, c)| c * flow[n + q]).sum::<f32>() - s * w0v;
+            let det = a11 * a22 - a12 * a12;
+            if det > 1e-12 {
+                let (su, sv) = ((a22 * r1 - a12 * r2) / det, (a11 * r2 - a12 * r1) / det);
+                flow[i] = w0u + du + (su - du) * r.omega;
+                flow[n + i] = w0v + dv + (sv - dv) * r.omega;
+            }
+        }
+    }
+}
