@@ -24,6 +24,10 @@ const CONV_SHAPES: &[(usize, usize, usize, usize)] = &[
 ];
 
 /// Random input [cin, pixels], OIHW weights and bias, and the weights packed for `variant`.
+fn abs(v: &[f32]) -> Vec<f32> {
+    v.iter().map(|x| x.abs()).collect()
+}
+
 fn random_conv(
     rng: &mut Rng,
     variant: conv::ConvVariant,
@@ -50,10 +54,12 @@ fn conv_forward_matches_cpu() {
             conv::forward(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, relu);
             plan.run(g).unwrap();
             let want = conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, relu);
-            assert_close(
+            let scale = conv::forward_cpu(&abs(&x), cin, h, w, &abs(&wt), &abs(&b), cout, false);
+            assert_close_scaled(
                 &format!("{variant:?} conv {cin}->{cout} {h}x{w} relu={relu}"),
                 &out.read(g).unwrap(),
                 &want,
+                &scale,
                 REDUCTION_TOL,
             );
         }
@@ -73,10 +79,12 @@ fn conv_backward_input_matches_cpu() {
         conv::backward_input(g, &mut plan, &upload(&[cout, h, w], &gout), &weights, &gin);
         plan.run(g).unwrap();
         let want = conv::backward_input_cpu(&gout, cout, h, w, &wt, cin);
-        assert_close(
+        let scale = conv::backward_input_cpu(&abs(&gout), cout, h, w, &abs(&wt), cin);
+        assert_close_scaled(
             &format!("{variant:?} conv backward {cin}->{cout} {h}x{w}"),
             &gin.read(g).unwrap(),
             &want,
+            &scale,
             REDUCTION_TOL,
         );
     }
@@ -103,14 +111,18 @@ fn padded_conv_and_fused_relu_backward_match_cpu() {
                 let mut plan = Plan::new();
                 conv::forward_padded(g, &mut plan, &upload(&[cin, h, w], &x), &weights, &out, true, mode);
                 plan.run(g).unwrap();
-                let want = if mode == Padding::Zero {
-                    conv::forward_cpu(&x, cin, h, w, &wt, &b, cout, true)
-                } else {
-                    let full =
-                        conv::forward_cpu(&pad::pad_cpu(mode, &x, cin, h, w), cin, h + 2, w + 2, &wt, &b, cout, true);
-                    pad::crop_cpu(&full, cout, h, w)
+                let forward = |x: &[f32], wt: &[f32], b: &[f32], relu: bool| {
+                    if mode == Padding::Zero {
+                        conv::forward_cpu(x, cin, h, w, wt, b, cout, relu)
+                    } else {
+                        let full =
+                            conv::forward_cpu(&pad::pad_cpu(mode, x, cin, h, w), cin, h + 2, w + 2, wt, b, cout, relu);
+                        pad::crop_cpu(&full, cout, h, w)
+                    }
                 };
-                assert_close(&format!("forward {what}"), &out.read(g).unwrap(), &want, REDUCTION_TOL);
+                let want = forward(&x, &wt, &b, true);
+                let scale = forward(&abs(&x), &abs(&wt), &abs(&b), false);
+                assert_close_scaled(&format!("forward {what}"), &out.read(g).unwrap(), &want, &scale, REDUCTION_TOL);
 
                 for masked in [false, true] {
                     let gout = rng.vec(cout * h * w, 1.0);
@@ -131,15 +143,18 @@ fn padded_conv_and_fused_relu_backward_match_cpu() {
                     plan.run(g).unwrap();
                     let gm: Vec<f32> =
                         gout.iter().zip(&act).map(|(&d, &a)| if masked && a <= 0.0 { 0.0 } else { d }).collect();
-                    let want = if mode == Padding::Zero {
-                        conv::backward_input_cpu(&gm, cout, h, w, &wt, cin)
-                    } else {
-                        let full =
-                            conv::backward_input_cpu(&pad::embed_cpu(&gm, cout, h, w), cout, h + 2, w + 2, &wt, cin);
-                        pad::fold_cpu(mode, &full, cin, h, w)
+                    let backward = |gm: &[f32], wt: &[f32]| {
+                        if mode == Padding::Zero {
+                            conv::backward_input_cpu(gm, cout, h, w, wt, cin)
+                        } else {
+                            let full =
+                                conv::backward_input_cpu(&pad::embed_cpu(gm, cout, h, w), cout, h + 2, w + 2, wt, cin);
+                            pad::fold_cpu(mode, &full, cin, h, w)
+                        }
                     };
+                    let (want, scale) = (backward(&gm, &wt), backward(&abs(&gm), &abs(&wt)));
                     let what = format!("backward {what} masked={masked}");
-                    assert_close(&what, &gin.read(g).unwrap(), &want, REDUCTION_TOL);
+                    assert_close_scaled(&what, &gin.read(g).unwrap(), &want, &scale, REDUCTION_TOL);
                 }
             }
         }

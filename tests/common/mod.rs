@@ -66,6 +66,19 @@ pub fn assert_close(what: &str, gpu: &[f32], cpu: &[f32], tol: f64) {
     assert!(e < tol, "{what}: relative error {e:.3e} >= {tol:.0e}");
 }
 
+/// [`assert_close`] with the error measured against `scale`, the same computation on the inputs'
+/// absolute values (a bound on the sum of |terms| of each output): a float32 sum keeps an error of
+/// about eps times that bound, so an output that nearly cancels (a 1x1 image, one channel) would
+/// fail a plain relative check by chance on a correct kernel.
+pub fn assert_close_scaled(what: &str, gpu: &[f32], cpu: &[f32], scale: &[f32], tol: f64) {
+    assert!(gpu.iter().all(|v| v.is_finite()), "{what}: GPU output has NaN/Inf (an element was not written?)");
+    assert_eq!(cpu.len(), scale.len(), "{what}: scale length");
+    let num: f64 = gpu.iter().zip(cpu).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).sum();
+    let den: f64 = scale.iter().map(|&y| (y as f64).powi(2)).sum();
+    let e = if den == 0.0 { num.sqrt() } else { (num / den).sqrt() };
+    assert!(e < tol, "{what}: error {e:.3e} relative to the sum of |terms| >= {tol:.0e}");
+}
+
 /// A tensor filled with NaN, so an element the kernel fails to write shows up.
 pub fn poisoned(shape: &[usize]) -> Tensor {
     let t = Tensor::zeros(gpu(), shape, "poisoned output").unwrap();
