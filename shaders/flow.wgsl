@@ -167,6 +167,12 @@ fn blur_v(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
     blur_along(flat_index(wid, nwg, lid), 0, 1);
 }
 
+// Whether the point (x, y) lies inside the frame (pixel centres 0 .. w-1, 0 .. h-1), where bilinear
+// sampling has real data on every side.
+fn in_frame(x: f32, y: f32) -> bool {
+    return x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+}
+
 // Per-pixel LK products: with a = I2, b = [Ix, Iy] of I1, c = flow [u, v], i1 = I1 and
 // It = I2(x + u) - I1(x): o = [Ix It, Iy It, Ix^2, Ix Iy, Iy^2]. A pixel whose displaced position
 // falls outside I2 has no data there, so all five products are zero for it: the window sums
@@ -180,7 +186,7 @@ fn mismatch(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     if i >= n { return; }
     let x = f32(i % p.w) + c[i];
     let y = f32(i / p.w) + c[n + i];
-    let inside = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    let inside = in_frame(x, y);
     let valid = select(0.0, 1.0, inside);
     let it = bilinear_a(0u, x, y) - i1[i];
     let ix = b[i] * valid;
@@ -295,7 +301,7 @@ fn consistency(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     let iy = i32(i / p.w);
     let x = f32(ix) + wf.x;
     let y = f32(iy) + wf.y;
-    var ok = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    var ok = in_frame(x, y);
     // the backward flow b, sampled bilinearly at (x, y)
     let t = taps(x, y, p.w, p.h);
     let wb = vec2(blend4(t, b[t.i00], b[t.i10], b[t.i01], b[t.i11]),
@@ -334,7 +340,7 @@ fn refine_warp(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     if i >= n { return; }
     let x = f32(i % p.w) + b[i];
     let y = f32(i / p.w) + b[n + i];
-    let inside = x >= 0.0 && y >= 0.0 && x <= f32(p.w - 1u) && y <= f32(p.h - 1u);
+    let inside = in_frame(x, y);
     let t = taps(x, y, p.w, p.h);
     o[i] = sample_a(0u, t);
     o[n + i] = blend4(t, c[t.i00], c[t.i10], c[t.i01], c[t.i11]);
