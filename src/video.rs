@@ -85,8 +85,9 @@ pub struct VideoJob {
 }
 
 /// The default [`VideoJob::scene_threshold`]: about the geometric middle of the highest measured
-/// cut (0.010) and the most moving real frame measured (0.123): 4x and 3x away.
-pub const SCENE_THRESHOLD: f32 = 0.04;
+/// cut (0.051) and the most moving real frame measured (0.557), with the refined flow: 3x and 3.7x
+/// away (BENCHMARKS.md, "Scene cuts").
+pub const SCENE_THRESHOLD: f32 = 0.15;
 
 /// What paints the frames.
 pub enum Engine<'a> {
