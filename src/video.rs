@@ -454,6 +454,13 @@ struct Alignment {
 }
 
 impl Alignment {
+    /// The share of pixels whose consistency weight is above 1/2 (after the plan of
+    /// [`Alignment::solve`] ran): what tells a scene cut from motion.
+    fn consistent_share(&self, gpu: &Gpu) -> Result<f64> {
+        let mask = self.mask.read(gpu)?;
+        Ok(mask.iter().filter(|&&m| m > 0.5).count() as f64 / mask.len().max(1) as f64)
+    }
+
     fn new(gpu: &Gpu, w: usize, h: usize, cfg: &FlowConfig) -> Result<Alignment> {
         let prev = Tensor::zeros(gpu, &[3, h, w], "previous result")?;
         let warped = Tensor::zeros(gpu, &[3, h, w], "warped previous result")?;
@@ -714,8 +721,7 @@ impl<'a> VideoStylizer<'a> {
                 // the share of flow-consistent pixels tells a cut from motion
                 plan.run(gpu)?;
                 plan = Plan::new();
-                let mask = self.al.mask.read(gpu)?;
-                consistent = Some(mask.iter().filter(|&&m| m > 0.5).count() as f64 / n as f64);
+                consistent = Some(self.al.consistent_share(gpu)?);
             }
         }
         let cut = consistent.is_some_and(|f| f < self.job.scene_threshold as f64);
@@ -829,13 +835,16 @@ impl<'a> VideoStylizer<'a> {
 /// `Mode::Flow` the previous output, warped along the optical flow to the new frame, is blended
 /// in with weight `steady` where the forward-backward check says the flow holds (the new output
 /// where it does not); `Mode::BlendOnly` blends the previous output unwarped; `Mode::NoFlow`
-/// keeps the per-frame outputs.
+/// keeps the per-frame outputs. A frame whose share of flow-consistent pixels falls below
+/// `scene_threshold` starts a new scene: its own output, nothing blended in (the few pixels that
+/// pass the check across a cut, up to 5 % with the refined flow, would carry the old scene).
 pub struct NetworkStylizer<'a> {
     gpu: &'a Gpu,
     w: usize,
     h: usize,
     mode: Mode,
     steady: f32,
+    scene_threshold: f32,
     report: bool,
     pass: crate::stylenet::StyleNetPass,
     al: Alignment,
@@ -853,6 +862,7 @@ impl<'a> NetworkStylizer<'a> {
         net: &crate::stylenet::StyleNet,
         mode: Mode,
         steady: f32,
+        scene_threshold: f32,
         flow_cfg: &FlowConfig,
         report: bool,
         w: usize,
@@ -863,7 +873,7 @@ impl<'a> NetworkStylizer<'a> {
         let ones = Tensor::from_slice(gpu, &[h, w], &vec![1.0; w * h], "ones")?;
         let al = Alignment::new(gpu, w, h, flow_cfg)?;
         let rgba = Tensor::zeros(gpu, &[w * h], "frame rgba")?;
-        Ok(NetworkStylizer { gpu, w, h, mode, steady, report, pass, al, rgba, ones, result, frame: 0 })
+        Ok(NetworkStylizer { gpu, w, h, mode, steady, scene_threshold, report, pass, al, rgba, ones, result, frame: 0 })
     }
 
     fn needs_flow(&self) -> bool {
@@ -896,12 +906,18 @@ impl<'a> NetworkStylizer<'a> {
         self.pass.record_input(gpu, &mut plan, &self.rgba);
         self.pass.record_network(&mut plan);
         let first = t == 0;
+        let mut cut = false;
         if !first && self.needs_flow() {
             plan.run(gpu)?;
             plan = Plan::new();
             self.al.solve(gpu, c, &mut plan);
+            if self.scene_threshold > 0.0 {
+                plan.run(gpu)?;
+                plan = Plan::new();
+                cut = self.al.consistent_share(gpu)? < self.scene_threshold as f64;
+            }
         }
-        let source = match (first, self.mode) {
+        let source = match (first || cut, self.mode) {
             (true, _) | (_, Mode::NoFlow) => None,
             (false, Mode::Flow) => Some((&self.al.warped, &self.al.mask)),
             (false, Mode::BlendOnly) => Some((&self.al.prev, &self.ones)),
@@ -929,12 +945,10 @@ impl<'a> NetworkStylizer<'a> {
         self.pass.record_planar(gpu, &mut plan, &self.rgba, &self.al.prev);
         plan.run(gpu)?;
         self.frame += 1;
-        // (no scene detection here: across a cut the forward-backward check already keeps the
-        // new output nearly everywhere)
         let stats = FrameStats {
             index: t,
             seconds: start.elapsed().as_secs_f64(),
-            scene_cut: false,
+            scene_cut: cut,
             looped: false,
             pass: 1,
             iterations: 0,
@@ -1293,7 +1307,15 @@ pub fn render(
             Painter::Optimize(Box::new(VideoStylizer::new(gpu, vgg, job.clone(), w as usize, h as usize, &targets)?))
         }
         Engine::Network(net) => Painter::Network(Box::new(NetworkStylizer::new(
-            gpu, net, job.mode, job.steady, &job.flow, job.report, w as usize, h as usize,
+            gpu,
+            net,
+            job.mode,
+            job.steady,
+            job.scene_threshold,
+            &job.flow,
+            job.report,
+            w as usize,
+            h as usize,
         )?)),
     };
 

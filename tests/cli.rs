@@ -801,24 +801,38 @@ fn scene_cuts_and_early_stop() {
     frame(&photo, 0).save(frames.join("0.png")).unwrap();
     frame(&photo, 1).save(frames.join("1.png")).unwrap();
     frame(&painting, 0).save(frames.join("2.png")).unwrap();
-    let report = |threshold: &str| -> paintflow::video::Report {
-        let out = d.join(format!("out-{threshold}"));
-        let rep = d.join(format!("r-{threshold}.json"));
+    let report = |threshold: &str, extra: &[&str]| -> paintflow::video::Report {
+        let tag = format!("{threshold}{}", extra.join(""));
+        let out = d.join(format!("out-{tag}"));
+        let rep = d.join(format!("r-{tag}.json"));
         let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
-        args.extend(["--iters-first", "3", "--iters", "1", "--scene-threshold", threshold]);
+        args.extend(extra);
+        if extra.is_empty() {
+            args.extend(["--iters-first", "3", "--iters", "1"]);
+        }
+        args.extend(["--scene-threshold", threshold]);
         args.extend(["--report", rep.to_str().unwrap()]);
         let (ok, _, err) = paintflow(&args);
         assert!(ok, "{err}");
         serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap()
     };
-    let r = report("0.1");
+    let r = report("0.1", &[]);
     assert_eq!(r.scene_cuts, [2], "{r:?}");
     let iters: Vec<usize> = r.frames.iter().map(|f| f.iterations).collect();
     assert_eq!(iters, [3, 1, 3]);
     assert!(r.frames[1].consistent_fraction.is_some_and(|f| f > 0.1), "{r:?}");
     // detection off: frame 2 is a later frame like any other
-    let r = report("0");
+    let r = report("0", &[]);
     assert!(r.scene_cuts.is_empty() && r.frames[2].iterations == 1, "{r:?}");
+    // the real-time mode finds the same cut; the frame is then its own network output (smear:
+    // the difference to it, 8-bit rounding only), where without detection the pixels that pass
+    // the check across the cut carry the old scene
+    let on = report("0.1", &["--builtin", "19"]);
+    assert_eq!(on.scene_cuts, [2], "{on:?}");
+    let off = report("0", &["--builtin", "19"]);
+    assert!(off.scene_cuts.is_empty(), "{off:?}");
+    let smear = |r: &paintflow::video::Report| r.frames[2].smear.unwrap();
+    assert!(smear(&on) < 1e-4 && smear(&off) > 10.0 * smear(&on), "cut frame smear {} vs {}", smear(&on), smear(&off));
     // early stop: a later frame whose loss falls by less than half over 2 iterations stops there
     let (out, rep) = (d.join("out-tol"), d.join("r-tol.json"));
     let mut args = vec!["video", frames.to_str().unwrap(), "-o", out.to_str().unwrap(), "--size", "72"];
