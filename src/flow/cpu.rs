@@ -4,6 +4,12 @@ fn at(p: &[f32], x: isize, y: isize, w: usize, h: usize) -> f32 {
     p[y.clamp(0, h as isize - 1) as usize * w + x.clamp(0, w as isize - 1) as usize]
 }
 
+/// Whether (x, y) lies inside the frame (pixel centres 0 .. w-1, 0 .. h-1): the twin of
+/// `in_frame` in shaders/flow.wgsl.
+fn in_frame(x: f32, y: f32, w: usize, h: usize) -> bool {
+    x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32
+}
+
 pub fn bilinear(p: &[f32], w: usize, h: usize, x: f32, y: f32) -> f32 {
     let xc = x.clamp(0.0, (w - 1) as f32);
     let yc = y.clamp(0.0, (h - 1) as f32);
@@ -94,7 +100,7 @@ pub fn mismatch(i2: &[f32], grad: &[f32], flow: &[f32], i1: &[f32], w: usize, h:
     let mut out = vec![0.0; 5 * n];
     for i in 0..n {
         let (x, y) = ((i % w) as f32 + flow[i], (i / w) as f32 + flow[n + i]);
-        let valid = if x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32 { 1.0 } else { 0.0 };
+        let valid = if in_frame(x, y, w, h) { 1.0 } else { 0.0 };
         let it = bilinear(i2, w, h, x, y) - i1[i];
         let (ix, iy) = (grad[i] * valid, grad[n + i] * valid);
         out[i] = ix * it;
@@ -170,7 +176,7 @@ pub fn consistency(fwd: &[f32], bwd: &[f32], w: usize, h: usize) -> Vec<f32> {
             let (u, v) = (fwd[i], fwd[n + i]);
             let (ix, iy) = ((i % w) as isize, (i / w) as isize);
             let (x, y) = (ix as f32 + u, iy as f32 + v);
-            let inside = x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32;
+            let inside = in_frame(x, y, w, h);
             let (bu, bv) = (bilinear(&bwd[..n], w, h, x, y), bilinear(&bwd[n..], w, h, x, y));
             let (su, sv) = (u + bu, v + bv);
             let occluded = su * su + sv * sv > 0.01 * (u * u + v * v + bu * bu + bv * bv) + 0.5;
@@ -200,7 +206,7 @@ pub fn refine_warp(i2: &[f32], grad2: &[f32], flow: &[f32], w: usize, h: usize) 
     let mut out = vec![0.0; 4 * n];
     for i in 0..n {
         let (x, y) = ((i % w) as f32 + flow[i], (i / w) as f32 + flow[n + i]);
-        let inside = x >= 0.0 && y >= 0.0 && x <= (w - 1) as f32 && y <= (h - 1) as f32;
+        let inside = in_frame(x, y, w, h);
         out[i] = bilinear(i2, w, h, x, y);
         out[n + i] = bilinear(&grad2[..n], w, h, x, y);
         out[2 * n + i] = bilinear(&grad2[n..], w, h, x, y);

@@ -374,8 +374,6 @@ pub struct LbfgsCpu {
     /// Rejections in a row, and in all.
     pub rejects: usize,
     pub rejected: usize,
-    /// The first-step rule in effect ([`LbfgsConfig::first_step`], 0 after [`LbfgsCpu::warm`]).
-    first_step: f64,
 }
 
 impl LbfgsCpu {
@@ -397,14 +395,7 @@ impl LbfgsCpu {
             accepted: false,
             rejects: 0,
             rejected: 0,
-            first_step: config.first_step as f64,
         }
-    }
-
-    /// As [`Lbfgs::reset_warm`]: the first step is torch's vanishing one.
-    pub fn warm(mut self) -> Self {
-        self.first_step = 0.0;
-        self
     }
 
     fn clear(&mut self) {
@@ -500,7 +491,8 @@ impl LbfgsCpu {
         let mut t = self.config.lr as f64 * self.backoff;
         if self.s.is_empty() {
             let gabs: f64 = gv.iter().map(|v| v.abs()).sum::<f64>().max(1e-30);
-            t *= if self.first_step > 0.0 { self.first_step * n as f64 / gabs } else { (1.0 / gabs).min(1.0) };
+            let first = self.config.first_step as f64;
+            t *= if first > 0.0 { first * n as f64 / gabs } else { (1.0 / gabs).min(1.0) };
         }
         for i in 0..n {
             let dir = if use_dir { d[i] } else { -gv[i] };
