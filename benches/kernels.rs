@@ -14,8 +14,16 @@ fn main() {
     };
     let weights = VggWeights::load(&default_weights_path().expect("weights"), LAYERS.len()).expect("weights");
     let vgg = Vgg::new(&gpu, &weights, Pool::Max).expect("vgg");
+    let suite = paintflow::bench::Suite {
+        size,
+        kernels: true,
+        iteration_sizes: vec![size],
+        network_sizes: vec![(size, size)],
+        network_profile: false,
+        reps: 5,
+    };
     let (rows, peak, notes) =
-        paintflow::bench::run_suite(&gpu, Some(&vgg), size, &[size], 5, |w| eprintln!("  {w} ...")).expect("benchmark");
+        paintflow::bench::run_suite(&gpu, Some(&vgg), &suite, |w| eprintln!("  {w} ...")).expect("benchmark");
     println!("adapter: {}\n", gpu.info.name);
     println!("{}", paintflow::bench::table(&rows, peak));
     for n in notes {

@@ -209,6 +209,37 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
     ))
 }
 
+/// The real-time mode's network on one h x w frame (style 19): the whole pass as one row, then,
+/// with `profile`, each layer's convolution and norm steps timed alone.
+pub fn network_rows(gpu: &Gpu, h: usize, w: usize, reps: usize, profile: bool) -> Result<Vec<Row>> {
+    use crate::stylenet::{self as sn, Blend, StyleNet, StyleNetPass, StyleNetWeights};
+    let net = StyleNet::new(gpu, StyleNetWeights::load(&sn::default_path()?)?, &Blend::one(19))?;
+    let pass = StyleNetPass::new(gpu, &net, h, w)?;
+    let flops = sn::layer_flops(h, w);
+    let shape = format!("{w}x{h}");
+    let mut plan = Plan::new();
+    pass.record_network(&mut plan);
+    let ms = time_plan(gpu, &plan, 1, reps)?;
+    let total = flops.iter().sum::<f64>() / 1e9;
+    let mut rows = vec![Row {
+        name: "style network (real-time), one frame".into(),
+        shape: shape.clone(),
+        ms,
+        gflop: total,
+        gbytes: 0.0,
+    }];
+    if profile {
+        for (name, stage) in &pass.stages {
+            let layer = name.split(' ').next().unwrap_or_default();
+            let i = sn::LAYERS.iter().position(|l| l.name == layer).expect("stage of a layer");
+            let ms = time_plan(gpu, stage, 1, reps)?;
+            let gflop = if name.ends_with(" conv") { flops[i] / 1e9 } else { 0.0 };
+            rows.push(Row { name: format!("  network {name}"), shape: shape.clone(), ms, gflop, gbytes: 0.0 });
+        }
+    }
+    Ok(rows)
+}
+
 /// Convolution FLOPs of one iteration: forward through conv5_1 and the input gradient of each layer.
 pub fn iteration_flops(h: usize, w: usize) -> f64 {
     let (mut hh, mut ww) = (h, w);
@@ -312,15 +343,31 @@ pub fn json(rows: &[Row], peak_gflops: f64, adapter: &str) -> String {
     serde_json::to_string_pretty(&report).expect("plain data serialises") + "\n"
 }
 
-/// The whole suite at image size `size`: calibration, kernels at VGG shapes, end to end.
+/// What [`run_suite`] measures.
+#[derive(Clone, Debug)]
+pub struct Suite {
+    /// Image size for the kernel shapes (VGG layers scale from it).
+    pub size: usize,
+    /// The kernels at VGG shapes, the flow and Adam (false: calibration and end to end only).
+    pub kernels: bool,
+    /// Sizes of the whole style-transfer iteration (needs the VGG).
+    pub iteration_sizes: Vec<usize>,
+    /// (height, width) of the real-time network's frames.
+    pub network_sizes: Vec<(usize, usize)>,
+    /// Also time each network layer alone.
+    pub network_profile: bool,
+    /// Timed repetitions (the median is reported).
+    pub reps: usize,
+}
+
+/// The whole suite: calibration, kernels at VGG shapes, end to end.
 pub fn run_suite(
     gpu: &Gpu,
     vgg: Option<&crate::vgg::Vgg>,
-    size: usize,
-    iteration_sizes: &[usize],
-    reps: usize,
+    suite: &Suite,
     mut progress: impl FnMut(&str),
 ) -> Result<(Vec<Row>, f64, Vec<String>)> {
+    let (size, reps) = (suite.size, suite.reps);
     let mut rows = Vec::new();
     let mut notes = Vec::new();
     progress("peak FMA");
@@ -329,6 +376,51 @@ pub fn run_suite(
     rows.push(peak);
     progress("copy");
     rows.push(copy_bandwidth(gpu)?);
+    if suite.kernels {
+        kernel_rows(gpu, size, reps, &mut rows, &mut notes, &mut progress)?;
+    }
+    if let Some(vgg) = vgg {
+        // A video frame after the first: flow both ways plus the default 20 iterations
+        // (L-BFGS; an L-BFGS iteration costs what an Adam one does, within 5 %).
+        let flow_ms = rows.iter().find(|r| r.name.starts_with("LK flow")).map(|r| r.ms);
+        for &s in &suite.iteration_sizes {
+            progress(&format!("iteration {s}"));
+            let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
+            notes.push(format!(
+                "GPU memory held by one {s}x{s} optimisation, shared scratch included: {:.1} MiB ({:.1} MiB per \
+                 megapixel)",
+                bytes as f64 / 1048576.0,
+                bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
+            ));
+            let iteration_ms = row.ms;
+            rows.push(row);
+            if let Some(flow_ms) = flow_ms {
+                rows.push(Row {
+                    name: "video frame (2 flows + 20 L-BFGS iterations, estimate)".into(),
+                    shape: format!("{s}x{s}"),
+                    ms: 2.0 * flow_ms * (s * s) as f64 / (512.0 * 384.0) + 20.0 * iteration_ms,
+                    gflop: 0.0,
+                    gbytes: 0.0,
+                });
+            }
+        }
+    }
+    for &(h, w) in &suite.network_sizes {
+        progress(&format!("style network {w}x{h}"));
+        rows.extend(network_rows(gpu, h, w, reps, suite.network_profile)?);
+    }
+    Ok((rows, peak_gflops, notes))
+}
+
+/// The kernel families at VGG shapes for image size s, the flow and Adam.
+fn kernel_rows(
+    gpu: &Gpu,
+    size: usize,
+    reps: usize,
+    rows: &mut Vec<Row>,
+    notes: &mut Vec<String>,
+    progress: &mut impl FnMut(&str),
+) -> Result<()> {
     let s = size;
     for (name, cin, cout, div) in [
         ("conv1_2", 64, 64, 1),
@@ -356,31 +448,6 @@ pub fn run_suite(
     progress("adam");
     rows.push(adam_row(gpu, s, s, reps)?);
     progress("flow");
-    let flow = flow_row(gpu, 512, 384, reps.min(3))?;
-    let flow_ms = flow.ms;
-    rows.push(flow);
-    if let Some(vgg) = vgg {
-        for &s in iteration_sizes {
-            progress(&format!("iteration {s}"));
-            let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
-            notes.push(format!(
-                "GPU memory held by one {s}x{s} optimisation, shared scratch included: {:.1} MiB ({:.1} MiB per \
-                 megapixel)",
-                bytes as f64 / 1048576.0,
-                bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
-            ));
-            // A video frame after the first: flow both ways plus the default 20 iterations
-            // (L-BFGS; an L-BFGS iteration costs what an Adam one does, within 5 %).
-            let frame_ms = 2.0 * flow_ms * (s * s) as f64 / (512.0 * 384.0) + 20.0 * row.ms;
-            rows.push(row);
-            rows.push(Row {
-                name: "video frame (2 flows + 20 L-BFGS iterations, estimate)".into(),
-                shape: format!("{s}x{s}"),
-                ms: frame_ms,
-                gflop: 0.0,
-                gbytes: 0.0,
-            });
-        }
-    }
-    Ok((rows, peak_gflops, notes))
+    rows.push(flow_row(gpu, 512, 384, reps.min(3))?);
+    Ok(())
 }

@@ -3,7 +3,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -69,6 +69,15 @@ pub struct BenchArgs {
     /// Skip the whole style-transfer iteration
     #[arg(long)]
     pub no_iteration: bool,
+    /// Frame sizes (N or WxH) for the real-time network [default: 512 on CPU drivers, 512,1920x1080 on GPUs]
+    #[arg(long, value_delimiter = ',')]
+    pub network_sizes: Vec<String>,
+    /// Also time each layer of the real-time network alone
+    #[arg(long)]
+    pub network_profile: bool,
+    /// Only the calibration and the end-to-end rows (style iteration, real-time network), no per-kernel rows
+    #[arg(long)]
+    pub end_to_end: bool,
 }
 
 #[derive(Args)]
@@ -1568,6 +1577,7 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     if !(16..=8192).contains(&a.size) {
         bail!("--size must be from 16 to 8192, got {}", a.size);
     }
+    let network_sizes = a.network_sizes.iter().map(|s| parse_frame_size(s)).collect::<Result<Vec<_>>>()?;
     let gpu = Gpu::new(adapter)?;
     let vgg = if a.no_iteration {
         None
@@ -1590,8 +1600,23 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
     if let Some(p) = &a.json {
         check_writable("--json", p)?;
     }
+    let network_sizes = if !network_sizes.is_empty() {
+        network_sizes
+    } else if gpu.is_cpu() {
+        vec![(512, 512)]
+    } else {
+        vec![(512, 512), (1080, 1920)]
+    };
+    let suite = paintflow::bench::Suite {
+        size: a.size,
+        kernels: !a.end_to_end,
+        iteration_sizes: sizes,
+        network_sizes,
+        network_profile: a.network_profile,
+        reps: a.reps,
+    };
     let (rows, peak, notes) =
-        paintflow::bench::run_suite(&gpu, vgg.as_ref(), a.size, &sizes, a.reps, |what| eprintln!("  {what} ..."))?;
+        paintflow::bench::run_suite(&gpu, vgg.as_ref(), &suite, |what| eprintln!("  {what} ..."))?;
     println!(
         "adapter: {} ({}, {}), timing: {}, median of {} runs after a warm-up",
         s.name,
@@ -1616,6 +1641,23 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
             .with_context(|| format!("--json {}", p.display()))?;
     }
     Ok(())
+}
+
+/// `--network-sizes` entries: N (square) or WxH, each a multiple of 4 from 16 to 8192; (height, width).
+fn parse_frame_size(s: &str) -> Result<(usize, usize)> {
+    let bad = || anyhow!("--network-sizes: expected N or WxH (multiples of 4 from 16 to 8192), got {s:?}");
+    let (w, h) = match s.split_once(['x', 'X']) {
+        Some((w, h)) => (w.trim().parse().map_err(|_| bad())?, h.trim().parse().map_err(|_| bad())?),
+        None => {
+            let n: usize = s.trim().parse().map_err(|_| bad())?;
+            (n, n)
+        }
+    };
+    let ok = |v: usize| (16..=8192).contains(&v) && v.is_multiple_of(4);
+    if !ok(w) || !ok(h) {
+        return Err(bad());
+    }
+    Ok((h, w))
 }
 
 /// The first of the flags whose condition holds (for "does not work with FLAG" errors).

@@ -345,6 +345,29 @@ pub fn norm_grid(n: usize, c: usize) -> [u32; 3] {
     [n.div_ceil(crate::gpu::WG as usize).min(65535) as u32, c as u32, 1]
 }
 
+/// Every layer's padded input (after upsampling) and conv output size, (rows, columns), for an
+/// h x w input.
+pub fn layer_shapes(h: usize, w: usize) -> Vec<((usize, usize), (usize, usize))> {
+    let mut shapes = Vec::new();
+    let (mut ch, mut cw) = (h, w);
+    for l in &LAYERS {
+        let (ph, pw) = (ch * l.up + 2 * l.pad, cw * l.up + 2 * l.pad);
+        let (oh, ow) = ((ph - l.k) / l.stride + 1, (pw - l.k) / l.stride + 1);
+        shapes.push(((ph, pw), (oh, ow)));
+        (ch, cw) = (oh, ow);
+    }
+    shapes
+}
+
+/// Each layer's convolution FLOPs (2 per multiply-add) for an h x w input.
+pub fn layer_flops(h: usize, w: usize) -> Vec<f64> {
+    LAYERS
+        .iter()
+        .zip(layer_shapes(h, w))
+        .map(|(l, (_, (oh, ow)))| 2.0 * (l.cin * l.cout * l.k * l.k * oh * ow) as f64)
+        .collect()
+}
+
 /// Buffers and the recorded plan for one input size (H and W multiples of 4).
 pub struct StyleNetPass {
     pub h: usize,
@@ -358,6 +381,9 @@ pub struct StyleNetPass {
     /// (a fused layer's is applied by the next convolution instead).
     pub outputs: Vec<Option<Tensor>>,
     plan: Plan,
+    /// The same steps, by layer: ("contract.0 conv", its steps), ("contract.0 norm", ...), for
+    /// profiles (`paintflow bench`).
+    pub stages: Vec<(String, Plan)>,
 }
 
 /// Where the norm's partial sums start in its stats buffer (below: scale and shift per channel);
@@ -387,15 +413,7 @@ impl StyleNetPass {
         let input = Tensor::zeros(gpu, &[3, h, w], "stylenet input")?;
         let rgba_in = Tensor::zeros(gpu, &[h * w], "stylenet rgba in")?;
         let rgba_out = Tensor::zeros(gpu, &[h * w], "stylenet rgba out")?;
-        // shapes: padded input and conv output of every layer
-        let mut shapes = Vec::new();
-        let (mut ch, mut cw) = (h, w);
-        for l in &LAYERS {
-            let (ph, pw) = (ch * l.up + 2 * l.pad, cw * l.up + 2 * l.pad);
-            let (oh, ow) = ((ph - l.k) / l.stride + 1, (pw - l.k) / l.stride + 1);
-            shapes.push(((ph, pw), (oh, ow)));
-            (ch, cw) = (oh, ow);
-        }
+        let shapes = layer_shapes(h, w);
         let big_pad = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cin * s.0 .0 * s.0 .1).max().unwrap();
         let big_out = LAYERS.iter().zip(&shapes).map(|(l, s)| l.cout * s.1 .0 * s.1 .1).max().unwrap();
         let padded = Tensor::zeros(gpu, &[big_pad], "stylenet padded")?;
@@ -409,7 +427,7 @@ impl StyleNetPass {
         assert!(2 * widest <= STATS_PARTS, "scale and shift per channel fit below the partial sums");
         let stats = Tensor::zeros(gpu, &[STATS_PARTS + 2 * widest * parts_max], "stylenet norm stats")?;
         let mut outputs: Vec<Option<Tensor>> = Vec::new();
-        let mut plan = Plan::new();
+        let mut stages = Vec::new();
         // the next conv's input: a written tensor, or (fused) the previous conv's raw output
         let mut x = input.clone();
         let mut x_fused = false;
@@ -417,6 +435,7 @@ impl StyleNetPass {
         for (i, (l, ((ph, pw), (oh, ow)))) in LAYERS.iter().zip(&shapes).enumerate() {
             let (xh, xw) = (x.shape[1], x.shape[2]);
             let co = conv_out[i % 2].view(&[l.cout, *oh, *ow]);
+            let mut plan = Plan::new();
             let conv = StyleNetParams {
                 c: l.cin as u32,
                 h: *ph as u32,
@@ -461,6 +480,7 @@ impl StyleNetPass {
                     plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
                 }
             }
+            stages.push((format!("{} conv", l.name), std::mem::take(&mut plan)));
             let n = oh * ow;
             let parts = n.div_ceil(1024).clamp(1, parts_max);
             let norm = StyleNetParams {
@@ -492,8 +512,13 @@ impl StyleNetPass {
                 x = out;
                 x_fused = false;
             }
+            stages.push((format!("{} norm", l.name), plan));
         }
-        Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan })
+        let mut plan = Plan::new();
+        for (_, s) in &stages {
+            s.encode_into(&mut plan);
+        }
+        Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan, stages })
     }
 
     /// Run the network on the planar input already in `input` (the output stays on the GPU).

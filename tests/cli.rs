@@ -132,6 +132,31 @@ fn every_subcommand_has_help() {
     }
 }
 
+/// `bench --end-to-end` times the real-time network as one row and, with --network-profile,
+/// each layer's steps (every convolution with its FLOPs).
+#[test]
+fn bench_times_the_network_layer_by_layer() {
+    let (ok, out, err) = paintflow(&[
+        "bench",
+        "--end-to-end",
+        "--no-iteration",
+        "--network-sizes",
+        "64x48",
+        "--network-profile",
+        "--reps",
+        "1",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("| style network (real-time), one frame | 64x48 |"), "{out}");
+    for l in paintflow::stylenet::LAYERS {
+        let row =
+            out.lines().find(|r| r.contains(&format!("network {} conv |", l.name))).unwrap_or_else(|| panic!("{out}"));
+        let gflops: f64 = row.split('|').nth(4).unwrap().trim().parse().unwrap();
+        assert!(gflops > 0.0, "{row}");
+    }
+    assert!(!out.contains("conv fwd"), "--end-to-end leaves out the kernel rows: {out}");
+}
+
 #[test]
 fn info_names_the_adapter() {
     let (ok, out, err) = paintflow(&["info"]);
@@ -747,6 +772,8 @@ fn unwritable_outputs_fail_up_front() {
     fails_with(&["bench", "--size", "16", "--json", &bad("b.json")], &["--json", "a-file"]);
     fails_with(&["bench", "--size", "100000"], &["--size", "16 to 8192"]);
     fails_with(&["bench", "--iteration-sizes", "64,99999"], &["--iteration-sizes", "99999"]);
+    fails_with(&["bench", "--network-sizes", "512,510"], &["--network-sizes", "510", "multiples of 4"]);
+    fails_with(&["bench", "--network-sizes", "64y64"], &["--network-sizes", "64y64"]);
     assert!(start.elapsed().as_secs() < 30, "the checks must come before the work");
     std::fs::remove_dir_all(&d).unwrap();
 }
