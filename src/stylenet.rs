@@ -33,14 +33,21 @@ const fn sg(entry: &'static str) -> Kernel {
     Kernel::new(Shader::StyleNet, entry, SG_BINDINGS).with_workgroup(16)
 }
 /// The subgroup-broadcast convolutions (CPU drivers with subgroups), by (k, stride, vec4s of
-/// output channels): the same shapes as `STYLENET_CONVS` in tests/generated_wgsl.rs.
-pub const CONV_SG: [((usize, usize, usize), Kernel); 6] = [
-    ((9, 1, 8), sg("conv_k9s1o8")),
-    ((3, 2, 8), sg("conv_k3s2o8")),
-    ((3, 1, 8), sg("conv_k3s1o8")),
-    ((3, 1, 2), sg("conv_k3s1o2")),
-    ((3, 1, 1), sg("conv_k3s1o1")),
-    ((9, 1, 1), sg("conv_k9s1o1")),
+/// output channels, pixels per invocation): the same shapes as `STYLENET_CONVS` in
+/// tests/generated_wgsl.rs.
+pub const CONV_SG: [((usize, usize, usize, usize), Kernel); 12] = [
+    ((9, 1, 8, 4), sg("conv_k9s1o8")),
+    ((3, 2, 8, 4), sg("conv_k3s2o8")),
+    ((3, 1, 8, 4), sg("conv_k3s1o8")),
+    ((3, 1, 2, 4), sg("conv_k3s1o2")),
+    ((3, 1, 1, 4), sg("conv_k3s1o1")),
+    ((9, 1, 1, 4), sg("conv_k9s1o1")),
+    ((9, 1, 8, 2), sg("conv_k9s1o8p2")),
+    ((3, 2, 8, 2), sg("conv_k3s2o8p2")),
+    ((3, 1, 8, 2), sg("conv_k3s1o8p2")),
+    ((3, 1, 2, 8), sg("conv_k3s1o2p8")),
+    ((3, 1, 1, 8), sg("conv_k3s1o1p8")),
+    ((9, 1, 1, 8), sg("conv_k9s1o1p8")),
 ];
 pub const KERNELS: &[Kernel] = &[
     REFLECT_PAD,
@@ -56,20 +63,143 @@ pub const KERNELS: &[Kernel] = &[
     CONV_SG[3].1,
     CONV_SG[4].1,
     CONV_SG[5].1,
+    CONV_SG[6].1,
+    CONV_SG[7].1,
+    CONV_SG[8].1,
+    CONV_SG[9].1,
+    CONV_SG[10].1,
+    CONV_SG[11].1,
 ];
 
-/// The subgroup convolution for a layer, when the device can run it: the smallest entry point
-/// with enough output channels.
-pub fn conv_sg_for(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Option<(&'static Kernel, usize)> {
+/// A subgroup convolution entry point and its shape.
+#[derive(Clone, Copy, Debug)]
+pub struct SgConv {
+    pub kernel: &'static Kernel,
+    /// vec4s of output channels per invocation.
+    pub ov: usize,
+    /// Output pixels of a row per invocation.
+    pub px: usize,
+}
+
+/// The subgroup convolutions that can run a layer on this device: the smallest channel group
+/// with enough output channels, each pixel count there is.
+pub fn conv_sg_all(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Vec<SgConv> {
     if !gpu.has_subgroups_of_8() {
-        return None;
+        return Vec::new();
     }
     let ov = cout.div_ceil(4);
+    let fits = |s: &(usize, usize, usize, usize)| s.0 == k && s.1 == stride && s.2 >= ov;
+    let Some(best_ov) = CONV_SG.iter().filter(|(s, _)| fits(s)).map(|(s, _)| s.2).min() else {
+        return Vec::new();
+    };
     CONV_SG
         .iter()
-        .filter(|(s, _)| s.0 == k && s.1 == stride && s.2 >= ov)
-        .min_by_key(|(s, _)| s.2)
-        .map(|(s, kern)| (kern, s.2))
+        .filter(|(s, _)| fits(s) && s.2 == best_ov)
+        .map(|(s, kernel)| SgConv { kernel, ov: s.2, px: s.3 })
+        .collect()
+}
+
+/// The subgroup convolution for a layer when the device can run it (the first candidate: 4
+/// pixels per invocation; [`StyleNetPass`] measures the others).
+pub fn conv_sg_for(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Option<SgConv> {
+    conv_sg_all(gpu, cout, k, stride).first().copied()
+}
+
+/// Which pixel count runs layer `i` fastest on this adapter for an input `iw` pixels wide:
+/// measured once on a band of at most 64 input rows of that width (a fraction of the layer's
+/// cost, so tuning stays well under a second) and cached like the VGG convolutions' choices;
+/// the first candidate when autotuning is off. Measured on an Intel Xeon, the 9x9 layer runs
+/// 14 % faster with 2 pixels per invocation than with 4, and 50 % slower with 8
+/// (BENCHMARKS.md): no one count suits every layer and CPU.
+fn choose_sg(
+    gpu: &Gpu,
+    i: usize,
+    candidates: &[SgConv],
+    weights: &wgpu::Buffer,
+    iw: usize,
+    ih: usize,
+) -> Result<SgConv> {
+    let l = &LAYERS[i];
+    if candidates.len() == 1 {
+        return Ok(candidates[0]);
+    }
+    let ih = ih.min(64);
+    let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
+    let ((_, _), (oh, ow)) = shape_of(l, ih, iw);
+    let x = Tensor::zeros(gpu, &[l.cin, ih, iw], "autotune input")?;
+    let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output")?;
+    let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats")?;
+    let tuned = gpu.tuned(&key, || {
+        let plans: Vec<Plan> = candidates
+            .iter()
+            .map(|c| {
+                let mut plan = Plan::new();
+                let params = conv_params(l, (ih, iw), (oh, ow), false);
+                record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, oh, ow);
+                plan
+            })
+            .collect();
+        // rounds over the candidates, best of three each: this VM's speed drifts within a run
+        let mut best = vec![f64::INFINITY; plans.len()];
+        for round in 0..3 {
+            for (b, plan) in best.iter_mut().zip(&plans) {
+                *b = b.min(crate::gpu::timing::time_plan(gpu, plan, (round == 0) as usize, 1).ok()?);
+            }
+        }
+        let k = (0..best.len()).min_by(|&a, &b| best[a].total_cmp(&best[b]))?;
+        Some(format!("px{}", candidates[k].px))
+    });
+    let px = tuned.and_then(|v| v.strip_prefix("px").and_then(|n| n.parse::<usize>().ok()));
+    Ok(candidates.iter().find(|c| Some(c.px) == px).copied().unwrap_or(candidates[0]))
+}
+
+/// A layer's padded (after upsampling) input size and output size for an ih x iw input.
+fn shape_of(l: &LayerSpec, ih: usize, iw: usize) -> ((usize, usize), (usize, usize)) {
+    let (ph, pw) = (ih * l.up + 2 * l.pad, iw * l.up + 2 * l.pad);
+    ((ph, pw), ((ph - l.k) / l.stride + 1, (pw - l.k) / l.stride + 1))
+}
+
+/// The subgroup convolution's parameters for layer l reading an unpadded ih x iw input (with the
+/// previous layer's norm + ReLU applied on load when `fused`).
+fn conv_params(l: &LayerSpec, (ih, iw): (usize, usize), (oh, ow): (usize, usize), fused: bool) -> StyleNetParams {
+    StyleNetParams {
+        c: l.cin as u32,
+        h: ih as u32,
+        w: iw as u32,
+        oh: oh as u32,
+        ow: ow as u32,
+        k: l.k as u32,
+        stride: l.stride as u32,
+        cout: l.cout as u32,
+        pad: l.pad as u32,
+        up: l.up as u32,
+        act: fused as u32,
+        ..Default::default()
+    }
+}
+
+/// Record one subgroup convolution: `src` [cin, h, w] -> `dst` [cout, oh, ow].
+#[allow(clippy::too_many_arguments)]
+fn record_sg_conv(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    conv: &SgConv,
+    params: &StyleNetParams,
+    src: &Tensor,
+    dst: &Tensor,
+    stats: &Tensor,
+    weights: &wgpu::Buffer,
+    oh: usize,
+    ow: usize,
+) {
+    let bufs = [
+        wgpu::BufferBinding { buffer: &src.buffer, offset: 0, size: None },
+        wgpu::BufferBinding { buffer: &dst.buffer, offset: 0, size: None },
+        wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
+        wgpu::BufferBinding { buffer: weights, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
+    ];
+    let groups = [ow.div_ceil(conv.px).div_ceil(16) as u32, oh as u32, 1];
+    plan.dispatch_ranges(gpu, conv.kernel, params, &bufs, groups);
 }
 
 /// Bytes of the uniform window the subgroup convolutions declare (`wk`).
@@ -300,7 +430,7 @@ pub struct StyleNet {
     weights: StyleNetWeights,
     packed: Vec<Tensor>,
     /// Per layer, with subgroups: the subgroup convolution and its uniform weight buffer.
-    packed_sg: Vec<Option<(&'static Kernel, wgpu::Buffer)>>,
+    packed_sg: Vec<Option<(Vec<SgConv>, wgpu::Buffer)>>,
     affine: Vec<Tensor>,
 }
 
@@ -313,14 +443,15 @@ impl StyleNet {
         for (l, (w, _, _)) in LAYERS.iter().zip(&weights.layers) {
             let p = pack(w, l.cout, l.cin, l.k);
             packed.push(Tensor::from_slice(gpu, &[p.len()], &p, l.name)?);
-            packed_sg.push(conv_sg_for(gpu, l.cout, l.k, l.stride).map(|(kern, ov)| {
-                let data = pack_sg(w, l.cout, l.cin, l.k, ov);
+            let candidates = conv_sg_all(gpu, l.cout, l.k, l.stride);
+            packed_sg.push(candidates.first().map(|conv| {
+                let data = pack_sg(w, l.cout, l.cin, l.k, conv.ov);
                 let buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                     label: Some(l.name),
                     contents: bytemuck::cast_slice(&data),
                     usage: wgpu::BufferUsages::UNIFORM,
                 });
-                (kern, buffer)
+                (candidates.clone(), buffer)
             }));
             aff.push(Tensor::zeros(gpu, &[2 * l.cout], l.name)?);
         }
@@ -351,10 +482,9 @@ pub fn layer_shapes(h: usize, w: usize) -> Vec<((usize, usize), (usize, usize))>
     let mut shapes = Vec::new();
     let (mut ch, mut cw) = (h, w);
     for l in &LAYERS {
-        let (ph, pw) = (ch * l.up + 2 * l.pad, cw * l.up + 2 * l.pad);
-        let (oh, ow) = ((ph - l.k) / l.stride + 1, (pw - l.k) / l.stride + 1);
-        shapes.push(((ph, pw), (oh, ow)));
-        (ch, cw) = (oh, ow);
+        let shape = shape_of(l, ch, cw);
+        shapes.push(shape);
+        (ch, cw) = shape.1;
     }
     shapes
 }
@@ -449,25 +579,12 @@ impl StyleNetPass {
                 ..Default::default()
             };
             match &net.packed_sg[i] {
-                Some((kern, wbuf)) => {
+                Some((candidates, wbuf)) => {
                     // reads the unpadded input through the padding and upsampling itself, and
                     // applies the previous layer's norm + ReLU on the way in when fused
-                    let direct = StyleNetParams {
-                        h: xh as u32,
-                        w: xw as u32,
-                        pad: l.pad as u32,
-                        up: l.up as u32,
-                        act: x_fused as u32,
-                        ..conv
-                    };
-                    let bufs = [
-                        wgpu::BufferBinding { buffer: &x.buffer, offset: 0, size: None },
-                        wgpu::BufferBinding { buffer: &co.buffer, offset: 0, size: None },
-                        wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
-                        wgpu::BufferBinding { buffer: wbuf, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
-                    ];
-                    let groups = [ow.div_ceil(4).div_ceil(16) as u32, *oh as u32, 1];
-                    plan.dispatch_ranges(gpu, kern, &direct, &bufs, groups);
+                    let sgc = choose_sg(gpu, i, candidates, wbuf, xw, xh)?;
+                    let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
+                    record_sg_conv(gpu, &mut plan, &sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
                 }
                 None => {
                     let pp = padded.view(&[l.cin, *ph, *pw]);

@@ -281,30 +281,46 @@ fn wino_transforms() -> Vec<String> {
 /// 4 output pixels x ov vec4 of output channels per invocation, the weights of each (input
 /// channel, kernel row) gathered 8 floats per lane-varying load and broadcast (as in
 /// conv3x3_ubo_sg). One entry point per (k, s, ov) the network uses.
-pub const STYLENET_CONVS: [(usize, usize, usize); 6] =
-    [(9, 1, 8), (3, 2, 8), (3, 1, 8), (3, 1, 2), (3, 1, 1), (9, 1, 1)];
+pub const STYLENET_CONVS: [(usize, usize, usize, usize); 12] = [
+    (9, 1, 8, 4),
+    (3, 2, 8, 4),
+    (3, 1, 8, 4),
+    (3, 1, 2, 4),
+    (3, 1, 1, 4),
+    (9, 1, 1, 4),
+    (9, 1, 8, 2),
+    (3, 2, 8, 2),
+    (3, 1, 8, 2),
+    (3, 1, 2, 8),
+    (3, 1, 1, 8),
+    (9, 1, 1, 8),
+];
 
 fn stylenet_convs() -> Vec<String> {
     let (i1, i2, i3) = ("    ", "        ", "            ");
     let mut out = Vec::new();
-    for (k, st, ov) in STYLENET_CONVS {
+    for (k, st, ov, np) in STYLENET_CONVS {
+        let suffix = if np == 4 { String::new() } else { format!("p{np}") };
         let row = k * ov * 4; // floats of one (ci, ky) row of weights
         let rowp = row.div_ceil(8) * 8;
-        let nin = 3 * st + k; // input columns 4 pixels read
+        let nin = (np - 1) * st + k; // input columns np pixels read
         out.push(String::new());
-        out.push(format!("// {k}x{k} convolution, stride {st}, up to {} output channels.", ov * 4));
+        out.push(format!(
+            "// {k}x{k} convolution, stride {st}, up to {} output channels, {np} pixels per invocation.",
+            ov * 4
+        ));
         out.push("@compute @workgroup_size(CONV_SG_WG)".into());
-        out.push(format!("fn conv_k{k}s{st}o{ov}(@builtin(global_invocation_id) g: vec3<u32>,"));
+        out.push(format!("fn conv_k{k}s{st}o{ov}{suffix}(@builtin(global_invocation_id) g: vec3<u32>,"));
         out.push(format!(
             "{}@builtin(subgroup_invocation_id) sid: u32) {{",
-            " ".repeat(10 + format!("{k}{st}{ov}").len())
+            " ".repeat(10 + format!("{k}{st}{ov}{suffix}").len())
         ));
         out.push(format!("{i1}// every lane stays to the end (subgroupBroadcast); only the stores are guarded"));
-        out.push(format!("{i1}let live = g.x * 4u < p.ow;"));
+        out.push(format!("{i1}let live = g.x * {np}u < p.ow;"));
         out.push(format!("{i1}let y = g.y;"));
-        out.push(format!("{i1}let x0 = g.x * {}u;", 4 * st));
+        out.push(format!("{i1}let x0 = g.x * {}u;", np * st));
         out.push(format!("{i1}let lane = sid & 7u;"));
-        for px in 0..4 {
+        for px in 0..np {
             out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
         }
         out.push(format!("{i1}for (var ci = 0u; ci < p.c; ci++) {{"));
@@ -330,7 +346,7 @@ fn stylenet_convs() -> Vec<String> {
                 out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
                 out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
             }
-            for px in 0..4 {
+            for px in 0..np {
                 out.extend(packed(
                     i3,
                     (0..ov).map(|o| format!("a{px}_{o} = fma(v{}, w{kx}_{o}, a{px}_{o});", px * st + kx)),
@@ -340,8 +356,8 @@ fn stylenet_convs() -> Vec<String> {
         out.push(format!("{i2}}}"));
         out.push(format!("{i1}}}"));
         out.push(format!("{i1}if live {{"));
-        for px in 0..4 {
-            out.extend(packed(i2, (0..ov).map(|o| format!("put_out(g.x * 4u + {px}u, y, {}u, a{px}_{o});", 4 * o))));
+        for px in 0..np {
+            out.extend(packed(i2, (0..ov).map(|o| format!("put_out(g.x * {np}u + {px}u, y, {}u, a{px}_{o});", 4 * o))));
         }
         out.push(format!("{i1}}}"));
         out.push("}".into());

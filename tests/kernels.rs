@@ -736,55 +736,70 @@ fn stylenet_kernels_match_cpu() {
         // the subgroup convolution, where the adapter has subgroups: on the padded input as
         // given, and reading an unpadded input through reflect padding (and 2x upsampling for
         // stride 1) itself
-        let Some((kern, ov)) = sn::conv_sg_for(g, cout, k, stride) else { continue };
-        let packed = sn::pack_sg(&wt, cout, cin, k, ov);
-        let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
-            label: None,
-            size: (packed.len() * 4) as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
-        // a previous layer's norm folded to a scale and shift per input channel, for the fused
-        // variant (act 1: relu(x * scale + shift) on load)
-        let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
-        let stats = upload(&[2 * cin], &scale_shift);
-        let run_sg = |input: &Tensor, params: &StyleNetParams| {
-            let out = poisoned(&[cout, oh, ow]);
-            let bufs = [
-                wgpu::BufferBinding { buffer: &input.buffer, offset: 0, size: None },
-                wgpu::BufferBinding { buffer: &out.buffer, offset: 0, size: None },
-                wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
-                wgpu::BufferBinding { buffer: &uni, offset: 0, size: std::num::NonZeroU64::new(65536) },
-            ];
-            let mut plan = Plan::new();
-            plan.dispatch_ranges(g, kern, params, &bufs, [ow.div_ceil(4).div_ceil(16) as u32, oh as u32, 1]);
-            plan.run(g).unwrap();
-            out.read(g).unwrap()
-        };
-        let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, ..p });
-        assert_close(&format!("{} {what}", kern.entry), &got, &want, REDUCTION_TOL);
-        let normed: Vec<f32> = x
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                let c = i / (h * w);
-                (v * scale_shift[2 * c] + scale_shift[2 * c + 1]).max(0.0)
-            })
-            .collect();
-        let want_fused = sn::conv_kxk_cpu(&normed, cin, h, w, &wt, cout, k, stride);
-        let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, act: 1, ..p });
-        assert_close(&format!("{} {what} with the norm + ReLU fused", kern.entry), &got, &want_fused, REDUCTION_TOL);
-        let (pad, up) = (k / 2, if stride == 1 { 2 } else { 1 });
-        if h > 2 * pad && w > 2 * pad && (h - 2 * pad) % up == 0 && (w - 2 * pad) % up == 0 {
-            let (ih, iw) = ((h - 2 * pad) / up, (w - 2 * pad) / up);
-            let small = rng.vec(cin * ih * iw, 1.0);
-            let want =
-                sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&small, cin, ih, iw, pad, up), cin, h, w, &wt, cout, k, stride);
-            let params = StyleNetParams { h: ih as u32, w: iw as u32, pad: pad as u32, up: up as u32, ..p };
-            let got = run_sg(&upload(&[cin, ih, iw], &small), &params);
-            let what = format!("{} {what} from {ih}x{iw}, pad {pad}, up {up}", kern.entry);
-            assert_close(&what, &got, &want, REDUCTION_TOL);
+        for sgc in sn::conv_sg_all(g, cout, k, stride) {
+            let (kern, ov) = (sgc.kernel, sgc.ov);
+            let packed = sn::pack_sg(&wt, cout, cin, k, ov);
+            let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
+                label: None,
+                size: (packed.len() * 4) as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+            // a previous layer's norm folded to a scale and shift per input channel, for the fused
+            // variant (act 1: relu(x * scale + shift) on load)
+            let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
+            let stats = upload(&[2 * cin], &scale_shift);
+            let run_sg = |input: &Tensor, params: &StyleNetParams| {
+                let out = poisoned(&[cout, oh, ow]);
+                let bufs = [
+                    wgpu::BufferBinding { buffer: &input.buffer, offset: 0, size: None },
+                    wgpu::BufferBinding { buffer: &out.buffer, offset: 0, size: None },
+                    wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
+                    wgpu::BufferBinding { buffer: &uni, offset: 0, size: std::num::NonZeroU64::new(65536) },
+                ];
+                let mut plan = Plan::new();
+                plan.dispatch_ranges(g, kern, params, &bufs, [ow.div_ceil(sgc.px).div_ceil(16) as u32, oh as u32, 1]);
+                plan.run(g).unwrap();
+                out.read(g).unwrap()
+            };
+            let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, ..p });
+            assert_close(&format!("{} {what}", kern.entry), &got, &want, REDUCTION_TOL);
+            let normed: Vec<f32> = x
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let c = i / (h * w);
+                    (v * scale_shift[2 * c] + scale_shift[2 * c + 1]).max(0.0)
+                })
+                .collect();
+            let want_fused = sn::conv_kxk_cpu(&normed, cin, h, w, &wt, cout, k, stride);
+            let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, act: 1, ..p });
+            assert_close(
+                &format!("{} {what} with the norm + ReLU fused", kern.entry),
+                &got,
+                &want_fused,
+                REDUCTION_TOL,
+            );
+            let (pad, up) = (k / 2, if stride == 1 { 2 } else { 1 });
+            if h > 2 * pad && w > 2 * pad && (h - 2 * pad) % up == 0 && (w - 2 * pad) % up == 0 {
+                let (ih, iw) = ((h - 2 * pad) / up, (w - 2 * pad) / up);
+                let small = rng.vec(cin * ih * iw, 1.0);
+                let want = sn::conv_kxk_cpu(
+                    &sn::reflect_pad_cpu(&small, cin, ih, iw, pad, up),
+                    cin,
+                    h,
+                    w,
+                    &wt,
+                    cout,
+                    k,
+                    stride,
+                );
+                let params = StyleNetParams { h: ih as u32, w: iw as u32, pad: pad as u32, up: up as u32, ..p };
+                let got = run_sg(&upload(&[cin, ih, iw], &small), &params);
+                let what = format!("{} {what} from {ih}x{iw}, pad {pad}, up {up}", kern.entry);
+                assert_close(&what, &got, &want, REDUCTION_TOL);
+            }
         }
     }
     for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128)] {
