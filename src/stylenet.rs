@@ -35,7 +35,7 @@ const fn sg(entry: &'static str) -> Kernel {
 /// The subgroup-broadcast convolutions (CPU drivers with subgroups), by (k, stride, vec4s of
 /// output channels, pixels per invocation): the same shapes as `STYLENET_CONVS` in
 /// tests/generated_wgsl.rs.
-pub const CONV_SG: [((usize, usize, usize, usize), Kernel); 12] = [
+pub const CONV_SG: [((usize, usize, usize, usize), Kernel); 15] = [
     ((9, 1, 8, 4), sg("conv_k9s1o8")),
     ((3, 2, 8, 4), sg("conv_k3s2o8")),
     ((3, 1, 8, 4), sg("conv_k3s1o8")),
@@ -48,6 +48,9 @@ pub const CONV_SG: [((usize, usize, usize, usize), Kernel); 12] = [
     ((3, 1, 2, 8), sg("conv_k3s1o2p8")),
     ((3, 1, 1, 8), sg("conv_k3s1o1p8")),
     ((9, 1, 1, 8), sg("conv_k9s1o1p8")),
+    ((9, 1, 4, 4), sg("conv_k9s1o4")),
+    ((3, 2, 4, 4), sg("conv_k3s2o4")),
+    ((3, 1, 4, 4), sg("conv_k3s1o4")),
 ];
 pub const KERNELS: &[Kernel] = &[
     REFLECT_PAD,
@@ -69,59 +72,60 @@ pub const KERNELS: &[Kernel] = &[
     CONV_SG[9].1,
     CONV_SG[10].1,
     CONV_SG[11].1,
+    CONV_SG[12].1,
+    CONV_SG[13].1,
+    CONV_SG[14].1,
 ];
 
 /// A subgroup convolution entry point and its shape.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SgConv {
     pub kernel: &'static Kernel,
     /// vec4s of output channels per invocation.
     pub ov: usize,
     /// Output pixels of a row per invocation.
     pub px: usize,
+    /// Channel groups of ov * 4 output channels (the grid's z).
+    pub groups: usize,
 }
 
-/// The subgroup convolutions that can run a layer on this device: the smallest channel group
-/// with enough output channels, each pixel count there is.
-pub fn conv_sg_all(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Vec<SgConv> {
+/// The subgroup convolutions that can run a cin -> cout layer on this device: the smallest
+/// channel group holding all output channels, and half that split over two groups (half the
+/// accumulators, the input read twice), each with every pixel count there is, where the
+/// weights fit the 64 KiB uniform window.
+pub fn conv_sg_all(gpu: &Gpu, cin: usize, cout: usize, k: usize, stride: usize) -> Vec<SgConv> {
     if !gpu.has_subgroups_of_8() {
         return Vec::new();
     }
-    let ov = cout.div_ceil(4);
-    let fits = |s: &(usize, usize, usize, usize)| s.0 == k && s.1 == stride && s.2 >= ov;
-    let Some(best_ov) = CONV_SG.iter().filter(|(s, _)| fits(s)).map(|(s, _)| s.2).min() else {
+    let shape = |s: &(usize, usize, usize, usize)| s.0 == k && s.1 == stride;
+    let Some(one) = CONV_SG.iter().filter(|(s, _)| shape(s) && s.2 * 4 >= cout).map(|(s, _)| s.2).min() else {
         return Vec::new();
     };
     CONV_SG
         .iter()
-        .filter(|(s, _)| fits(s) && s.2 == best_ov)
-        .map(|(s, kernel)| SgConv { kernel, ov: s.2, px: s.3 })
+        .filter(|(s, _)| shape(s) && (s.2 == one || (s.2 * 4 < cout && s.2 * 8 >= cout)))
+        .map(|(s, kernel)| SgConv { kernel, ov: s.2, px: s.3, groups: cout.div_ceil(4 * s.2) })
+        .filter(|c| pack_sg_len(cin, k, c.ov, c.groups) * 4 <= WK_BYTES as usize)
         .collect()
 }
 
-/// The subgroup convolution for a layer when the device can run it (the first candidate: 4
-/// pixels per invocation; [`StyleNetPass`] measures the others).
-pub fn conv_sg_for(gpu: &Gpu, cout: usize, k: usize, stride: usize) -> Option<SgConv> {
-    conv_sg_all(gpu, cout, k, stride).first().copied()
-}
-
-/// Which pixel count runs layer `i` fastest on this adapter for an input `iw` pixels wide:
-/// measured once on a band of at most 64 input rows of that width (a fraction of the layer's
-/// cost, so tuning stays well under a second) and cached like the VGG convolutions' choices;
-/// the first candidate when autotuning is off. Measured on an Intel Xeon, the 9x9 layer runs
-/// 14 % faster with 2 pixels per invocation than with 4, and 50 % slower with 8
-/// (BENCHMARKS.md): no one count suits every layer and CPU.
+/// Which of a layer's candidate subgroup convolutions (pixels per invocation, one or two
+/// channel groups) runs fastest on this adapter for an input `iw` pixels wide: measured once on
+/// a band of at most 64 input rows of that width (a fraction of the layer's cost, so tuning
+/// stays well under a second) and cached like the VGG convolutions' choices; the first
+/// candidate (4 pixels, one group) when autotuning is off. On an Intel Xeon the 9x9 layer runs
+/// 20 % faster as two groups of 16 channels than as one of 32, and 50 % slower with 8 pixels
+/// (BENCHMARKS.md): no one shape suits every layer and CPU.
 fn choose_sg(
     gpu: &Gpu,
     i: usize,
-    candidates: &[SgConv],
-    weights: &wgpu::Buffer,
+    candidates: &[(SgConv, std::sync::Arc<wgpu::Buffer>)],
     iw: usize,
     ih: usize,
-) -> Result<SgConv> {
+) -> Result<usize> {
     let l = &LAYERS[i];
     if candidates.len() == 1 {
-        return Ok(candidates[0]);
+        return Ok(0);
     }
     let ih = ih.min(64);
     let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
@@ -132,7 +136,7 @@ fn choose_sg(
     let tuned = gpu.tuned(&key, || {
         let plans: Vec<Plan> = candidates
             .iter()
-            .map(|c| {
+            .map(|(c, weights)| {
                 let mut plan = Plan::new();
                 let params = conv_params(l, (ih, iw), (oh, ow), false);
                 record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, oh, ow);
@@ -147,10 +151,9 @@ fn choose_sg(
             }
         }
         let k = (0..best.len()).min_by(|&a, &b| best[a].total_cmp(&best[b]))?;
-        Some(format!("px{}", candidates[k].px))
+        Some(candidates[k].0.kernel.entry.to_string())
     });
-    let px = tuned.and_then(|v| v.strip_prefix("px").and_then(|n| n.parse::<usize>().ok()));
-    Ok(candidates.iter().find(|c| Some(c.px) == px).copied().unwrap_or(candidates[0]))
+    Ok(tuned.and_then(|e| candidates.iter().position(|(c, _)| c.kernel.entry == e)).unwrap_or(0))
 }
 
 /// A layer's padded (after upsampling) input size and output size for an ih x iw input.
@@ -198,23 +201,32 @@ fn record_sg_conv(
         wgpu::BufferBinding { buffer: &stats.buffer, offset: 0, size: None },
         wgpu::BufferBinding { buffer: weights, offset: 0, size: std::num::NonZeroU64::new(WK_BYTES) },
     ];
-    let groups = [ow.div_ceil(conv.px).div_ceil(16) as u32, oh as u32, 1];
+    let groups = [ow.div_ceil(conv.px).div_ceil(16) as u32, oh as u32, conv.groups as u32];
     plan.dispatch_ranges(gpu, conv.kernel, params, &bufs, groups);
 }
 
 /// Bytes of the uniform window the subgroup convolutions declare (`wk`).
 const WK_BYTES: u64 = 4096 * 16;
 
-/// OIHW weights as the subgroup convolutions read them: [ci][ky][kx][ov * 4] with each
-/// (ci, ky) row padded to a multiple of 8 floats, then room for the full 64 KiB window.
+/// Floats of the weights of a subgroup convolution with `groups` channel groups of ov vec4s
+/// (without the room for the rest of the window).
+fn pack_sg_len(cin: usize, k: usize, ov: usize, groups: usize) -> usize {
+    groups * cin * k * (k * ov * 4).div_ceil(8) * 8
+}
+
+/// OIHW weights as the subgroup convolutions read them: per channel group of ov * 4 output
+/// channels, [ci][ky][kx][ov * 4] with each (ci, ky) row padded to a multiple of 8 floats; then
+/// room for the full 64 KiB window.
 pub fn pack_sg(w: &[f32], cout: usize, cin: usize, k: usize, ov: usize) -> Vec<f32> {
     let row = (k * ov * 4).div_ceil(8) * 8;
-    let mut out = vec![0.0; cin * k * row + (WK_BYTES / 4) as usize];
+    let groups = cout.div_ceil(ov * 4);
+    let mut out = vec![0.0; pack_sg_len(cin, k, ov, groups) + (WK_BYTES / 4) as usize];
     for o in 0..cout {
+        let (z, ol) = (o / (ov * 4), o % (ov * 4));
         for i in 0..cin {
             for ky in 0..k {
                 for kx in 0..k {
-                    out[(i * k + ky) * row + kx * ov * 4 + o] = w[((o * cin + i) * k + ky) * k + kx];
+                    out[((z * cin + i) * k + ky) * row + kx * ov * 4 + ol] = w[((o * cin + i) * k + ky) * k + kx];
                 }
             }
         }
@@ -430,7 +442,9 @@ pub struct StyleNet {
     weights: StyleNetWeights,
     packed: Vec<Tensor>,
     /// Per layer, with subgroups: the subgroup convolution and its uniform weight buffer.
-    packed_sg: Vec<Option<(Vec<SgConv>, wgpu::Buffer)>>,
+    /// Per layer, with subgroups: the candidate subgroup convolutions, each with its uniform
+    /// weight buffer (shared by candidates of one channel grouping).
+    packed_sg: Vec<Vec<(SgConv, std::sync::Arc<wgpu::Buffer>)>>,
     affine: Vec<Tensor>,
 }
 
@@ -443,16 +457,20 @@ impl StyleNet {
         for (l, (w, _, _)) in LAYERS.iter().zip(&weights.layers) {
             let p = pack(w, l.cout, l.cin, l.k);
             packed.push(Tensor::from_slice(gpu, &[p.len()], &p, l.name)?);
-            let candidates = conv_sg_all(gpu, l.cout, l.k, l.stride);
-            packed_sg.push(candidates.first().map(|conv| {
-                let data = pack_sg(w, l.cout, l.cin, l.k, conv.ov);
-                let buffer = gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                    label: Some(l.name),
-                    contents: bytemuck::cast_slice(&data),
-                    usage: wgpu::BufferUsages::UNIFORM,
+            let mut layer_sg: Vec<(SgConv, std::sync::Arc<wgpu::Buffer>)> = Vec::new();
+            for conv in conv_sg_all(gpu, l.cin, l.cout, l.k, l.stride) {
+                let same = layer_sg.iter().find(|(c, _)| c.ov == conv.ov).map(|(_, b)| b.clone());
+                let buffer = same.unwrap_or_else(|| {
+                    let data = pack_sg(w, l.cout, l.cin, l.k, conv.ov);
+                    std::sync::Arc::new(gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                        label: Some(l.name),
+                        contents: bytemuck::cast_slice(&data),
+                        usage: wgpu::BufferUsages::UNIFORM,
+                    }))
                 });
-                (candidates.clone(), buffer)
-            }));
+                layer_sg.push((conv, buffer));
+            }
+            packed_sg.push(layer_sg);
             aff.push(Tensor::zeros(gpu, &[2 * l.cout], l.name)?);
         }
         let net = StyleNet { weights, packed, packed_sg, affine: aff };
@@ -578,15 +596,15 @@ impl StyleNetPass {
                 up: 1,
                 ..Default::default()
             };
-            match &net.packed_sg[i] {
-                Some((candidates, wbuf)) => {
+            match net.packed_sg[i].is_empty() {
+                false => {
                     // reads the unpadded input through the padding and upsampling itself, and
                     // applies the previous layer's norm + ReLU on the way in when fused
-                    let sgc = choose_sg(gpu, i, candidates, wbuf, xw, xh)?;
+                    let (sgc, wbuf) = &net.packed_sg[i][choose_sg(gpu, i, &net.packed_sg[i], xw, xh)?];
                     let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
-                    record_sg_conv(gpu, &mut plan, &sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
+                    record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
                 }
-                None => {
+                true => {
                     let pp = padded.view(&[l.cin, *ph, *pw]);
                     let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
                     let pad =
@@ -615,7 +633,7 @@ impl StyleNetPass {
             if l.name.starts_with("res.") && l.name.ends_with(".0") {
                 block_input = x.clone();
             }
-            let next_fuses = fuse && fusable(i) && net.packed_sg[i + 1].is_some();
+            let next_fuses = fuse && fusable(i) && !net.packed_sg[i + 1].is_empty();
             if next_fuses {
                 outputs.push(None);
                 x = co;

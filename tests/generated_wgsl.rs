@@ -281,7 +281,7 @@ fn wino_transforms() -> Vec<String> {
 /// 4 output pixels x ov vec4 of output channels per invocation, the weights of each (input
 /// channel, kernel row) gathered 8 floats per lane-varying load and broadcast (as in
 /// conv3x3_ubo_sg). One entry point per (k, s, ov) the network uses.
-pub const STYLENET_CONVS: [(usize, usize, usize, usize); 12] = [
+pub const STYLENET_CONVS: [(usize, usize, usize, usize); 15] = [
     (9, 1, 8, 4),
     (3, 2, 8, 4),
     (3, 1, 8, 4),
@@ -294,6 +294,9 @@ pub const STYLENET_CONVS: [(usize, usize, usize, usize); 12] = [
     (3, 1, 2, 8),
     (3, 1, 1, 8),
     (9, 1, 1, 8),
+    (9, 1, 4, 4),
+    (3, 2, 4, 4),
+    (3, 1, 4, 4),
 ];
 
 fn stylenet_convs() -> Vec<String> {
@@ -320,6 +323,9 @@ fn stylenet_convs() -> Vec<String> {
         out.push(format!("{i1}let y = g.y;"));
         out.push(format!("{i1}let x0 = g.x * {}u;", np * st));
         out.push(format!("{i1}let lane = sid & 7u;"));
+        out.push(format!("{i1}// channel group z: output channels from {}z, weights from group z's rows", ov * 4));
+        out.push(format!("{i1}let wz = g.z * p.c * {}u;", k * rowp));
+        out.push(format!("{i1}let k0 = g.z * {}u;", ov * 4));
         for px in 0..np {
             out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
         }
@@ -332,7 +338,7 @@ fn stylenet_convs() -> Vec<String> {
             i3,
             (0..nin).map(|j| format!("let v{j} = vec4(pre(src[row + src_col(x0 + {j}u)], sc, sh));")),
         ));
-        out.push(format!("{i3}let wf = (ci * {k}u + ky) * {rowp}u + lane;"));
+        out.push(format!("{i3}let wf = wz + (ci * {k}u + ky) * {rowp}u + lane;"));
         out.extend(packed(
             i3,
             (0..rowp / 8).map(|q| format!("let g{q} = wk[(wf + {}u) / 4u][(wf + {}u) % 4u];", 8 * q, 8 * q)),
@@ -357,7 +363,10 @@ fn stylenet_convs() -> Vec<String> {
         out.push(format!("{i1}}}"));
         out.push(format!("{i1}if live {{"));
         for px in 0..np {
-            out.extend(packed(i2, (0..ov).map(|o| format!("put_out(g.x * {np}u + {px}u, y, {}u, a{px}_{o});", 4 * o))));
+            out.extend(packed(
+                i2,
+                (0..ov).map(|o| format!("put_out(g.x * {np}u + {px}u, y, k0 + {}u, a{px}_{o});", 4 * o)),
+            ));
         }
         out.push(format!("{i1}}}"));
         out.push("}".into());

@@ -699,6 +699,7 @@ fn stylenet_kernels_match_cpu() {
             "reflect_pad {c}x{h}x{w} pad {pad} up {up}"
         );
     }
+    let mut grouped_runs = 0;
     for &(cin, cout, h, w, k, stride) in &[
         (3usize, 32usize, 12usize, 11usize, 9usize, 1usize),
         (5, 7, 9, 10, 3, 2),
@@ -736,7 +737,8 @@ fn stylenet_kernels_match_cpu() {
         // the subgroup convolution, where the adapter has subgroups: on the padded input as
         // given, and reading an unpadded input through reflect padding (and 2x upsampling for
         // stride 1) itself
-        for sgc in sn::conv_sg_all(g, cout, k, stride) {
+        for sgc in sn::conv_sg_all(g, cin, cout, k, stride) {
+            grouped_runs += (sgc.groups > 1) as usize;
             let (kern, ov) = (sgc.kernel, sgc.ov);
             let packed = sn::pack_sg(&wt, cout, cin, k, ov);
             let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
@@ -759,7 +761,13 @@ fn stylenet_kernels_match_cpu() {
                     wgpu::BufferBinding { buffer: &uni, offset: 0, size: std::num::NonZeroU64::new(65536) },
                 ];
                 let mut plan = Plan::new();
-                plan.dispatch_ranges(g, kern, params, &bufs, [ow.div_ceil(sgc.px).div_ceil(16) as u32, oh as u32, 1]);
+                plan.dispatch_ranges(
+                    g,
+                    kern,
+                    params,
+                    &bufs,
+                    [ow.div_ceil(sgc.px).div_ceil(16) as u32, oh as u32, sgc.groups as u32],
+                );
                 plan.run(g).unwrap();
                 out.read(g).unwrap()
             };
@@ -802,6 +810,7 @@ fn stylenet_kernels_match_cpu() {
             }
         }
     }
+    assert!(!g.has_subgroups_of_8() || grouped_runs >= 4, "two-group variants tested: {grouped_runs}");
     for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128)] {
         for act in [Act::None, Act::Relu, Act::Sigmoid] {
             for residual in [false, true] {
