@@ -33,6 +33,11 @@ struct Params {
 @group(0) @binding(8) var<storage, read_write> rgba_out: array<u32>; // to_rgba: packed pixels
 // conv_k*: the layer's weights [ci][ky][kx][ov * 4] (rows padded to 8 floats), a 64 KiB window
 @group(0) @binding(9) var<uniform> wk: array<vec4<f32>, 4096>;
+// norm_partial4: the same tensor as `src`, four values per load
+@group(0) @binding(10) var<storage, read> src4: array<vec4<f32>>;
+// norm_apply4: `dst` and `skip`, four values per load and store
+@group(0) @binding(11) var<storage, read_write> dst4: array<vec4<f32>>;
+@group(0) @binding(12) var<storage, read> skip4: array<vec4<f32>>;
 
 // Reflect v into 0 .. n-1 (mirror about the edge pixel; a 1-pixel side repeats).
 fn mirror(v: i32, n: i32) -> i32 {
@@ -117,6 +122,37 @@ fn norm_partial(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) 
     stats[STATS_PARTS + p.c * p.parts + i] = q;
 }
 
+// norm_partial for planes of a multiple of 4 values (p.chunk too): vec4 loads, a quarter of
+// the load sequences CPU drivers emit per value (each lane's load is a masked per-lane
+// sequence there); four compensated sums per invocation, added at the end.
+@compute @workgroup_size(WG)
+fn norm_partial4(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                 @builtin(local_invocation_index) lid: u32) {
+    let i = flat_index(wid, nwg, lid);
+    if i >= p.c * p.parts { return; }
+    let k = i % p.parts;
+    let c = i / p.parts;
+    let n4 = p.h * p.w / 4u;
+    let i0 = k * p.chunk / 4u;
+    let i1 = min(i0 + p.chunk / 4u, n4);
+    var s = vec4(0.0);
+    var cs = vec4(0.0);
+    var q = vec4(0.0);
+    var cq = vec4(0.0);
+    for (var j = i0; j < i1; j++) {
+        let v = src4[c * n4 + j];
+        let t = s + (v - cs);
+        cs = (t - s) - (v - cs);
+        s = t;
+        let v2 = v * v;
+        let u = q + (v2 - cq);
+        cq = (u - q) - (v2 - cq);
+        q = u;
+    }
+    stats[STATS_PARTS + i] = (s.x + s.y) + (s.z + s.w);
+    stats[STATS_PARTS + p.c * p.parts + i] = (q.x + q.y) + (q.z + q.w);
+}
+
 // Pass 2, one invocation per channel: mean and 1 / sqrt(biased variance + 1e-5), folded with
 // gamma and beta into the scale and shift. The variance is E[x^2] - mean^2 in f32 from
 // compensated sums; activations here are O(1..100), far from where that cancels badly (the
@@ -147,6 +183,23 @@ fn norm_apply(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgrou
     let n = p.h * p.w;
     for (var j = g.x; j < n; j += nwg.x * WG) {
         norm_one(g.y, g.y * n + j);
+    }
+}
+
+// norm_apply on planes of a multiple of 4 values, four per invocation (x = vec4 of the plane).
+@compute @workgroup_size(WG)
+fn norm_apply4(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    let n4 = p.h * p.w / 4u;
+    let c = g.y;
+    let scale = stats[2u * c];
+    let shift = stats[2u * c + 1u];
+    for (var j = g.x; j < n4; j += nwg.x * WG) {
+        let i = c * n4 + j;
+        var v = src4[i] * scale + shift;
+        if p.act == 1u { v = max(v, vec4(0.0)); }
+        if p.act == 2u { v = 1.0 / (1.0 + exp(-v)); }
+        if p.residual != 0u { v += skip4[i]; }
+        dst4[i] = v;
     }
 }
 

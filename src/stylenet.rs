@@ -18,12 +18,19 @@ pub const CONV_KXK: Kernel =
     Kernel::new(Shader::StyleNet, "conv_kxk", &[read(1, "src"), read_write(2, "dst"), read(3, "wt")]);
 pub const NORM_PARTIAL: Kernel =
     Kernel::new(Shader::StyleNet, "norm_partial", &[read(1, "src"), read_write(4, "stats")]);
+pub const NORM_PARTIAL4: Kernel =
+    Kernel::new(Shader::StyleNet, "norm_partial4", &[read(10, "src4"), read_write(4, "stats")]);
 pub const NORM_FINAL: Kernel =
     Kernel::new(Shader::StyleNet, "norm_final", &[read_write(4, "stats"), read(5, "affine")]);
 pub const NORM_APPLY: Kernel = Kernel::new(
     Shader::StyleNet,
     "norm_apply",
     &[read(1, "src"), read_write(2, "dst"), read_write(4, "stats"), read(6, "skip")],
+);
+pub const NORM_APPLY4: Kernel = Kernel::new(
+    Shader::StyleNet,
+    "norm_apply4",
+    &[read(10, "src4"), read_write(11, "dst4"), read_write(4, "stats"), read(12, "skip4")],
 );
 pub const TO_PLANAR: Kernel = Kernel::new(Shader::StyleNet, "to_planar", &[read_write(2, "dst"), read(7, "rgba")]);
 pub const TO_RGBA: Kernel = Kernel::new(Shader::StyleNet, "to_rgba", &[read(1, "src"), read_write(8, "rgba_out")]);
@@ -56,8 +63,10 @@ pub const KERNELS: &[Kernel] = &[
     REFLECT_PAD,
     CONV_KXK,
     NORM_PARTIAL,
+    NORM_PARTIAL4,
     NORM_FINAL,
     NORM_APPLY,
+    NORM_APPLY4,
     TO_PLANAR,
     TO_RGBA,
     CONV_SG[0].1,
@@ -534,6 +543,66 @@ pub struct StyleNetPass {
     pub stages: Vec<(String, Plan)>,
 }
 
+/// Most partial sums per channel of a norm's first pass.
+pub const NORM_PARTS_MAX: usize = 64;
+
+/// The norm kernels' parameters for c planes of h x w (a partial sum per 1024 values, at most
+/// [`NORM_PARTS_MAX`] per channel); with `vec4`, chunks of a multiple of 4 values for
+/// `norm_partial4` (the plane must hold a multiple of 4).
+pub fn norm_params(c: usize, h: usize, w: usize, act: Act, residual: bool, vec4: bool) -> StyleNetParams {
+    let n = h * w;
+    assert!(!vec4 || n.is_multiple_of(4), "norm_partial4 takes planes of a multiple of 4 values");
+    let parts = n.div_ceil(1024).clamp(1, NORM_PARTS_MAX);
+    let chunk = if vec4 { n.div_ceil(parts).div_ceil(4) * 4 } else { n.div_ceil(parts) };
+    StyleNetParams {
+        c: c as u32,
+        h: h as u32,
+        w: w as u32,
+        act: act as u32,
+        residual: residual as u32,
+        chunk: chunk as u32,
+        parts: parts as u32,
+        ..Default::default()
+    }
+}
+
+/// Record a norm's statistics: the partial sums (vec4 loads where `p.chunk` and the plane allow)
+/// and the per-channel scale and shift, into `stats`.
+pub fn record_norm_stats(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    src: &Tensor,
+    stats: &Tensor,
+    affine: &Tensor,
+    p: &StyleNetParams,
+) {
+    let (c, parts) = (p.c as usize, p.parts as usize);
+    let vec4 = (p.h * p.w).is_multiple_of(4) && p.chunk.is_multiple_of(4);
+    let partial = if vec4 { &NORM_PARTIAL4 } else { &NORM_PARTIAL };
+    plan.dispatch_1d(gpu, partial, p, &[&src.buffer, &stats.buffer], c * parts);
+    plan.dispatch_1d(gpu, &NORM_FINAL, p, &[&stats.buffer, &affine.buffer], c);
+}
+
+/// Record applying a norm (stats from [`record_norm_stats`]): dst = act(src * scale + shift)
+/// (+ skip), four values per invocation where the plane allows.
+pub fn record_norm_apply(
+    gpu: &Gpu,
+    plan: &mut Plan,
+    src: &Tensor,
+    dst: &Tensor,
+    stats: &Tensor,
+    skip: &Tensor,
+    p: &StyleNetParams,
+) {
+    let (c, n) = (p.c as usize, (p.h * p.w) as usize);
+    let bufs = [&*src.buffer, &dst.buffer, &stats.buffer, &skip.buffer];
+    if n.is_multiple_of(4) {
+        plan.dispatch(gpu, &NORM_APPLY4, p, &bufs, norm_grid(n / 4, c));
+    } else {
+        plan.dispatch(gpu, &NORM_APPLY, p, &bufs, norm_grid(n, c));
+    }
+}
+
 /// Where the norm's partial sums start in its stats buffer (below: scale and shift per channel);
 /// `STATS_PARTS` in stylenet.wgsl.
 pub const STATS_PARTS: usize = 64;
@@ -570,7 +639,7 @@ impl StyleNetPass {
             Tensor::zeros(gpu, &[big_out], "stylenet conv out A")?,
             Tensor::zeros(gpu, &[big_out], "stylenet conv out B")?,
         ];
-        let parts_max = 64;
+        let parts_max = NORM_PARTS_MAX;
         let widest = LAYERS.iter().map(|l| l.cout).max().unwrap();
         assert!(2 * widest <= STATS_PARTS, "scale and shift per channel fit below the partial sums");
         let stats = Tensor::zeros(gpu, &[STATS_PARTS + 2 * widest * parts_max], "stylenet norm stats")?;
@@ -617,19 +686,8 @@ impl StyleNetPass {
             }
             stages.push((format!("{} conv", l.name), std::mem::take(&mut plan)));
             let n = oh * ow;
-            let parts = n.div_ceil(1024).clamp(1, parts_max);
-            let norm = StyleNetParams {
-                c: l.cout as u32,
-                h: *oh as u32,
-                w: *ow as u32,
-                act: l.act as u32,
-                residual: closes_block(i) as u32,
-                chunk: n.div_ceil(parts) as u32,
-                parts: parts as u32,
-                ..Default::default()
-            };
-            plan.dispatch_1d(gpu, &NORM_PARTIAL, &norm, &[&co.buffer, &stats.buffer], l.cout * parts);
-            plan.dispatch_1d(gpu, &NORM_FINAL, &norm, &[&stats.buffer, &net.affine[i].buffer], l.cout);
+            let norm = norm_params(l.cout, *oh, *ow, l.act, closes_block(i), n.is_multiple_of(4));
+            record_norm_stats(gpu, &mut plan, &co, &stats, &net.affine[i], &norm);
             if l.name.starts_with("res.") && l.name.ends_with(".0") {
                 block_input = x.clone();
             }
@@ -641,8 +699,7 @@ impl StyleNetPass {
             } else {
                 let out = Tensor::zeros(gpu, &[l.cout, *oh, *ow], l.name)?;
                 let skip = if closes_block(i) { &block_input } else { &co };
-                let bufs = [&*co.buffer, &out.buffer, &stats.buffer, &skip.buffer];
-                plan.dispatch(gpu, &NORM_APPLY, &norm, &bufs, norm_grid(n, l.cout));
+                record_norm_apply(gpu, &mut plan, &co, &out, &stats, skip, &norm);
                 outputs.push(Some(out.clone()));
                 x = out;
                 x_fused = false;
