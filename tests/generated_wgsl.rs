@@ -281,22 +281,17 @@ fn wino_transforms() -> Vec<String> {
 /// 4 output pixels x ov vec4 of output channels per invocation, the weights of each (input
 /// channel, kernel row) gathered 8 floats per lane-varying load and broadcast (as in
 /// conv3x3_ubo_sg). One entry point per (k, s, ov) the network uses.
-pub const STYLENET_CONVS: [(usize, usize, usize, usize); 15] = [
+pub const STYLENET_CONVS: [(usize, usize, usize, usize); 10] = [
     (9, 1, 8, 4),
     (3, 2, 8, 4),
     (3, 1, 8, 4),
     (3, 1, 2, 4),
     (3, 1, 1, 4),
     (9, 1, 1, 4),
-    (9, 1, 8, 2),
-    (3, 2, 8, 2),
-    (3, 1, 8, 2),
+    (9, 1, 4, 4),
     (3, 1, 2, 8),
     (3, 1, 1, 8),
     (9, 1, 1, 8),
-    (9, 1, 4, 4),
-    (3, 2, 4, 4),
-    (3, 1, 4, 4),
 ];
 
 fn stylenet_convs() -> Vec<String> {
