@@ -440,7 +440,6 @@ pub fn pack(w: &[f32], cout: usize, cin: usize, k: usize) -> Vec<f32> {
 pub struct StyleNet {
     weights: StyleNetWeights,
     packed: Vec<Tensor>,
-    /// Per layer, with subgroups: the subgroup convolution and its uniform weight buffer.
     /// Per layer, with subgroups: the candidate subgroup convolutions, each with its uniform
     /// weight buffer (shared by candidates of one channel grouping).
     packed_sg: Vec<Vec<(SgConv, std::sync::Arc<wgpu::Buffer>)>>,
