@@ -244,6 +244,9 @@ fn gram_forward_and_backward_match_cpu() {
         (6, 128, 96),
         (40, 70, 1),
         (96, 5, 4),
+        // C not a multiple of the subgroup kernels' 32-row blocks, with whole quads of pixels
+        (36, 6, 6),
+        (4, 2, 2),
     ] {
         for variant in gram::GramVariant::available(g) {
             let f = rng.vec(c * h * w, 1.0);
