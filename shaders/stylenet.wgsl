@@ -235,8 +235,9 @@ fn to_rgba(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
     rgba_out[i] = u32(c.x) | (u32(c.y) << 8u) | (u32(c.z) << 16u) | (u32(c.w) << 24u);
 }
 
-// The convolutions for CPU drivers with subgroups: one invocation per 4 output pixels of a row
-// (grid: x = 4-pixel block, y = row), workgroups of 16. They read the unpadded input [c, h, w]
+// The convolutions for CPU drivers with subgroups: one invocation per block of 4 or 8 output
+// pixels of a row and one group of output channels (grid: x = pixel block, y = row, z = channel
+// group; the entry point's name gives the shape), workgroups of 16. They read the unpadded input [c, h, w]
 // through the reflect padding (p.pad) and nearest upsampling (p.up) themselves, so no padded
 // copy is made: padded coordinate v reads input row/column mirror(v - pad) / up.
 const CONV_SG_WG: u32 = 16u;

@@ -119,25 +119,25 @@ fn choose_sg(
     gpu: &Gpu,
     i: usize,
     candidates: &[(SgConv, std::sync::Arc<wgpu::Buffer>)],
-    iw: usize,
-    ih: usize,
-) -> Result<usize> {
+    (ih, iw): (usize, usize),
+) -> usize {
     let l = &LAYERS[i];
     if candidates.len() == 1 {
-        return Ok(0);
+        return 0;
     }
     let ih = ih.min(64);
     let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
-    let ((_, _), (oh, ow)) = shape_of(l, ih, iw);
-    let x = Tensor::zeros(gpu, &[l.cin, ih, iw], "autotune input")?;
-    let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output")?;
-    let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats")?;
+    // the buffers are made only when the choice is not cached yet
     let tuned = gpu.tuned(&key, || {
+        let ((_, _), (oh, ow)) = shape_of(l, ih, iw);
+        let x = Tensor::zeros(gpu, &[l.cin, ih, iw], "autotune input").ok()?;
+        let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output").ok()?;
+        let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats").ok()?;
+        let params = conv_params(l, (ih, iw), (oh, ow), false);
         let plans: Vec<Plan> = candidates
             .iter()
             .map(|(c, weights)| {
                 let mut plan = Plan::new();
-                let params = conv_params(l, (ih, iw), (oh, ow), false);
                 record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, oh, ow);
                 plan
             })
@@ -152,7 +152,7 @@ fn choose_sg(
         let k = (0..best.len()).min_by(|&a, &b| best[a].total_cmp(&best[b]))?;
         Some(candidates[k].0.kernel.entry.to_string())
     });
-    Ok(tuned.and_then(|e| candidates.iter().position(|(c, _)| c.kernel.entry == e)).unwrap_or(0))
+    tuned.and_then(|e| candidates.iter().position(|(c, _)| c.kernel.entry == e)).unwrap_or(0)
 }
 
 /// A layer's padded (after upsampling) input size and output size for an ih x iw input.
@@ -642,36 +642,23 @@ impl StyleNetPass {
             let (xh, xw) = (x.shape[1], x.shape[2]);
             let co = conv_out[i % 2].view(&[l.cout, *oh, *ow]);
             let mut plan = Plan::new();
-            let conv = StyleNetParams {
-                c: l.cin as u32,
-                h: *ph as u32,
-                w: *pw as u32,
-                oh: *oh as u32,
-                ow: *ow as u32,
-                k: l.k as u32,
-                stride: l.stride as u32,
-                cout: l.cout as u32,
-                up: 1,
-                ..Default::default()
-            };
-            match net.packed_sg[i].is_empty() {
-                false => {
-                    // reads the unpadded input through the padding and upsampling itself, and
-                    // applies the previous layer's norm + ReLU on the way in when fused
-                    let (sgc, wbuf) = &net.packed_sg[i][choose_sg(gpu, i, &net.packed_sg[i], xw, xh)?];
-                    let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
-                    record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
-                }
-                true => {
-                    let pp = padded.view(&[l.cin, *ph, *pw]);
-                    let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
-                    let pad =
-                        StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
-                    let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
-                    plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
-                    let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
-                    plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
-                }
+            let candidates = &net.packed_sg[i];
+            if !candidates.is_empty() {
+                // reads the unpadded input through the padding and upsampling itself, and
+                // applies the previous layer's norm + ReLU on the way in when fused
+                let (sgc, wbuf) = &candidates[choose_sg(gpu, i, candidates, (xh, xw))];
+                let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
+                record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
+            } else {
+                let pp = padded.view(&[l.cin, *ph, *pw]);
+                let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
+                let pad = StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
+                let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
+                plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
+                // conv_kxk reads the padded copy: no padding or upsampling of its own
+                let conv = StyleNetParams { pad: 0, up: 1, ..conv_params(l, (*ph, *pw), (*oh, *ow), false) };
+                let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
+                plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
             }
             stages.push((format!("{} conv", l.name), std::mem::take(&mut plan)));
             let n = oh * ow;
