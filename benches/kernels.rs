@@ -18,6 +18,7 @@ fn main() {
         size,
         kernels: true,
         iteration_sizes: vec![size],
+        iteration_profile: false,
         network_sizes: vec![(size, size)],
         network_profile: false,
         reps: 5,

@@ -178,8 +178,17 @@ pub fn adam_row(gpu: &Gpu, h: usize, w: usize, reps: usize) -> Result<Row> {
     })
 }
 
-/// One style-transfer iteration (forward, losses, backward, Adam) at `size` x `size`.
-pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize) -> Result<(Row, u64)> {
+/// One style-transfer iteration (forward, losses, backward, Adam) at `size` x `size`; with
+/// `profile`, then one row per kernel entry point: its launches in the iteration, each timed
+/// alone and summed (the biggest first), and a row with the sum of all steps timed alone (the
+/// difference to the whole is launch and synchronisation overhead).
+pub fn iteration_rows(
+    gpu: &Gpu,
+    vgg: &crate::vgg::Vgg,
+    size: usize,
+    reps: usize,
+    profile: bool,
+) -> Result<(Vec<Row>, u64)> {
     use crate::style::{LossConfig, Optimizer};
     let cfg = LossConfig::default();
     let opt = Optimizer::new(gpu, vgg, cfg, AdamConfig::default(), size, size)?;
@@ -195,18 +204,35 @@ pub fn iteration_row(gpu: &Gpu, vgg: &crate::vgg::Vgg, size: usize, reps: usize)
         times.push(s.elapsed().as_secs_f64() * 1e3);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let fl = iteration_flops(size, size) / 1e9;
-    Ok((
-        Row {
-            name: "style iteration (Adam, zero padding)".into(),
-            shape: format!("{size}x{size}"),
-            ms: times[times.len() / 2],
-            gflop: fl,
-            gbytes: 0.0,
-        },
-        // the shared scratch (Winograd transforms, padded planes) is held as long as the device
-        opt.bytes() + gpu.scratch_bytes(),
-    ))
+    let shape = format!("{size}x{size}");
+    let mut rows = vec![Row {
+        name: "style iteration (Adam, zero padding)".into(),
+        shape: shape.clone(),
+        ms: times[times.len() / 2],
+        gflop: iteration_flops(size, size) / 1e9,
+        gbytes: 0.0,
+    }];
+    if profile {
+        let plan = opt.iteration_plan();
+        let mut by_entry: Vec<(&str, usize, f64)> = Vec::new();
+        for (name, step) in plan.step_names().into_iter().zip(plan.split_steps()) {
+            let ms = time_plan(gpu, &step, 1, reps)?;
+            match by_entry.iter_mut().find(|e| e.0 == name) {
+                Some(e) => {
+                    e.1 += 1;
+                    e.2 += ms;
+                }
+                None => by_entry.push((name, 1, ms)),
+            }
+        }
+        let total: f64 = by_entry.iter().map(|e| e.2).sum();
+        by_entry.sort_by(|a, b| b.2.total_cmp(&a.2));
+        let row = |name: String, ms: f64| Row { name, shape: shape.clone(), ms, gflop: 0.0, gbytes: 0.0 };
+        rows.push(row(format!("  iteration steps timed alone ({} launches)", plan.step_names().len()), total));
+        rows.extend(by_entry.iter().map(|(name, n, ms)| row(format!("    {name} x{n}"), *ms)));
+    }
+    // the shared scratch (Winograd transforms, padded planes) is held as long as the device
+    Ok((rows, opt.bytes() + gpu.scratch_bytes()))
 }
 
 /// The real-time mode's network on one h x w frame (style 19): the whole pass as one row, then,
@@ -352,6 +378,8 @@ pub struct Suite {
     pub kernels: bool,
     /// Sizes of the whole style-transfer iteration (needs the VGG).
     pub iteration_sizes: Vec<usize>,
+    /// Also time the iteration's steps alone, summed by kernel.
+    pub iteration_profile: bool,
     /// (height, width) of the real-time network's frames.
     pub network_sizes: Vec<(usize, usize)>,
     /// Also time each network layer alone.
@@ -385,15 +413,15 @@ pub fn run_suite(
         let flow_ms = rows.iter().find(|r| r.name.starts_with("LK flow")).map(|r| r.ms);
         for &s in &suite.iteration_sizes {
             progress(&format!("iteration {s}"));
-            let (row, bytes) = iteration_row(gpu, vgg, s, reps.min(3))?;
+            let (iteration, bytes) = iteration_rows(gpu, vgg, s, reps.min(3), suite.iteration_profile)?;
             notes.push(format!(
                 "GPU memory held by one {s}x{s} optimisation, shared scratch included: {:.1} MiB ({:.1} MiB per \
                  megapixel)",
                 bytes as f64 / 1048576.0,
                 bytes as f64 / 1048576.0 / (s * s) as f64 * 1e6
             ));
-            let iteration_ms = row.ms;
-            rows.push(row);
+            let iteration_ms = iteration[0].ms;
+            rows.extend(iteration);
             if let Some(flow_ms) = flow_ms {
                 rows.push(Row {
                     name: "video frame (2 flows + 20 L-BFGS iterations, estimate)".into(),

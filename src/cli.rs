@@ -69,6 +69,10 @@ pub struct BenchArgs {
     /// Skip the whole style-transfer iteration
     #[arg(long)]
     pub no_iteration: bool,
+    /// Also time each step of the style-transfer iteration alone, summed by kernel (where an
+    /// iteration's time goes)
+    #[arg(long, conflicts_with = "no_iteration")]
+    pub iteration_profile: bool,
     /// Frame sizes (N or WxH) for the real-time network [default: 512 on CPU drivers, 512,1920x1080 on GPUs]
     #[arg(long, value_delimiter = ',')]
     pub network_sizes: Vec<String>,
@@ -1612,6 +1616,7 @@ fn bench(adapter: Option<&str>, a: BenchArgs) -> Result<()> {
         kernels: !a.end_to_end,
         iteration_sizes: sizes,
         network_sizes,
+        iteration_profile: a.iteration_profile,
         network_profile: a.network_profile,
         reps: a.reps,
     };

@@ -158,6 +158,29 @@ fn bench_times_the_network_layer_by_layer() {
 }
 
 #[test]
+fn bench_profiles_the_iteration_by_kernel() {
+    let args = ["bench", "--end-to-end", "--iteration-sizes", "32", "--iteration-profile", "--network-sizes", "16"];
+    let (ok, out, err) = paintflow(&[&args[..], &["--reps", "1"]].concat());
+    assert!(ok, "{err}");
+    let cell = |row: &str, i: usize| row.split('|').nth(i).unwrap().trim().to_string();
+    let total = out.lines().find(|r| r.contains("iteration steps timed alone")).unwrap_or_else(|| panic!("{out}"));
+    let launches: usize = total.split('(').nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    let total_ms: f64 = cell(total, 3).parse().unwrap();
+    // one row per kernel entry point, "name xN": the counts add up to the launches, the times
+    // to the total
+    let kernels: Vec<(usize, f64)> = out
+        .lines()
+        .filter(|r| r.starts_with("|     "))
+        .map(|r| (cell(r, 1).rsplit(" x").next().unwrap().parse().unwrap(), cell(r, 3).parse().unwrap()))
+        .collect();
+    assert!(kernels.len() >= 5, "{out}");
+    assert_eq!(kernels.iter().map(|k| k.0).sum::<usize>(), launches, "{out}");
+    let sum: f64 = kernels.iter().map(|k| k.1).sum();
+    assert!((sum - total_ms).abs() <= 0.01 * total_ms + 0.01, "{out}");
+    assert!(kernels.windows(2).all(|w| w[0].1 >= w[1].1), "biggest first: {out}");
+}
+
+#[test]
 fn info_names_the_adapter() {
     let (ok, out, err) = paintflow(&["info"]);
     assert!(ok, "{err}");

@@ -11,6 +11,19 @@ enum Step {
     Copy { src: Arc<wgpu::Buffer>, dst: Arc<wgpu::Buffer>, bytes: u64 },
 }
 
+impl Step {
+    /// The same step, its pipeline, bind group and buffers shared (wgpu handles are
+    /// reference-counted), not rebuilt.
+    fn share(&self) -> Step {
+        match self {
+            Step::Dispatch { compiled, bind_group, groups } => {
+                Step::Dispatch { compiled: compiled.clone(), bind_group: bind_group.clone(), groups: *groups }
+            }
+            Step::Copy { src, dst, bytes } => Step::Copy { src: src.clone(), dst: dst.clone(), bytes: *bytes },
+        }
+    }
+}
+
 /// A recorded sequence of kernel launches. Bind groups and parameter buffers are made once when
 /// a step is pushed; running the plan again only records a command buffer, so an optimisation
 /// loop allocates nothing per iteration.
@@ -128,7 +141,6 @@ impl Plan {
         self.steps.extend(other.steps);
     }
 
-    /// One plan per step (for timing the steps of a recorded plan one by one).
     /// Each step's kernel entry point ("copy" for buffer copies), for profiles.
     pub fn step_names(&self) -> Vec<&'static str> {
         self.steps
@@ -140,28 +152,14 @@ impl Plan {
             .collect()
     }
 
+    /// One plan per step (for timing the steps of a recorded plan one by one).
     pub fn split_steps(&self) -> Vec<Plan> {
-        (0..self.steps.len())
-            .map(|i| {
-                let mut one = Plan::new();
-                let mut all = Plan::new();
-                self.encode_into(&mut all);
-                one.steps.push(all.steps.swap_remove(i));
-                one
-            })
-            .collect()
+        self.steps.iter().map(|s| Plan { steps: vec![s.share()] }).collect()
     }
 
     /// Append clones of another plan's steps (the bind groups are shared, not rebuilt).
     pub fn encode_into(&self, other: &mut Plan) {
-        for s in &self.steps {
-            other.steps.push(match s {
-                Step::Dispatch { compiled, bind_group, groups } => {
-                    Step::Dispatch { compiled: compiled.clone(), bind_group: bind_group.clone(), groups: *groups }
-                }
-                Step::Copy { src, dst, bytes } => Step::Copy { src: src.clone(), dst: dst.clone(), bytes: *bytes },
-            });
-        }
+        other.steps.extend(self.steps.iter().map(Step::share));
     }
 
     /// Record every step into `encoder`, consecutive launches sharing one compute pass.
