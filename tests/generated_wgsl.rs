@@ -238,6 +238,7 @@ fn wino_transforms() -> Vec<String> {
             }
         }
         out.push("}".into());
+        out.extend(wino_input_quads(m, bt));
         out.push(String::new());
         out.push(format!(
             "// One invocation per (output channel, tile): the {m}x{m} outputs A^T M A + bias, then ReLU."
@@ -274,6 +275,110 @@ fn wino_transforms() -> Vec<String> {
         }
         out.push("}".into());
     }
+    out
+}
+
+/// `wino_input4_f{m}`: the input transform of 4 consecutive tiles of one tile row per invocation,
+/// for inputs whose rows are a multiple of 4 wide (the host pads the tiles across to a multiple
+/// of 4 so no quad straddles two rows). Each of the m + 2 rows of the quad's window is read as
+/// m + 2 vec4 loads (at the nearest position inside the row; columns outside the image are then
+/// replaced as `source` would read them) and each transform position of the 4 tiles is stored
+/// as one vec4: CPU drivers emit a per-lane sequence for every storage access whatever its
+/// width, so this is 4-5x fewer of them than one tile per invocation. Padding tiles (t >= tn, and
+/// those past the image) get the transform of whatever the clamped reads gave: each tile's M is
+/// its own, and theirs is never written out.
+fn wino_input_quads(m: usize, bt: &[f64]) -> Vec<String> {
+    let (a, i1, i2) = (m + 2, "    ", "        ");
+    // the window: vec4 e holds columns xq - 4 + 4e .. xq - 1 + 4e; the tiles need the 4m + 2
+    // columns from xq - 1 - grow
+    let (nv, need) = (m + 2, 4 * m + 2);
+    let xyzw = ["x", "y", "z", "w"];
+    let win = |pre: &str, r: usize, k: usize| format!("{pre}{r}_{}.{}", k / 4, xyzw[k % 4]);
+    let mut out = vec![
+        String::new(),
+        format!("// One invocation per (input channel, 4 tiles of a row): V as wino_input_f{m}, a vec4 per position."),
+        "@compute @workgroup_size(WG)".into(),
+        format!("fn wino_input4_f{m}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,"),
+        "                   @builtin(local_invocation_index) lid: u32) {".into(),
+        format!("{i1}let i = flat_index(wid, nwg, lid);"),
+        format!("{i1}let quads = p.tp / 4u;"),
+        format!("{i1}if i >= p.cin * quads {{ return; }}"),
+        format!("{i1}let q = i % quads;"),
+        format!("{i1}let ci = i / quads;"),
+        format!("{i1}let g = p.t0 + q * 4u;"),
+        format!("{i1}let yb = i32((g / p.tx) * {m}u) - 1 - i32(p.grow);"),
+        format!("{i1}let xq = i32((g % p.tx) * {m}u);"),
+        format!("{i1}let plane = ci * p.h;"),
+        format!("{i1}let w4 = i32(p.w / 4u);"),
+        format!("{i1}let zero = p.border == 0u;"),
+        format!("{i1}let refl = p.border == 2u;"),
+        format!("{i1}let grown = p.grow != 0u;"),
+    ];
+    for e in 0..nv {
+        out.push(format!("{i1}let c{e} = u32(clamp(xq / 4 - 1 + {e}, 0, w4 - 1));"));
+    }
+    for r in 0..a {
+        out.push(format!("{i1}let y{r} = yb + {r};"));
+        out.push(format!("{i1}let row{r} = (plane + source(y{r}, p.h)) * p.w / 4u;"));
+        out.push(format!("{i1}let ok{r} = p.border != 0u || (y{r} >= 0 && y{r} < i32(p.h));"));
+    }
+    for k in 0..need {
+        out.push(format!("{i1}let x{k} = xq - 1 - i32(p.grow) + {k};"));
+        out.push(format!("{i1}let out{k} = x{k} < 0 || x{k} >= i32(p.w);"));
+    }
+    // one row of the window (src or act) as the needed columns n{k}, borders applied
+    let row_values = |out: &mut Vec<String>, indent: &str, pre: &str, buf: &str, r: usize, dst: &str| {
+        out.extend(packed(indent, (0..nv).map(|e| format!("let {pre}{r}_{e} = {buf}[row{r} + c{e}];"))));
+        for k in 0..need {
+            // column k of the tiles is window column k + 3 - grow
+            let u = |k: usize| format!("select({}, {}, grown)", win(pre, r, k + 3), win(pre, r, k + 2));
+            out.push(format!("{indent}let {pre}u{r}_{k} = {};", u(k)));
+        }
+        for k in 0..need {
+            let left = if k + 2 < need {
+                format!("select({pre}u{r}_{}, {pre}u{r}_{}, refl)", k + 1, k + 2)
+            } else {
+                "0.0".into()
+            };
+            let right =
+                if k >= 2 { format!("select({pre}u{r}_{}, {pre}u{r}_{}, refl)", k - 1, k - 2) } else { "0.0".into() };
+            let fix = format!("select(select({right}, {left}, x{k} < 0), 0.0, zero)");
+            out.push(format!("{indent}{dst}{r}_{k} = select({pre}u{r}_{k}, {fix}, out{k});"));
+        }
+    };
+    for r in 0..a {
+        out.extend(packed(i1, (0..need).map(|k| format!("var n{r}_{k} = 0.0;"))));
+        row_values(&mut out, i1, "s", "src4", r, "n");
+        out.extend(packed(i1, (0..need).map(|k| format!("n{r}_{k} = select(0.0, n{r}_{k}, ok{r});"))));
+    }
+    out.push(format!("{i1}if p.masked != 0u {{"));
+    for r in 0..a {
+        out.extend(packed(i2, (0..need).map(|k| format!("var b{r}_{k} = 0.0;"))));
+        row_values(&mut out, i2, "a", "act4", r, "b");
+        out.extend(packed(i2, (0..need).map(|k| format!("n{r}_{k} = select(0.0, n{r}_{k}, b{r}_{k} > 0.0);"))));
+    }
+    out.push(format!("{i1}}}"));
+    out.push(format!("{i1}let vs = p.cin * p.tp / 4u;"));
+    out.push(format!("{i1}let v0 = (ci * p.tp) / 4u + q;"));
+    // tile j reads columns m j .. m j + m + 1
+    for j in 0..4 {
+        for r in 0..a {
+            for c in 0..a {
+                let e = sum((0..a).filter_map(|k| term(bt[r * a + k], &format!("n{k}_{}", m * j + c))).collect());
+                out.push(format!("{i1}let e{j}_{r}_{c} = {e};"));
+            }
+        }
+        for r in 0..a {
+            for c in 0..a {
+                let v = sum((0..a).filter_map(|k| term(bt[c * a + k], &format!("e{j}_{r}_{k}"))).collect());
+                out.push(format!("{i1}let v{j}_{} = {v};", r * a + c));
+            }
+        }
+    }
+    for xi in 0..a * a {
+        out.push(format!("{i1}dst4[v0 + {xi}u * vs] = vec4(v0_{xi}, v1_{xi}, v2_{xi}, v3_{xi});"));
+    }
+    out.push("}".into());
     out
 }
 

@@ -100,8 +100,20 @@ fn padded_conv_and_fused_relu_backward_match_cpu() {
     use paintflow::ops::pad::{self, Padding};
     let g = gpu();
     let mut rng = Rng::new("padded_conv");
-    let shapes: &[(usize, usize, usize, usize)] =
-        &[(3, 5, 7, 9), (8, 4, 1, 6), (5, 3, 6, 1), (16, 33, 2, 2), (35, 12, 13, 14), (1, 1, 1, 1), (64, 40, 9, 3)];
+    let shapes: &[(usize, usize, usize, usize)] = &[
+        (3, 5, 7, 9),
+        (8, 4, 1, 6),
+        (5, 3, 6, 1),
+        (16, 33, 2, 2),
+        (35, 12, 13, 14),
+        (1, 1, 1, 1),
+        (64, 40, 9, 3),
+        // rows a multiple of 4 wide (Winograd's 4-tile input transform): one tile across, tiles
+        // across not a multiple of 4, whole quads
+        (5, 7, 3, 4),
+        (9, 6, 7, 20),
+        (3, 4, 5, 16),
+    ];
     for &(cin, cout, h, w) in shapes {
         for variant in variants(g) {
             for mode in [Padding::Zero, Padding::Replicate, Padding::Reflect] {
@@ -610,6 +622,10 @@ fn winograd_convolution_matches_cpu() {
         (64, 33, 12, 16),
         (512, 6, 5, 3),
         (520, 40, 3, 5),
+        // rows a multiple of 4 wide: the 4-tile input transform (tiles across padded to 4)
+        (3, 5, 6, 4),
+        (7, 9, 5, 12),
+        (2, 3, 1, 8),
     ];
     for &(cin, cout, h, w) in shapes {
         for m in [2usize, 4] {

@@ -12,12 +12,18 @@ const INPUT_BINDINGS: &[Binding] = &[read(1, "src"), read_write(2, "dst"), read(
 const OUTPUT_BINDINGS: &[Binding] = &[read_write(2, "dst"), read(3, "bias"), read(4, "mt")];
 pub const WINO_INPUT_F2: Kernel = Kernel::new(Shader::Winograd, "wino_input_f2", INPUT_BINDINGS);
 pub const WINO_INPUT_F4: Kernel = Kernel::new(Shader::Winograd, "wino_input_f4", INPUT_BINDINGS);
+const INPUT4_BINDINGS: &[Binding] = &[read(8, "src4"), read_write(10, "dst4"), read(9, "act4")];
+/// The input transforms for rows a multiple of 4 wide: 4 tiles per invocation, vec4 loads and
+/// stores (a quarter of the storage accesses, each a per-lane sequence on CPU drivers).
+pub const WINO_INPUT4_F2: Kernel = Kernel::new(Shader::Winograd, "wino_input4_f2", INPUT4_BINDINGS);
+pub const WINO_INPUT4_F4: Kernel = Kernel::new(Shader::Winograd, "wino_input4_f4", INPUT4_BINDINGS);
 pub const WINO_OUTPUT_F2: Kernel = Kernel::new(Shader::Winograd, "wino_output_f2", OUTPUT_BINDINGS);
 pub const WINO_OUTPUT_F4: Kernel = Kernel::new(Shader::Winograd, "wino_output_f4", OUTPUT_BINDINGS);
 pub const WINO_GEMM: Kernel =
     Kernel::new(Shader::Winograd, "wino_gemm", &[read_write(2, "dst"), read(5, "u4"), read(6, "v4")])
         .with_workgroup(GEMM_WG as u32);
-pub const KERNELS: &[Kernel] = &[WINO_INPUT_F2, WINO_INPUT_F4, WINO_GEMM, WINO_OUTPUT_F2, WINO_OUTPUT_F4];
+pub const KERNELS: &[Kernel] =
+    &[WINO_INPUT_F2, WINO_INPUT_F4, WINO_INPUT4_F2, WINO_INPUT4_F4, WINO_GEMM, WINO_OUTPUT_F2, WINO_OUTPUT_F4];
 
 crate::shader_params! {
     /// `struct Params` of shaders/winograd.wgsl.
@@ -213,6 +219,10 @@ impl WinoConv<'_> {
         assert!(!grow || border == Padding::Zero, "a grown output takes zero borders");
         let (m, a) = (w.m, w.m + 2);
         let (tx, ty, _) = tiles(oh, ow, m);
+        // rows a multiple of 4 wide take the 4-tile input transform; its tiles across are padded
+        // to a multiple of 4 (the padding tiles fall outside the output and are not written)
+        let quads = wd.is_multiple_of(4);
+        let tx = if quads { tx.div_ceil(4) * 4 } else { tx };
         let total = tx * ty;
         // equal chunks (a short last chunk would leave CPU threads idle)
         let tp = total.div_ceil(total.div_ceil(chunk)).div_ceil(4) * 4;
@@ -220,8 +230,13 @@ impl WinoConv<'_> {
         let v = gpu.scratch("winograd V", (pos * cin * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
         let mm =
             gpu.scratch("winograd M", (pos * w.cout * tp * 4) as u64).expect("Winograd scratch (checked by `fits`)");
-        let (input_kernel, output_kernel) =
-            if m == 2 { (&WINO_INPUT_F2, &WINO_OUTPUT_F2) } else { (&WINO_INPUT_F4, &WINO_OUTPUT_F4) };
+        let (input_kernel, output_kernel) = match (m, quads) {
+            (2, false) => (&WINO_INPUT_F2, &WINO_OUTPUT_F2),
+            (2, true) => (&WINO_INPUT4_F2, &WINO_OUTPUT_F2),
+            (_, false) => (&WINO_INPUT_F4, &WINO_OUTPUT_F4),
+            (_, true) => (&WINO_INPUT4_F4, &WINO_OUTPUT_F4),
+        };
+        let per_input = if quads { 4 } else { 1 };
         let act = mask.unwrap_or(input);
         for t0 in (0..total).step_by(tp) {
             let tn = tp.min(total - t0);
@@ -242,7 +257,7 @@ impl WinoConv<'_> {
                 t0: t0 as u32,
                 tn: tn as u32,
             };
-            plan.dispatch_1d(gpu, input_kernel, &params, &[&input.buffer, &v, &act.buffer], cin * tp);
+            plan.dispatch_1d(gpu, input_kernel, &params, &[&input.buffer, &v, &act.buffer], cin * tp / per_input);
             let [gx, gy, _] = crate::gpu::groups_for(tp / 4, GEMM_WG);
             let gz = (pos * w.cout.div_ceil(BLOCK)) as u32;
             plan.dispatch(gpu, &WINO_GEMM, &params, &[&mm, &w.u.buffer, &v], [gx, gy, gz]);
