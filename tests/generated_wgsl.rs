@@ -342,8 +342,8 @@ fn wino_input_quads(m: usize, bt: &[f64]) -> Vec<String> {
             };
             let right =
                 if k >= 2 { format!("select({pre}u{r}_{}, {pre}u{r}_{}, refl)", k - 1, k - 2) } else { "0.0".into() };
-            let fix = format!("select(select({right}, {left}, x{k} < 0), 0.0, zero)");
-            out.push(format!("{indent}{dst}{r}_{k} = select({pre}u{r}_{k}, {fix}, out{k});"));
+            out.push(format!("{indent}let {pre}f{r}_{k} = select(select({right}, {left}, x{k} < 0), 0.0, zero);"));
+            out.push(format!("{indent}{dst}{r}_{k} = select({pre}u{r}_{k}, {pre}f{r}_{k}, out{k});"));
         }
     };
     for r in 0..a {
