@@ -2172,34 +2172,135 @@ fn wino_gemm(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg
     var a2_5 = vec4(0.0); var a2_6 = vec4(0.0); var a2_7 = vec4(0.0);
     var a3_0 = vec4(0.0); var a3_1 = vec4(0.0); var a3_2 = vec4(0.0); var a3_3 = vec4(0.0); var a3_4 = vec4(0.0);
     var a3_5 = vec4(0.0); var a3_6 = vec4(0.0); var a3_7 = vec4(0.0);
-    for (var ci = 0u; ci < p.cin; ci++) {
-        let vq = v4[vbase + ci * (p.tp / 4u)];
-        let v0 = vec4(vq.x); let v1 = vec4(vq.y); let v2 = vec4(vq.z); let v3 = vec4(vq.w);
-        let wq = u4[ubase + ci * 8u + lane];
-        let w0 = vec4(subgroupBroadcast(wq.x, 0u), subgroupBroadcast(wq.y, 0u),
-                      subgroupBroadcast(wq.z, 0u), subgroupBroadcast(wq.w, 0u));
-        let w1 = vec4(subgroupBroadcast(wq.x, 1u), subgroupBroadcast(wq.y, 1u),
-                      subgroupBroadcast(wq.z, 1u), subgroupBroadcast(wq.w, 1u));
-        let w2 = vec4(subgroupBroadcast(wq.x, 2u), subgroupBroadcast(wq.y, 2u),
-                      subgroupBroadcast(wq.z, 2u), subgroupBroadcast(wq.w, 2u));
-        let w3 = vec4(subgroupBroadcast(wq.x, 3u), subgroupBroadcast(wq.y, 3u),
-                      subgroupBroadcast(wq.z, 3u), subgroupBroadcast(wq.w, 3u));
-        let w4 = vec4(subgroupBroadcast(wq.x, 4u), subgroupBroadcast(wq.y, 4u),
-                      subgroupBroadcast(wq.z, 4u), subgroupBroadcast(wq.w, 4u));
-        let w5 = vec4(subgroupBroadcast(wq.x, 5u), subgroupBroadcast(wq.y, 5u),
-                      subgroupBroadcast(wq.z, 5u), subgroupBroadcast(wq.w, 5u));
-        let w6 = vec4(subgroupBroadcast(wq.x, 6u), subgroupBroadcast(wq.y, 6u),
-                      subgroupBroadcast(wq.z, 6u), subgroupBroadcast(wq.w, 6u));
-        let w7 = vec4(subgroupBroadcast(wq.x, 7u), subgroupBroadcast(wq.y, 7u),
-                      subgroupBroadcast(wq.z, 7u), subgroupBroadcast(wq.w, 7u));
-        a0_0 = fma(v0, w0, a0_0); a0_1 = fma(v0, w1, a0_1); a0_2 = fma(v0, w2, a0_2); a0_3 = fma(v0, w3, a0_3);
-        a0_4 = fma(v0, w4, a0_4); a0_5 = fma(v0, w5, a0_5); a0_6 = fma(v0, w6, a0_6); a0_7 = fma(v0, w7, a0_7);
-        a1_0 = fma(v1, w0, a1_0); a1_1 = fma(v1, w1, a1_1); a1_2 = fma(v1, w2, a1_2); a1_3 = fma(v1, w3, a1_3);
-        a1_4 = fma(v1, w4, a1_4); a1_5 = fma(v1, w5, a1_5); a1_6 = fma(v1, w6, a1_6); a1_7 = fma(v1, w7, a1_7);
-        a2_0 = fma(v2, w0, a2_0); a2_1 = fma(v2, w1, a2_1); a2_2 = fma(v2, w2, a2_2); a2_3 = fma(v2, w3, a2_3);
-        a2_4 = fma(v2, w4, a2_4); a2_5 = fma(v2, w5, a2_5); a2_6 = fma(v2, w6, a2_6); a2_7 = fma(v2, w7, a2_7);
-        a3_0 = fma(v3, w0, a3_0); a3_1 = fma(v3, w1, a3_1); a3_2 = fma(v3, w2, a3_2); a3_3 = fma(v3, w3, a3_3);
-        a3_4 = fma(v3, w4, a3_4); a3_5 = fma(v3, w5, a3_5); a3_6 = fma(v3, w6, a3_6); a3_7 = fma(v3, w7, a3_7);
+    let cin2 = p.cin / 2u * 2u;
+    for (var ci = 0u; ci < cin2; ci += 2u) {
+        {
+            let vq0 = v4[vbase + (ci + 0u) * (p.tp / 4u)];
+            let v0_0 = vec4(vq0.x); let v1_0 = vec4(vq0.y); let v2_0 = vec4(vq0.z); let v3_0 = vec4(vq0.w);
+            let wq0 = u4[ubase + (ci + 0u) * 8u + lane];
+            let w0_0 = vec4(subgroupBroadcast(wq0.x, 0u), subgroupBroadcast(wq0.y, 0u),
+                            subgroupBroadcast(wq0.z, 0u), subgroupBroadcast(wq0.w, 0u));
+            let w1_0 = vec4(subgroupBroadcast(wq0.x, 1u), subgroupBroadcast(wq0.y, 1u),
+                            subgroupBroadcast(wq0.z, 1u), subgroupBroadcast(wq0.w, 1u));
+            let w2_0 = vec4(subgroupBroadcast(wq0.x, 2u), subgroupBroadcast(wq0.y, 2u),
+                            subgroupBroadcast(wq0.z, 2u), subgroupBroadcast(wq0.w, 2u));
+            let w3_0 = vec4(subgroupBroadcast(wq0.x, 3u), subgroupBroadcast(wq0.y, 3u),
+                            subgroupBroadcast(wq0.z, 3u), subgroupBroadcast(wq0.w, 3u));
+            let w4_0 = vec4(subgroupBroadcast(wq0.x, 4u), subgroupBroadcast(wq0.y, 4u),
+                            subgroupBroadcast(wq0.z, 4u), subgroupBroadcast(wq0.w, 4u));
+            let w5_0 = vec4(subgroupBroadcast(wq0.x, 5u), subgroupBroadcast(wq0.y, 5u),
+                            subgroupBroadcast(wq0.z, 5u), subgroupBroadcast(wq0.w, 5u));
+            let w6_0 = vec4(subgroupBroadcast(wq0.x, 6u), subgroupBroadcast(wq0.y, 6u),
+                            subgroupBroadcast(wq0.z, 6u), subgroupBroadcast(wq0.w, 6u));
+            let w7_0 = vec4(subgroupBroadcast(wq0.x, 7u), subgroupBroadcast(wq0.y, 7u),
+                            subgroupBroadcast(wq0.z, 7u), subgroupBroadcast(wq0.w, 7u));
+            let vq1 = v4[vbase + (ci + 1u) * (p.tp / 4u)];
+            let v0_1 = vec4(vq1.x); let v1_1 = vec4(vq1.y); let v2_1 = vec4(vq1.z); let v3_1 = vec4(vq1.w);
+            let wq1 = u4[ubase + (ci + 1u) * 8u + lane];
+            let w0_1 = vec4(subgroupBroadcast(wq1.x, 0u), subgroupBroadcast(wq1.y, 0u),
+                            subgroupBroadcast(wq1.z, 0u), subgroupBroadcast(wq1.w, 0u));
+            let w1_1 = vec4(subgroupBroadcast(wq1.x, 1u), subgroupBroadcast(wq1.y, 1u),
+                            subgroupBroadcast(wq1.z, 1u), subgroupBroadcast(wq1.w, 1u));
+            let w2_1 = vec4(subgroupBroadcast(wq1.x, 2u), subgroupBroadcast(wq1.y, 2u),
+                            subgroupBroadcast(wq1.z, 2u), subgroupBroadcast(wq1.w, 2u));
+            let w3_1 = vec4(subgroupBroadcast(wq1.x, 3u), subgroupBroadcast(wq1.y, 3u),
+                            subgroupBroadcast(wq1.z, 3u), subgroupBroadcast(wq1.w, 3u));
+            let w4_1 = vec4(subgroupBroadcast(wq1.x, 4u), subgroupBroadcast(wq1.y, 4u),
+                            subgroupBroadcast(wq1.z, 4u), subgroupBroadcast(wq1.w, 4u));
+            let w5_1 = vec4(subgroupBroadcast(wq1.x, 5u), subgroupBroadcast(wq1.y, 5u),
+                            subgroupBroadcast(wq1.z, 5u), subgroupBroadcast(wq1.w, 5u));
+            let w6_1 = vec4(subgroupBroadcast(wq1.x, 6u), subgroupBroadcast(wq1.y, 6u),
+                            subgroupBroadcast(wq1.z, 6u), subgroupBroadcast(wq1.w, 6u));
+            let w7_1 = vec4(subgroupBroadcast(wq1.x, 7u), subgroupBroadcast(wq1.y, 7u),
+                            subgroupBroadcast(wq1.z, 7u), subgroupBroadcast(wq1.w, 7u));
+            a0_0 = fma(v0_1, w0_1, fma(v0_0, w0_0, a0_0));
+            a0_1 = fma(v0_1, w1_1, fma(v0_0, w1_0, a0_1));
+            a0_2 = fma(v0_1, w2_1, fma(v0_0, w2_0, a0_2));
+            a0_3 = fma(v0_1, w3_1, fma(v0_0, w3_0, a0_3));
+            a0_4 = fma(v0_1, w4_1, fma(v0_0, w4_0, a0_4));
+            a0_5 = fma(v0_1, w5_1, fma(v0_0, w5_0, a0_5));
+            a0_6 = fma(v0_1, w6_1, fma(v0_0, w6_0, a0_6));
+            a0_7 = fma(v0_1, w7_1, fma(v0_0, w7_0, a0_7));
+            a1_0 = fma(v1_1, w0_1, fma(v1_0, w0_0, a1_0));
+            a1_1 = fma(v1_1, w1_1, fma(v1_0, w1_0, a1_1));
+            a1_2 = fma(v1_1, w2_1, fma(v1_0, w2_0, a1_2));
+            a1_3 = fma(v1_1, w3_1, fma(v1_0, w3_0, a1_3));
+            a1_4 = fma(v1_1, w4_1, fma(v1_0, w4_0, a1_4));
+            a1_5 = fma(v1_1, w5_1, fma(v1_0, w5_0, a1_5));
+            a1_6 = fma(v1_1, w6_1, fma(v1_0, w6_0, a1_6));
+            a1_7 = fma(v1_1, w7_1, fma(v1_0, w7_0, a1_7));
+            a2_0 = fma(v2_1, w0_1, fma(v2_0, w0_0, a2_0));
+            a2_1 = fma(v2_1, w1_1, fma(v2_0, w1_0, a2_1));
+            a2_2 = fma(v2_1, w2_1, fma(v2_0, w2_0, a2_2));
+            a2_3 = fma(v2_1, w3_1, fma(v2_0, w3_0, a2_3));
+            a2_4 = fma(v2_1, w4_1, fma(v2_0, w4_0, a2_4));
+            a2_5 = fma(v2_1, w5_1, fma(v2_0, w5_0, a2_5));
+            a2_6 = fma(v2_1, w6_1, fma(v2_0, w6_0, a2_6));
+            a2_7 = fma(v2_1, w7_1, fma(v2_0, w7_0, a2_7));
+            a3_0 = fma(v3_1, w0_1, fma(v3_0, w0_0, a3_0));
+            a3_1 = fma(v3_1, w1_1, fma(v3_0, w1_0, a3_1));
+            a3_2 = fma(v3_1, w2_1, fma(v3_0, w2_0, a3_2));
+            a3_3 = fma(v3_1, w3_1, fma(v3_0, w3_0, a3_3));
+            a3_4 = fma(v3_1, w4_1, fma(v3_0, w4_0, a3_4));
+            a3_5 = fma(v3_1, w5_1, fma(v3_0, w5_0, a3_5));
+            a3_6 = fma(v3_1, w6_1, fma(v3_0, w6_0, a3_6));
+            a3_7 = fma(v3_1, w7_1, fma(v3_0, w7_0, a3_7));
+        }
+    }
+    for (var ci = cin2; ci < p.cin; ci++) {
+        {
+            let vq0 = v4[vbase + (ci + 0u) * (p.tp / 4u)];
+            let v0_0 = vec4(vq0.x); let v1_0 = vec4(vq0.y); let v2_0 = vec4(vq0.z); let v3_0 = vec4(vq0.w);
+            let wq0 = u4[ubase + (ci + 0u) * 8u + lane];
+            let w0_0 = vec4(subgroupBroadcast(wq0.x, 0u), subgroupBroadcast(wq0.y, 0u),
+                            subgroupBroadcast(wq0.z, 0u), subgroupBroadcast(wq0.w, 0u));
+            let w1_0 = vec4(subgroupBroadcast(wq0.x, 1u), subgroupBroadcast(wq0.y, 1u),
+                            subgroupBroadcast(wq0.z, 1u), subgroupBroadcast(wq0.w, 1u));
+            let w2_0 = vec4(subgroupBroadcast(wq0.x, 2u), subgroupBroadcast(wq0.y, 2u),
+                            subgroupBroadcast(wq0.z, 2u), subgroupBroadcast(wq0.w, 2u));
+            let w3_0 = vec4(subgroupBroadcast(wq0.x, 3u), subgroupBroadcast(wq0.y, 3u),
+                            subgroupBroadcast(wq0.z, 3u), subgroupBroadcast(wq0.w, 3u));
+            let w4_0 = vec4(subgroupBroadcast(wq0.x, 4u), subgroupBroadcast(wq0.y, 4u),
+                            subgroupBroadcast(wq0.z, 4u), subgroupBroadcast(wq0.w, 4u));
+            let w5_0 = vec4(subgroupBroadcast(wq0.x, 5u), subgroupBroadcast(wq0.y, 5u),
+                            subgroupBroadcast(wq0.z, 5u), subgroupBroadcast(wq0.w, 5u));
+            let w6_0 = vec4(subgroupBroadcast(wq0.x, 6u), subgroupBroadcast(wq0.y, 6u),
+                            subgroupBroadcast(wq0.z, 6u), subgroupBroadcast(wq0.w, 6u));
+            let w7_0 = vec4(subgroupBroadcast(wq0.x, 7u), subgroupBroadcast(wq0.y, 7u),
+                            subgroupBroadcast(wq0.z, 7u), subgroupBroadcast(wq0.w, 7u));
+            a0_0 = fma(v0_0, w0_0, a0_0);
+            a0_1 = fma(v0_0, w1_0, a0_1);
+            a0_2 = fma(v0_0, w2_0, a0_2);
+            a0_3 = fma(v0_0, w3_0, a0_3);
+            a0_4 = fma(v0_0, w4_0, a0_4);
+            a0_5 = fma(v0_0, w5_0, a0_5);
+            a0_6 = fma(v0_0, w6_0, a0_6);
+            a0_7 = fma(v0_0, w7_0, a0_7);
+            a1_0 = fma(v1_0, w0_0, a1_0);
+            a1_1 = fma(v1_0, w1_0, a1_1);
+            a1_2 = fma(v1_0, w2_0, a1_2);
+            a1_3 = fma(v1_0, w3_0, a1_3);
+            a1_4 = fma(v1_0, w4_0, a1_4);
+            a1_5 = fma(v1_0, w5_0, a1_5);
+            a1_6 = fma(v1_0, w6_0, a1_6);
+            a1_7 = fma(v1_0, w7_0, a1_7);
+            a2_0 = fma(v2_0, w0_0, a2_0);
+            a2_1 = fma(v2_0, w1_0, a2_1);
+            a2_2 = fma(v2_0, w2_0, a2_2);
+            a2_3 = fma(v2_0, w3_0, a2_3);
+            a2_4 = fma(v2_0, w4_0, a2_4);
+            a2_5 = fma(v2_0, w5_0, a2_5);
+            a2_6 = fma(v2_0, w6_0, a2_6);
+            a2_7 = fma(v2_0, w7_0, a2_7);
+            a3_0 = fma(v3_0, w0_0, a3_0);
+            a3_1 = fma(v3_0, w1_0, a3_1);
+            a3_2 = fma(v3_0, w2_0, a3_2);
+            a3_3 = fma(v3_0, w3_0, a3_3);
+            a3_4 = fma(v3_0, w4_0, a3_4);
+            a3_5 = fma(v3_0, w5_0, a3_5);
+            a3_6 = fma(v3_0, w6_0, a3_6);
+            a3_7 = fma(v3_0, w7_0, a3_7);
+        }
     }
     if live {
         put_m(mbase + 0u, co0 + 0u, a0_0); put_m(mbase + 0u, co0 + 4u, a0_1); put_m(mbase + 0u, co0 + 8u, a0_2);
