@@ -130,7 +130,53 @@ fn gram_backward_sg(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgrou
     var b5_0 = vec4(0.0); var b5_1 = vec4(0.0); var b5_2 = vec4(0.0); var b5_3 = vec4(0.0);
     var b6_0 = vec4(0.0); var b6_1 = vec4(0.0); var b6_2 = vec4(0.0); var b6_3 = vec4(0.0);
     var b7_0 = vec4(0.0); var b7_1 = vec4(0.0); var b7_2 = vec4(0.0); var b7_3 = vec4(0.0);
-    for (var j = 0u; j < p.c; j++) {
+    // two channels per trip, each accumulator assigned once: CPU drivers blend (and here spill)
+    // every assignment to a loop-carried variable with the loop's lane mask (15 % faster on
+    // lavapipe, AMD Zen 4; the same in gram_partial_sg measured no gain)
+    let c2 = p.c / 2u * 2u;
+    for (var j = 0u; j < c2; j += 2u) {
+        let fr_0 = j * p.np;
+        let fv_0 = vec4(f[fr_0 + qc0], f[fr_0 + qc1], f[fr_0 + qc2], f[fr_0 + qc3]);
+        let dr_0 = j * p.c;
+        let d_0 = vec4(dg[dr_0 + ci0], dg[dr_0 + ci1], dg[dr_0 + ci2], dg[dr_0 + ci3]);
+        let fr_1 = (j + 1u) * p.np;
+        let fv_1 = vec4(f[fr_1 + qc0], f[fr_1 + qc1], f[fr_1 + qc2], f[fr_1 + qc3]);
+        let dr_1 = (j + 1u) * p.c;
+        let d_1 = vec4(dg[dr_1 + ci0], dg[dr_1 + ci1], dg[dr_1 + ci2], dg[dr_1 + ci3]);
+        b0_0 = fma(vec4(subgroupBroadcast(d_1.x, 0u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 0u)), fv_0, b0_0));
+        b0_1 = fma(vec4(subgroupBroadcast(d_1.y, 0u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 0u)), fv_0, b0_1));
+        b0_2 = fma(vec4(subgroupBroadcast(d_1.z, 0u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 0u)), fv_0, b0_2));
+        b0_3 = fma(vec4(subgroupBroadcast(d_1.w, 0u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 0u)), fv_0, b0_3));
+        b1_0 = fma(vec4(subgroupBroadcast(d_1.x, 1u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 1u)), fv_0, b1_0));
+        b1_1 = fma(vec4(subgroupBroadcast(d_1.y, 1u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 1u)), fv_0, b1_1));
+        b1_2 = fma(vec4(subgroupBroadcast(d_1.z, 1u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 1u)), fv_0, b1_2));
+        b1_3 = fma(vec4(subgroupBroadcast(d_1.w, 1u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 1u)), fv_0, b1_3));
+        b2_0 = fma(vec4(subgroupBroadcast(d_1.x, 2u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 2u)), fv_0, b2_0));
+        b2_1 = fma(vec4(subgroupBroadcast(d_1.y, 2u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 2u)), fv_0, b2_1));
+        b2_2 = fma(vec4(subgroupBroadcast(d_1.z, 2u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 2u)), fv_0, b2_2));
+        b2_3 = fma(vec4(subgroupBroadcast(d_1.w, 2u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 2u)), fv_0, b2_3));
+        b3_0 = fma(vec4(subgroupBroadcast(d_1.x, 3u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 3u)), fv_0, b3_0));
+        b3_1 = fma(vec4(subgroupBroadcast(d_1.y, 3u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 3u)), fv_0, b3_1));
+        b3_2 = fma(vec4(subgroupBroadcast(d_1.z, 3u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 3u)), fv_0, b3_2));
+        b3_3 = fma(vec4(subgroupBroadcast(d_1.w, 3u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 3u)), fv_0, b3_3));
+        b4_0 = fma(vec4(subgroupBroadcast(d_1.x, 4u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 4u)), fv_0, b4_0));
+        b4_1 = fma(vec4(subgroupBroadcast(d_1.y, 4u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 4u)), fv_0, b4_1));
+        b4_2 = fma(vec4(subgroupBroadcast(d_1.z, 4u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 4u)), fv_0, b4_2));
+        b4_3 = fma(vec4(subgroupBroadcast(d_1.w, 4u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 4u)), fv_0, b4_3));
+        b5_0 = fma(vec4(subgroupBroadcast(d_1.x, 5u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 5u)), fv_0, b5_0));
+        b5_1 = fma(vec4(subgroupBroadcast(d_1.y, 5u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 5u)), fv_0, b5_1));
+        b5_2 = fma(vec4(subgroupBroadcast(d_1.z, 5u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 5u)), fv_0, b5_2));
+        b5_3 = fma(vec4(subgroupBroadcast(d_1.w, 5u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 5u)), fv_0, b5_3));
+        b6_0 = fma(vec4(subgroupBroadcast(d_1.x, 6u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 6u)), fv_0, b6_0));
+        b6_1 = fma(vec4(subgroupBroadcast(d_1.y, 6u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 6u)), fv_0, b6_1));
+        b6_2 = fma(vec4(subgroupBroadcast(d_1.z, 6u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 6u)), fv_0, b6_2));
+        b6_3 = fma(vec4(subgroupBroadcast(d_1.w, 6u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 6u)), fv_0, b6_3));
+        b7_0 = fma(vec4(subgroupBroadcast(d_1.x, 7u)), fv_1, fma(vec4(subgroupBroadcast(d_0.x, 7u)), fv_0, b7_0));
+        b7_1 = fma(vec4(subgroupBroadcast(d_1.y, 7u)), fv_1, fma(vec4(subgroupBroadcast(d_0.y, 7u)), fv_0, b7_1));
+        b7_2 = fma(vec4(subgroupBroadcast(d_1.z, 7u)), fv_1, fma(vec4(subgroupBroadcast(d_0.z, 7u)), fv_0, b7_2));
+        b7_3 = fma(vec4(subgroupBroadcast(d_1.w, 7u)), fv_1, fma(vec4(subgroupBroadcast(d_0.w, 7u)), fv_0, b7_3));
+    }
+    for (var j = c2; j < p.c; j++) {
         let fr = j * p.np;
         let fv = vec4(f[fr + qc0], f[fr + qc1], f[fr + qc2], f[fr + qc3]);
         let dr = j * p.c;
