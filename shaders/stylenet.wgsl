@@ -338,18 +338,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
             let w0_7 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1); a0_2 = fma(v0, w0_2, a0_2);
-            a0_3 = fma(v0, w0_3, a0_3); a0_4 = fma(v0, w0_4, a0_4); a0_5 = fma(v0, w0_5, a0_5);
-            a0_6 = fma(v0, w0_6, a0_6); a0_7 = fma(v0, w0_7, a0_7);
-            a1_0 = fma(v1, w0_0, a1_0); a1_1 = fma(v1, w0_1, a1_1); a1_2 = fma(v1, w0_2, a1_2);
-            a1_3 = fma(v1, w0_3, a1_3); a1_4 = fma(v1, w0_4, a1_4); a1_5 = fma(v1, w0_5, a1_5);
-            a1_6 = fma(v1, w0_6, a1_6); a1_7 = fma(v1, w0_7, a1_7);
-            a2_0 = fma(v2, w0_0, a2_0); a2_1 = fma(v2, w0_1, a2_1); a2_2 = fma(v2, w0_2, a2_2);
-            a2_3 = fma(v2, w0_3, a2_3); a2_4 = fma(v2, w0_4, a2_4); a2_5 = fma(v2, w0_5, a2_5);
-            a2_6 = fma(v2, w0_6, a2_6); a2_7 = fma(v2, w0_7, a2_7);
-            a3_0 = fma(v3, w0_0, a3_0); a3_1 = fma(v3, w0_1, a3_1); a3_2 = fma(v3, w0_2, a3_2);
-            a3_3 = fma(v3, w0_3, a3_3); a3_4 = fma(v3, w0_4, a3_4); a3_5 = fma(v3, w0_5, a3_5);
-            a3_6 = fma(v3, w0_6, a3_6); a3_7 = fma(v3, w0_7, a3_7);
             let w1_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
             let w1_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
@@ -366,18 +354,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
             let w1_7 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
                              subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1); a0_2 = fma(v1, w1_2, a0_2);
-            a0_3 = fma(v1, w1_3, a0_3); a0_4 = fma(v1, w1_4, a0_4); a0_5 = fma(v1, w1_5, a0_5);
-            a0_6 = fma(v1, w1_6, a0_6); a0_7 = fma(v1, w1_7, a0_7);
-            a1_0 = fma(v2, w1_0, a1_0); a1_1 = fma(v2, w1_1, a1_1); a1_2 = fma(v2, w1_2, a1_2);
-            a1_3 = fma(v2, w1_3, a1_3); a1_4 = fma(v2, w1_4, a1_4); a1_5 = fma(v2, w1_5, a1_5);
-            a1_6 = fma(v2, w1_6, a1_6); a1_7 = fma(v2, w1_7, a1_7);
-            a2_0 = fma(v3, w1_0, a2_0); a2_1 = fma(v3, w1_1, a2_1); a2_2 = fma(v3, w1_2, a2_2);
-            a2_3 = fma(v3, w1_3, a2_3); a2_4 = fma(v3, w1_4, a2_4); a2_5 = fma(v3, w1_5, a2_5);
-            a2_6 = fma(v3, w1_6, a2_6); a2_7 = fma(v3, w1_7, a2_7);
-            a3_0 = fma(v4, w1_0, a3_0); a3_1 = fma(v4, w1_1, a3_1); a3_2 = fma(v4, w1_2, a3_2);
-            a3_3 = fma(v4, w1_3, a3_3); a3_4 = fma(v4, w1_4, a3_4); a3_5 = fma(v4, w1_5, a3_5);
-            a3_6 = fma(v4, w1_6, a3_6); a3_7 = fma(v4, w1_7, a3_7);
             let w2_0 = vec4(subgroupBroadcast(g8, 0u), subgroupBroadcast(g8, 1u),
                              subgroupBroadcast(g8, 2u), subgroupBroadcast(g8, 3u));
             let w2_1 = vec4(subgroupBroadcast(g8, 4u), subgroupBroadcast(g8, 5u),
@@ -394,18 +370,38 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g11, 2u), subgroupBroadcast(g11, 3u));
             let w2_7 = vec4(subgroupBroadcast(g11, 4u), subgroupBroadcast(g11, 5u),
                              subgroupBroadcast(g11, 6u), subgroupBroadcast(g11, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1); a0_2 = fma(v2, w2_2, a0_2);
-            a0_3 = fma(v2, w2_3, a0_3); a0_4 = fma(v2, w2_4, a0_4); a0_5 = fma(v2, w2_5, a0_5);
-            a0_6 = fma(v2, w2_6, a0_6); a0_7 = fma(v2, w2_7, a0_7);
-            a1_0 = fma(v3, w2_0, a1_0); a1_1 = fma(v3, w2_1, a1_1); a1_2 = fma(v3, w2_2, a1_2);
-            a1_3 = fma(v3, w2_3, a1_3); a1_4 = fma(v3, w2_4, a1_4); a1_5 = fma(v3, w2_5, a1_5);
-            a1_6 = fma(v3, w2_6, a1_6); a1_7 = fma(v3, w2_7, a1_7);
-            a2_0 = fma(v4, w2_0, a2_0); a2_1 = fma(v4, w2_1, a2_1); a2_2 = fma(v4, w2_2, a2_2);
-            a2_3 = fma(v4, w2_3, a2_3); a2_4 = fma(v4, w2_4, a2_4); a2_5 = fma(v4, w2_5, a2_5);
-            a2_6 = fma(v4, w2_6, a2_6); a2_7 = fma(v4, w2_7, a2_7);
-            a3_0 = fma(v5, w2_0, a3_0); a3_1 = fma(v5, w2_1, a3_1); a3_2 = fma(v5, w2_2, a3_2);
-            a3_3 = fma(v5, w2_3, a3_3); a3_4 = fma(v5, w2_4, a3_4); a3_5 = fma(v5, w2_5, a3_5);
-            a3_6 = fma(v5, w2_6, a3_6); a3_7 = fma(v5, w2_7, a3_7);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a0_2 = fma(v2, w2_2, fma(v1, w1_2, fma(v0, w0_2, a0_2)));
+            a0_3 = fma(v2, w2_3, fma(v1, w1_3, fma(v0, w0_3, a0_3)));
+            a0_4 = fma(v2, w2_4, fma(v1, w1_4, fma(v0, w0_4, a0_4)));
+            a0_5 = fma(v2, w2_5, fma(v1, w1_5, fma(v0, w0_5, a0_5)));
+            a0_6 = fma(v2, w2_6, fma(v1, w1_6, fma(v0, w0_6, a0_6)));
+            a0_7 = fma(v2, w2_7, fma(v1, w1_7, fma(v0, w0_7, a0_7)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a1_1 = fma(v3, w2_1, fma(v2, w1_1, fma(v1, w0_1, a1_1)));
+            a1_2 = fma(v3, w2_2, fma(v2, w1_2, fma(v1, w0_2, a1_2)));
+            a1_3 = fma(v3, w2_3, fma(v2, w1_3, fma(v1, w0_3, a1_3)));
+            a1_4 = fma(v3, w2_4, fma(v2, w1_4, fma(v1, w0_4, a1_4)));
+            a1_5 = fma(v3, w2_5, fma(v2, w1_5, fma(v1, w0_5, a1_5)));
+            a1_6 = fma(v3, w2_6, fma(v2, w1_6, fma(v1, w0_6, a1_6)));
+            a1_7 = fma(v3, w2_7, fma(v2, w1_7, fma(v1, w0_7, a1_7)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a2_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a2_1)));
+            a2_2 = fma(v4, w2_2, fma(v3, w1_2, fma(v2, w0_2, a2_2)));
+            a2_3 = fma(v4, w2_3, fma(v3, w1_3, fma(v2, w0_3, a2_3)));
+            a2_4 = fma(v4, w2_4, fma(v3, w1_4, fma(v2, w0_4, a2_4)));
+            a2_5 = fma(v4, w2_5, fma(v3, w1_5, fma(v2, w0_5, a2_5)));
+            a2_6 = fma(v4, w2_6, fma(v3, w1_6, fma(v2, w0_6, a2_6)));
+            a2_7 = fma(v4, w2_7, fma(v3, w1_7, fma(v2, w0_7, a2_7)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a3_1 = fma(v5, w2_1, fma(v4, w1_1, fma(v3, w0_1, a3_1)));
+            a3_2 = fma(v5, w2_2, fma(v4, w1_2, fma(v3, w0_2, a3_2)));
+            a3_3 = fma(v5, w2_3, fma(v4, w1_3, fma(v3, w0_3, a3_3)));
+            a3_4 = fma(v5, w2_4, fma(v4, w1_4, fma(v3, w0_4, a3_4)));
+            a3_5 = fma(v5, w2_5, fma(v4, w1_5, fma(v3, w0_5, a3_5)));
+            a3_6 = fma(v5, w2_6, fma(v4, w1_6, fma(v3, w0_6, a3_6)));
+            a3_7 = fma(v5, w2_7, fma(v4, w1_7, fma(v3, w0_7, a3_7)));
             let w3_0 = vec4(subgroupBroadcast(g12, 0u), subgroupBroadcast(g12, 1u),
                              subgroupBroadcast(g12, 2u), subgroupBroadcast(g12, 3u));
             let w3_1 = vec4(subgroupBroadcast(g12, 4u), subgroupBroadcast(g12, 5u),
@@ -422,18 +418,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g15, 2u), subgroupBroadcast(g15, 3u));
             let w3_7 = vec4(subgroupBroadcast(g15, 4u), subgroupBroadcast(g15, 5u),
                              subgroupBroadcast(g15, 6u), subgroupBroadcast(g15, 7u));
-            a0_0 = fma(v3, w3_0, a0_0); a0_1 = fma(v3, w3_1, a0_1); a0_2 = fma(v3, w3_2, a0_2);
-            a0_3 = fma(v3, w3_3, a0_3); a0_4 = fma(v3, w3_4, a0_4); a0_5 = fma(v3, w3_5, a0_5);
-            a0_6 = fma(v3, w3_6, a0_6); a0_7 = fma(v3, w3_7, a0_7);
-            a1_0 = fma(v4, w3_0, a1_0); a1_1 = fma(v4, w3_1, a1_1); a1_2 = fma(v4, w3_2, a1_2);
-            a1_3 = fma(v4, w3_3, a1_3); a1_4 = fma(v4, w3_4, a1_4); a1_5 = fma(v4, w3_5, a1_5);
-            a1_6 = fma(v4, w3_6, a1_6); a1_7 = fma(v4, w3_7, a1_7);
-            a2_0 = fma(v5, w3_0, a2_0); a2_1 = fma(v5, w3_1, a2_1); a2_2 = fma(v5, w3_2, a2_2);
-            a2_3 = fma(v5, w3_3, a2_3); a2_4 = fma(v5, w3_4, a2_4); a2_5 = fma(v5, w3_5, a2_5);
-            a2_6 = fma(v5, w3_6, a2_6); a2_7 = fma(v5, w3_7, a2_7);
-            a3_0 = fma(v6, w3_0, a3_0); a3_1 = fma(v6, w3_1, a3_1); a3_2 = fma(v6, w3_2, a3_2);
-            a3_3 = fma(v6, w3_3, a3_3); a3_4 = fma(v6, w3_4, a3_4); a3_5 = fma(v6, w3_5, a3_5);
-            a3_6 = fma(v6, w3_6, a3_6); a3_7 = fma(v6, w3_7, a3_7);
             let w4_0 = vec4(subgroupBroadcast(g16, 0u), subgroupBroadcast(g16, 1u),
                              subgroupBroadcast(g16, 2u), subgroupBroadcast(g16, 3u));
             let w4_1 = vec4(subgroupBroadcast(g16, 4u), subgroupBroadcast(g16, 5u),
@@ -450,18 +434,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g19, 2u), subgroupBroadcast(g19, 3u));
             let w4_7 = vec4(subgroupBroadcast(g19, 4u), subgroupBroadcast(g19, 5u),
                              subgroupBroadcast(g19, 6u), subgroupBroadcast(g19, 7u));
-            a0_0 = fma(v4, w4_0, a0_0); a0_1 = fma(v4, w4_1, a0_1); a0_2 = fma(v4, w4_2, a0_2);
-            a0_3 = fma(v4, w4_3, a0_3); a0_4 = fma(v4, w4_4, a0_4); a0_5 = fma(v4, w4_5, a0_5);
-            a0_6 = fma(v4, w4_6, a0_6); a0_7 = fma(v4, w4_7, a0_7);
-            a1_0 = fma(v5, w4_0, a1_0); a1_1 = fma(v5, w4_1, a1_1); a1_2 = fma(v5, w4_2, a1_2);
-            a1_3 = fma(v5, w4_3, a1_3); a1_4 = fma(v5, w4_4, a1_4); a1_5 = fma(v5, w4_5, a1_5);
-            a1_6 = fma(v5, w4_6, a1_6); a1_7 = fma(v5, w4_7, a1_7);
-            a2_0 = fma(v6, w4_0, a2_0); a2_1 = fma(v6, w4_1, a2_1); a2_2 = fma(v6, w4_2, a2_2);
-            a2_3 = fma(v6, w4_3, a2_3); a2_4 = fma(v6, w4_4, a2_4); a2_5 = fma(v6, w4_5, a2_5);
-            a2_6 = fma(v6, w4_6, a2_6); a2_7 = fma(v6, w4_7, a2_7);
-            a3_0 = fma(v7, w4_0, a3_0); a3_1 = fma(v7, w4_1, a3_1); a3_2 = fma(v7, w4_2, a3_2);
-            a3_3 = fma(v7, w4_3, a3_3); a3_4 = fma(v7, w4_4, a3_4); a3_5 = fma(v7, w4_5, a3_5);
-            a3_6 = fma(v7, w4_6, a3_6); a3_7 = fma(v7, w4_7, a3_7);
             let w5_0 = vec4(subgroupBroadcast(g20, 0u), subgroupBroadcast(g20, 1u),
                              subgroupBroadcast(g20, 2u), subgroupBroadcast(g20, 3u));
             let w5_1 = vec4(subgroupBroadcast(g20, 4u), subgroupBroadcast(g20, 5u),
@@ -478,18 +450,38 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g23, 2u), subgroupBroadcast(g23, 3u));
             let w5_7 = vec4(subgroupBroadcast(g23, 4u), subgroupBroadcast(g23, 5u),
                              subgroupBroadcast(g23, 6u), subgroupBroadcast(g23, 7u));
-            a0_0 = fma(v5, w5_0, a0_0); a0_1 = fma(v5, w5_1, a0_1); a0_2 = fma(v5, w5_2, a0_2);
-            a0_3 = fma(v5, w5_3, a0_3); a0_4 = fma(v5, w5_4, a0_4); a0_5 = fma(v5, w5_5, a0_5);
-            a0_6 = fma(v5, w5_6, a0_6); a0_7 = fma(v5, w5_7, a0_7);
-            a1_0 = fma(v6, w5_0, a1_0); a1_1 = fma(v6, w5_1, a1_1); a1_2 = fma(v6, w5_2, a1_2);
-            a1_3 = fma(v6, w5_3, a1_3); a1_4 = fma(v6, w5_4, a1_4); a1_5 = fma(v6, w5_5, a1_5);
-            a1_6 = fma(v6, w5_6, a1_6); a1_7 = fma(v6, w5_7, a1_7);
-            a2_0 = fma(v7, w5_0, a2_0); a2_1 = fma(v7, w5_1, a2_1); a2_2 = fma(v7, w5_2, a2_2);
-            a2_3 = fma(v7, w5_3, a2_3); a2_4 = fma(v7, w5_4, a2_4); a2_5 = fma(v7, w5_5, a2_5);
-            a2_6 = fma(v7, w5_6, a2_6); a2_7 = fma(v7, w5_7, a2_7);
-            a3_0 = fma(v8, w5_0, a3_0); a3_1 = fma(v8, w5_1, a3_1); a3_2 = fma(v8, w5_2, a3_2);
-            a3_3 = fma(v8, w5_3, a3_3); a3_4 = fma(v8, w5_4, a3_4); a3_5 = fma(v8, w5_5, a3_5);
-            a3_6 = fma(v8, w5_6, a3_6); a3_7 = fma(v8, w5_7, a3_7);
+            a0_0 = fma(v5, w5_0, fma(v4, w4_0, fma(v3, w3_0, a0_0)));
+            a0_1 = fma(v5, w5_1, fma(v4, w4_1, fma(v3, w3_1, a0_1)));
+            a0_2 = fma(v5, w5_2, fma(v4, w4_2, fma(v3, w3_2, a0_2)));
+            a0_3 = fma(v5, w5_3, fma(v4, w4_3, fma(v3, w3_3, a0_3)));
+            a0_4 = fma(v5, w5_4, fma(v4, w4_4, fma(v3, w3_4, a0_4)));
+            a0_5 = fma(v5, w5_5, fma(v4, w4_5, fma(v3, w3_5, a0_5)));
+            a0_6 = fma(v5, w5_6, fma(v4, w4_6, fma(v3, w3_6, a0_6)));
+            a0_7 = fma(v5, w5_7, fma(v4, w4_7, fma(v3, w3_7, a0_7)));
+            a1_0 = fma(v6, w5_0, fma(v5, w4_0, fma(v4, w3_0, a1_0)));
+            a1_1 = fma(v6, w5_1, fma(v5, w4_1, fma(v4, w3_1, a1_1)));
+            a1_2 = fma(v6, w5_2, fma(v5, w4_2, fma(v4, w3_2, a1_2)));
+            a1_3 = fma(v6, w5_3, fma(v5, w4_3, fma(v4, w3_3, a1_3)));
+            a1_4 = fma(v6, w5_4, fma(v5, w4_4, fma(v4, w3_4, a1_4)));
+            a1_5 = fma(v6, w5_5, fma(v5, w4_5, fma(v4, w3_5, a1_5)));
+            a1_6 = fma(v6, w5_6, fma(v5, w4_6, fma(v4, w3_6, a1_6)));
+            a1_7 = fma(v6, w5_7, fma(v5, w4_7, fma(v4, w3_7, a1_7)));
+            a2_0 = fma(v7, w5_0, fma(v6, w4_0, fma(v5, w3_0, a2_0)));
+            a2_1 = fma(v7, w5_1, fma(v6, w4_1, fma(v5, w3_1, a2_1)));
+            a2_2 = fma(v7, w5_2, fma(v6, w4_2, fma(v5, w3_2, a2_2)));
+            a2_3 = fma(v7, w5_3, fma(v6, w4_3, fma(v5, w3_3, a2_3)));
+            a2_4 = fma(v7, w5_4, fma(v6, w4_4, fma(v5, w3_4, a2_4)));
+            a2_5 = fma(v7, w5_5, fma(v6, w4_5, fma(v5, w3_5, a2_5)));
+            a2_6 = fma(v7, w5_6, fma(v6, w4_6, fma(v5, w3_6, a2_6)));
+            a2_7 = fma(v7, w5_7, fma(v6, w4_7, fma(v5, w3_7, a2_7)));
+            a3_0 = fma(v8, w5_0, fma(v7, w4_0, fma(v6, w3_0, a3_0)));
+            a3_1 = fma(v8, w5_1, fma(v7, w4_1, fma(v6, w3_1, a3_1)));
+            a3_2 = fma(v8, w5_2, fma(v7, w4_2, fma(v6, w3_2, a3_2)));
+            a3_3 = fma(v8, w5_3, fma(v7, w4_3, fma(v6, w3_3, a3_3)));
+            a3_4 = fma(v8, w5_4, fma(v7, w4_4, fma(v6, w3_4, a3_4)));
+            a3_5 = fma(v8, w5_5, fma(v7, w4_5, fma(v6, w3_5, a3_5)));
+            a3_6 = fma(v8, w5_6, fma(v7, w4_6, fma(v6, w3_6, a3_6)));
+            a3_7 = fma(v8, w5_7, fma(v7, w4_7, fma(v6, w3_7, a3_7)));
             let w6_0 = vec4(subgroupBroadcast(g24, 0u), subgroupBroadcast(g24, 1u),
                              subgroupBroadcast(g24, 2u), subgroupBroadcast(g24, 3u));
             let w6_1 = vec4(subgroupBroadcast(g24, 4u), subgroupBroadcast(g24, 5u),
@@ -506,18 +498,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g27, 2u), subgroupBroadcast(g27, 3u));
             let w6_7 = vec4(subgroupBroadcast(g27, 4u), subgroupBroadcast(g27, 5u),
                              subgroupBroadcast(g27, 6u), subgroupBroadcast(g27, 7u));
-            a0_0 = fma(v6, w6_0, a0_0); a0_1 = fma(v6, w6_1, a0_1); a0_2 = fma(v6, w6_2, a0_2);
-            a0_3 = fma(v6, w6_3, a0_3); a0_4 = fma(v6, w6_4, a0_4); a0_5 = fma(v6, w6_5, a0_5);
-            a0_6 = fma(v6, w6_6, a0_6); a0_7 = fma(v6, w6_7, a0_7);
-            a1_0 = fma(v7, w6_0, a1_0); a1_1 = fma(v7, w6_1, a1_1); a1_2 = fma(v7, w6_2, a1_2);
-            a1_3 = fma(v7, w6_3, a1_3); a1_4 = fma(v7, w6_4, a1_4); a1_5 = fma(v7, w6_5, a1_5);
-            a1_6 = fma(v7, w6_6, a1_6); a1_7 = fma(v7, w6_7, a1_7);
-            a2_0 = fma(v8, w6_0, a2_0); a2_1 = fma(v8, w6_1, a2_1); a2_2 = fma(v8, w6_2, a2_2);
-            a2_3 = fma(v8, w6_3, a2_3); a2_4 = fma(v8, w6_4, a2_4); a2_5 = fma(v8, w6_5, a2_5);
-            a2_6 = fma(v8, w6_6, a2_6); a2_7 = fma(v8, w6_7, a2_7);
-            a3_0 = fma(v9, w6_0, a3_0); a3_1 = fma(v9, w6_1, a3_1); a3_2 = fma(v9, w6_2, a3_2);
-            a3_3 = fma(v9, w6_3, a3_3); a3_4 = fma(v9, w6_4, a3_4); a3_5 = fma(v9, w6_5, a3_5);
-            a3_6 = fma(v9, w6_6, a3_6); a3_7 = fma(v9, w6_7, a3_7);
             let w7_0 = vec4(subgroupBroadcast(g28, 0u), subgroupBroadcast(g28, 1u),
                              subgroupBroadcast(g28, 2u), subgroupBroadcast(g28, 3u));
             let w7_1 = vec4(subgroupBroadcast(g28, 4u), subgroupBroadcast(g28, 5u),
@@ -534,18 +514,6 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g31, 2u), subgroupBroadcast(g31, 3u));
             let w7_7 = vec4(subgroupBroadcast(g31, 4u), subgroupBroadcast(g31, 5u),
                              subgroupBroadcast(g31, 6u), subgroupBroadcast(g31, 7u));
-            a0_0 = fma(v7, w7_0, a0_0); a0_1 = fma(v7, w7_1, a0_1); a0_2 = fma(v7, w7_2, a0_2);
-            a0_3 = fma(v7, w7_3, a0_3); a0_4 = fma(v7, w7_4, a0_4); a0_5 = fma(v7, w7_5, a0_5);
-            a0_6 = fma(v7, w7_6, a0_6); a0_7 = fma(v7, w7_7, a0_7);
-            a1_0 = fma(v8, w7_0, a1_0); a1_1 = fma(v8, w7_1, a1_1); a1_2 = fma(v8, w7_2, a1_2);
-            a1_3 = fma(v8, w7_3, a1_3); a1_4 = fma(v8, w7_4, a1_4); a1_5 = fma(v8, w7_5, a1_5);
-            a1_6 = fma(v8, w7_6, a1_6); a1_7 = fma(v8, w7_7, a1_7);
-            a2_0 = fma(v9, w7_0, a2_0); a2_1 = fma(v9, w7_1, a2_1); a2_2 = fma(v9, w7_2, a2_2);
-            a2_3 = fma(v9, w7_3, a2_3); a2_4 = fma(v9, w7_4, a2_4); a2_5 = fma(v9, w7_5, a2_5);
-            a2_6 = fma(v9, w7_6, a2_6); a2_7 = fma(v9, w7_7, a2_7);
-            a3_0 = fma(v10, w7_0, a3_0); a3_1 = fma(v10, w7_1, a3_1); a3_2 = fma(v10, w7_2, a3_2);
-            a3_3 = fma(v10, w7_3, a3_3); a3_4 = fma(v10, w7_4, a3_4); a3_5 = fma(v10, w7_5, a3_5);
-            a3_6 = fma(v10, w7_6, a3_6); a3_7 = fma(v10, w7_7, a3_7);
             let w8_0 = vec4(subgroupBroadcast(g32, 0u), subgroupBroadcast(g32, 1u),
                              subgroupBroadcast(g32, 2u), subgroupBroadcast(g32, 3u));
             let w8_1 = vec4(subgroupBroadcast(g32, 4u), subgroupBroadcast(g32, 5u),
@@ -562,18 +530,38 @@ fn conv_k9s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g35, 2u), subgroupBroadcast(g35, 3u));
             let w8_7 = vec4(subgroupBroadcast(g35, 4u), subgroupBroadcast(g35, 5u),
                              subgroupBroadcast(g35, 6u), subgroupBroadcast(g35, 7u));
-            a0_0 = fma(v8, w8_0, a0_0); a0_1 = fma(v8, w8_1, a0_1); a0_2 = fma(v8, w8_2, a0_2);
-            a0_3 = fma(v8, w8_3, a0_3); a0_4 = fma(v8, w8_4, a0_4); a0_5 = fma(v8, w8_5, a0_5);
-            a0_6 = fma(v8, w8_6, a0_6); a0_7 = fma(v8, w8_7, a0_7);
-            a1_0 = fma(v9, w8_0, a1_0); a1_1 = fma(v9, w8_1, a1_1); a1_2 = fma(v9, w8_2, a1_2);
-            a1_3 = fma(v9, w8_3, a1_3); a1_4 = fma(v9, w8_4, a1_4); a1_5 = fma(v9, w8_5, a1_5);
-            a1_6 = fma(v9, w8_6, a1_6); a1_7 = fma(v9, w8_7, a1_7);
-            a2_0 = fma(v10, w8_0, a2_0); a2_1 = fma(v10, w8_1, a2_1); a2_2 = fma(v10, w8_2, a2_2);
-            a2_3 = fma(v10, w8_3, a2_3); a2_4 = fma(v10, w8_4, a2_4); a2_5 = fma(v10, w8_5, a2_5);
-            a2_6 = fma(v10, w8_6, a2_6); a2_7 = fma(v10, w8_7, a2_7);
-            a3_0 = fma(v11, w8_0, a3_0); a3_1 = fma(v11, w8_1, a3_1); a3_2 = fma(v11, w8_2, a3_2);
-            a3_3 = fma(v11, w8_3, a3_3); a3_4 = fma(v11, w8_4, a3_4); a3_5 = fma(v11, w8_5, a3_5);
-            a3_6 = fma(v11, w8_6, a3_6); a3_7 = fma(v11, w8_7, a3_7);
+            a0_0 = fma(v8, w8_0, fma(v7, w7_0, fma(v6, w6_0, a0_0)));
+            a0_1 = fma(v8, w8_1, fma(v7, w7_1, fma(v6, w6_1, a0_1)));
+            a0_2 = fma(v8, w8_2, fma(v7, w7_2, fma(v6, w6_2, a0_2)));
+            a0_3 = fma(v8, w8_3, fma(v7, w7_3, fma(v6, w6_3, a0_3)));
+            a0_4 = fma(v8, w8_4, fma(v7, w7_4, fma(v6, w6_4, a0_4)));
+            a0_5 = fma(v8, w8_5, fma(v7, w7_5, fma(v6, w6_5, a0_5)));
+            a0_6 = fma(v8, w8_6, fma(v7, w7_6, fma(v6, w6_6, a0_6)));
+            a0_7 = fma(v8, w8_7, fma(v7, w7_7, fma(v6, w6_7, a0_7)));
+            a1_0 = fma(v9, w8_0, fma(v8, w7_0, fma(v7, w6_0, a1_0)));
+            a1_1 = fma(v9, w8_1, fma(v8, w7_1, fma(v7, w6_1, a1_1)));
+            a1_2 = fma(v9, w8_2, fma(v8, w7_2, fma(v7, w6_2, a1_2)));
+            a1_3 = fma(v9, w8_3, fma(v8, w7_3, fma(v7, w6_3, a1_3)));
+            a1_4 = fma(v9, w8_4, fma(v8, w7_4, fma(v7, w6_4, a1_4)));
+            a1_5 = fma(v9, w8_5, fma(v8, w7_5, fma(v7, w6_5, a1_5)));
+            a1_6 = fma(v9, w8_6, fma(v8, w7_6, fma(v7, w6_6, a1_6)));
+            a1_7 = fma(v9, w8_7, fma(v8, w7_7, fma(v7, w6_7, a1_7)));
+            a2_0 = fma(v10, w8_0, fma(v9, w7_0, fma(v8, w6_0, a2_0)));
+            a2_1 = fma(v10, w8_1, fma(v9, w7_1, fma(v8, w6_1, a2_1)));
+            a2_2 = fma(v10, w8_2, fma(v9, w7_2, fma(v8, w6_2, a2_2)));
+            a2_3 = fma(v10, w8_3, fma(v9, w7_3, fma(v8, w6_3, a2_3)));
+            a2_4 = fma(v10, w8_4, fma(v9, w7_4, fma(v8, w6_4, a2_4)));
+            a2_5 = fma(v10, w8_5, fma(v9, w7_5, fma(v8, w6_5, a2_5)));
+            a2_6 = fma(v10, w8_6, fma(v9, w7_6, fma(v8, w6_6, a2_6)));
+            a2_7 = fma(v10, w8_7, fma(v9, w7_7, fma(v8, w6_7, a2_7)));
+            a3_0 = fma(v11, w8_0, fma(v10, w7_0, fma(v9, w6_0, a3_0)));
+            a3_1 = fma(v11, w8_1, fma(v10, w7_1, fma(v9, w6_1, a3_1)));
+            a3_2 = fma(v11, w8_2, fma(v10, w7_2, fma(v9, w6_2, a3_2)));
+            a3_3 = fma(v11, w8_3, fma(v10, w7_3, fma(v9, w6_3, a3_3)));
+            a3_4 = fma(v11, w8_4, fma(v10, w7_4, fma(v9, w6_4, a3_4)));
+            a3_5 = fma(v11, w8_5, fma(v10, w7_5, fma(v9, w6_5, a3_5)));
+            a3_6 = fma(v11, w8_6, fma(v10, w7_6, fma(v9, w6_6, a3_6)));
+            a3_7 = fma(v11, w8_7, fma(v10, w7_7, fma(v9, w6_7, a3_7)));
         }
     }
     if live {
@@ -653,18 +641,6 @@ fn conv_k3s2o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
             let w0_7 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1); a0_2 = fma(v0, w0_2, a0_2);
-            a0_3 = fma(v0, w0_3, a0_3); a0_4 = fma(v0, w0_4, a0_4); a0_5 = fma(v0, w0_5, a0_5);
-            a0_6 = fma(v0, w0_6, a0_6); a0_7 = fma(v0, w0_7, a0_7);
-            a1_0 = fma(v2, w0_0, a1_0); a1_1 = fma(v2, w0_1, a1_1); a1_2 = fma(v2, w0_2, a1_2);
-            a1_3 = fma(v2, w0_3, a1_3); a1_4 = fma(v2, w0_4, a1_4); a1_5 = fma(v2, w0_5, a1_5);
-            a1_6 = fma(v2, w0_6, a1_6); a1_7 = fma(v2, w0_7, a1_7);
-            a2_0 = fma(v4, w0_0, a2_0); a2_1 = fma(v4, w0_1, a2_1); a2_2 = fma(v4, w0_2, a2_2);
-            a2_3 = fma(v4, w0_3, a2_3); a2_4 = fma(v4, w0_4, a2_4); a2_5 = fma(v4, w0_5, a2_5);
-            a2_6 = fma(v4, w0_6, a2_6); a2_7 = fma(v4, w0_7, a2_7);
-            a3_0 = fma(v6, w0_0, a3_0); a3_1 = fma(v6, w0_1, a3_1); a3_2 = fma(v6, w0_2, a3_2);
-            a3_3 = fma(v6, w0_3, a3_3); a3_4 = fma(v6, w0_4, a3_4); a3_5 = fma(v6, w0_5, a3_5);
-            a3_6 = fma(v6, w0_6, a3_6); a3_7 = fma(v6, w0_7, a3_7);
             let w1_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
             let w1_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
@@ -681,18 +657,6 @@ fn conv_k3s2o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
             let w1_7 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
                              subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1); a0_2 = fma(v1, w1_2, a0_2);
-            a0_3 = fma(v1, w1_3, a0_3); a0_4 = fma(v1, w1_4, a0_4); a0_5 = fma(v1, w1_5, a0_5);
-            a0_6 = fma(v1, w1_6, a0_6); a0_7 = fma(v1, w1_7, a0_7);
-            a1_0 = fma(v3, w1_0, a1_0); a1_1 = fma(v3, w1_1, a1_1); a1_2 = fma(v3, w1_2, a1_2);
-            a1_3 = fma(v3, w1_3, a1_3); a1_4 = fma(v3, w1_4, a1_4); a1_5 = fma(v3, w1_5, a1_5);
-            a1_6 = fma(v3, w1_6, a1_6); a1_7 = fma(v3, w1_7, a1_7);
-            a2_0 = fma(v5, w1_0, a2_0); a2_1 = fma(v5, w1_1, a2_1); a2_2 = fma(v5, w1_2, a2_2);
-            a2_3 = fma(v5, w1_3, a2_3); a2_4 = fma(v5, w1_4, a2_4); a2_5 = fma(v5, w1_5, a2_5);
-            a2_6 = fma(v5, w1_6, a2_6); a2_7 = fma(v5, w1_7, a2_7);
-            a3_0 = fma(v7, w1_0, a3_0); a3_1 = fma(v7, w1_1, a3_1); a3_2 = fma(v7, w1_2, a3_2);
-            a3_3 = fma(v7, w1_3, a3_3); a3_4 = fma(v7, w1_4, a3_4); a3_5 = fma(v7, w1_5, a3_5);
-            a3_6 = fma(v7, w1_6, a3_6); a3_7 = fma(v7, w1_7, a3_7);
             let w2_0 = vec4(subgroupBroadcast(g8, 0u), subgroupBroadcast(g8, 1u),
                              subgroupBroadcast(g8, 2u), subgroupBroadcast(g8, 3u));
             let w2_1 = vec4(subgroupBroadcast(g8, 4u), subgroupBroadcast(g8, 5u),
@@ -709,18 +673,38 @@ fn conv_k3s2o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g11, 2u), subgroupBroadcast(g11, 3u));
             let w2_7 = vec4(subgroupBroadcast(g11, 4u), subgroupBroadcast(g11, 5u),
                              subgroupBroadcast(g11, 6u), subgroupBroadcast(g11, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1); a0_2 = fma(v2, w2_2, a0_2);
-            a0_3 = fma(v2, w2_3, a0_3); a0_4 = fma(v2, w2_4, a0_4); a0_5 = fma(v2, w2_5, a0_5);
-            a0_6 = fma(v2, w2_6, a0_6); a0_7 = fma(v2, w2_7, a0_7);
-            a1_0 = fma(v4, w2_0, a1_0); a1_1 = fma(v4, w2_1, a1_1); a1_2 = fma(v4, w2_2, a1_2);
-            a1_3 = fma(v4, w2_3, a1_3); a1_4 = fma(v4, w2_4, a1_4); a1_5 = fma(v4, w2_5, a1_5);
-            a1_6 = fma(v4, w2_6, a1_6); a1_7 = fma(v4, w2_7, a1_7);
-            a2_0 = fma(v6, w2_0, a2_0); a2_1 = fma(v6, w2_1, a2_1); a2_2 = fma(v6, w2_2, a2_2);
-            a2_3 = fma(v6, w2_3, a2_3); a2_4 = fma(v6, w2_4, a2_4); a2_5 = fma(v6, w2_5, a2_5);
-            a2_6 = fma(v6, w2_6, a2_6); a2_7 = fma(v6, w2_7, a2_7);
-            a3_0 = fma(v8, w2_0, a3_0); a3_1 = fma(v8, w2_1, a3_1); a3_2 = fma(v8, w2_2, a3_2);
-            a3_3 = fma(v8, w2_3, a3_3); a3_4 = fma(v8, w2_4, a3_4); a3_5 = fma(v8, w2_5, a3_5);
-            a3_6 = fma(v8, w2_6, a3_6); a3_7 = fma(v8, w2_7, a3_7);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a0_2 = fma(v2, w2_2, fma(v1, w1_2, fma(v0, w0_2, a0_2)));
+            a0_3 = fma(v2, w2_3, fma(v1, w1_3, fma(v0, w0_3, a0_3)));
+            a0_4 = fma(v2, w2_4, fma(v1, w1_4, fma(v0, w0_4, a0_4)));
+            a0_5 = fma(v2, w2_5, fma(v1, w1_5, fma(v0, w0_5, a0_5)));
+            a0_6 = fma(v2, w2_6, fma(v1, w1_6, fma(v0, w0_6, a0_6)));
+            a0_7 = fma(v2, w2_7, fma(v1, w1_7, fma(v0, w0_7, a0_7)));
+            a1_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a1_0)));
+            a1_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a1_1)));
+            a1_2 = fma(v4, w2_2, fma(v3, w1_2, fma(v2, w0_2, a1_2)));
+            a1_3 = fma(v4, w2_3, fma(v3, w1_3, fma(v2, w0_3, a1_3)));
+            a1_4 = fma(v4, w2_4, fma(v3, w1_4, fma(v2, w0_4, a1_4)));
+            a1_5 = fma(v4, w2_5, fma(v3, w1_5, fma(v2, w0_5, a1_5)));
+            a1_6 = fma(v4, w2_6, fma(v3, w1_6, fma(v2, w0_6, a1_6)));
+            a1_7 = fma(v4, w2_7, fma(v3, w1_7, fma(v2, w0_7, a1_7)));
+            a2_0 = fma(v6, w2_0, fma(v5, w1_0, fma(v4, w0_0, a2_0)));
+            a2_1 = fma(v6, w2_1, fma(v5, w1_1, fma(v4, w0_1, a2_1)));
+            a2_2 = fma(v6, w2_2, fma(v5, w1_2, fma(v4, w0_2, a2_2)));
+            a2_3 = fma(v6, w2_3, fma(v5, w1_3, fma(v4, w0_3, a2_3)));
+            a2_4 = fma(v6, w2_4, fma(v5, w1_4, fma(v4, w0_4, a2_4)));
+            a2_5 = fma(v6, w2_5, fma(v5, w1_5, fma(v4, w0_5, a2_5)));
+            a2_6 = fma(v6, w2_6, fma(v5, w1_6, fma(v4, w0_6, a2_6)));
+            a2_7 = fma(v6, w2_7, fma(v5, w1_7, fma(v4, w0_7, a2_7)));
+            a3_0 = fma(v8, w2_0, fma(v7, w1_0, fma(v6, w0_0, a3_0)));
+            a3_1 = fma(v8, w2_1, fma(v7, w1_1, fma(v6, w0_1, a3_1)));
+            a3_2 = fma(v8, w2_2, fma(v7, w1_2, fma(v6, w0_2, a3_2)));
+            a3_3 = fma(v8, w2_3, fma(v7, w1_3, fma(v6, w0_3, a3_3)));
+            a3_4 = fma(v8, w2_4, fma(v7, w1_4, fma(v6, w0_4, a3_4)));
+            a3_5 = fma(v8, w2_5, fma(v7, w1_5, fma(v6, w0_5, a3_5)));
+            a3_6 = fma(v8, w2_6, fma(v7, w1_6, fma(v6, w0_6, a3_6)));
+            a3_7 = fma(v8, w2_7, fma(v7, w1_7, fma(v6, w0_7, a3_7)));
         }
     }
     if live {
@@ -797,18 +781,6 @@ fn conv_k3s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
             let w0_7 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1); a0_2 = fma(v0, w0_2, a0_2);
-            a0_3 = fma(v0, w0_3, a0_3); a0_4 = fma(v0, w0_4, a0_4); a0_5 = fma(v0, w0_5, a0_5);
-            a0_6 = fma(v0, w0_6, a0_6); a0_7 = fma(v0, w0_7, a0_7);
-            a1_0 = fma(v1, w0_0, a1_0); a1_1 = fma(v1, w0_1, a1_1); a1_2 = fma(v1, w0_2, a1_2);
-            a1_3 = fma(v1, w0_3, a1_3); a1_4 = fma(v1, w0_4, a1_4); a1_5 = fma(v1, w0_5, a1_5);
-            a1_6 = fma(v1, w0_6, a1_6); a1_7 = fma(v1, w0_7, a1_7);
-            a2_0 = fma(v2, w0_0, a2_0); a2_1 = fma(v2, w0_1, a2_1); a2_2 = fma(v2, w0_2, a2_2);
-            a2_3 = fma(v2, w0_3, a2_3); a2_4 = fma(v2, w0_4, a2_4); a2_5 = fma(v2, w0_5, a2_5);
-            a2_6 = fma(v2, w0_6, a2_6); a2_7 = fma(v2, w0_7, a2_7);
-            a3_0 = fma(v3, w0_0, a3_0); a3_1 = fma(v3, w0_1, a3_1); a3_2 = fma(v3, w0_2, a3_2);
-            a3_3 = fma(v3, w0_3, a3_3); a3_4 = fma(v3, w0_4, a3_4); a3_5 = fma(v3, w0_5, a3_5);
-            a3_6 = fma(v3, w0_6, a3_6); a3_7 = fma(v3, w0_7, a3_7);
             let w1_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
             let w1_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
@@ -825,18 +797,6 @@ fn conv_k3s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
             let w1_7 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
                              subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1); a0_2 = fma(v1, w1_2, a0_2);
-            a0_3 = fma(v1, w1_3, a0_3); a0_4 = fma(v1, w1_4, a0_4); a0_5 = fma(v1, w1_5, a0_5);
-            a0_6 = fma(v1, w1_6, a0_6); a0_7 = fma(v1, w1_7, a0_7);
-            a1_0 = fma(v2, w1_0, a1_0); a1_1 = fma(v2, w1_1, a1_1); a1_2 = fma(v2, w1_2, a1_2);
-            a1_3 = fma(v2, w1_3, a1_3); a1_4 = fma(v2, w1_4, a1_4); a1_5 = fma(v2, w1_5, a1_5);
-            a1_6 = fma(v2, w1_6, a1_6); a1_7 = fma(v2, w1_7, a1_7);
-            a2_0 = fma(v3, w1_0, a2_0); a2_1 = fma(v3, w1_1, a2_1); a2_2 = fma(v3, w1_2, a2_2);
-            a2_3 = fma(v3, w1_3, a2_3); a2_4 = fma(v3, w1_4, a2_4); a2_5 = fma(v3, w1_5, a2_5);
-            a2_6 = fma(v3, w1_6, a2_6); a2_7 = fma(v3, w1_7, a2_7);
-            a3_0 = fma(v4, w1_0, a3_0); a3_1 = fma(v4, w1_1, a3_1); a3_2 = fma(v4, w1_2, a3_2);
-            a3_3 = fma(v4, w1_3, a3_3); a3_4 = fma(v4, w1_4, a3_4); a3_5 = fma(v4, w1_5, a3_5);
-            a3_6 = fma(v4, w1_6, a3_6); a3_7 = fma(v4, w1_7, a3_7);
             let w2_0 = vec4(subgroupBroadcast(g8, 0u), subgroupBroadcast(g8, 1u),
                              subgroupBroadcast(g8, 2u), subgroupBroadcast(g8, 3u));
             let w2_1 = vec4(subgroupBroadcast(g8, 4u), subgroupBroadcast(g8, 5u),
@@ -853,18 +813,38 @@ fn conv_k3s1o8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g11, 2u), subgroupBroadcast(g11, 3u));
             let w2_7 = vec4(subgroupBroadcast(g11, 4u), subgroupBroadcast(g11, 5u),
                              subgroupBroadcast(g11, 6u), subgroupBroadcast(g11, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1); a0_2 = fma(v2, w2_2, a0_2);
-            a0_3 = fma(v2, w2_3, a0_3); a0_4 = fma(v2, w2_4, a0_4); a0_5 = fma(v2, w2_5, a0_5);
-            a0_6 = fma(v2, w2_6, a0_6); a0_7 = fma(v2, w2_7, a0_7);
-            a1_0 = fma(v3, w2_0, a1_0); a1_1 = fma(v3, w2_1, a1_1); a1_2 = fma(v3, w2_2, a1_2);
-            a1_3 = fma(v3, w2_3, a1_3); a1_4 = fma(v3, w2_4, a1_4); a1_5 = fma(v3, w2_5, a1_5);
-            a1_6 = fma(v3, w2_6, a1_6); a1_7 = fma(v3, w2_7, a1_7);
-            a2_0 = fma(v4, w2_0, a2_0); a2_1 = fma(v4, w2_1, a2_1); a2_2 = fma(v4, w2_2, a2_2);
-            a2_3 = fma(v4, w2_3, a2_3); a2_4 = fma(v4, w2_4, a2_4); a2_5 = fma(v4, w2_5, a2_5);
-            a2_6 = fma(v4, w2_6, a2_6); a2_7 = fma(v4, w2_7, a2_7);
-            a3_0 = fma(v5, w2_0, a3_0); a3_1 = fma(v5, w2_1, a3_1); a3_2 = fma(v5, w2_2, a3_2);
-            a3_3 = fma(v5, w2_3, a3_3); a3_4 = fma(v5, w2_4, a3_4); a3_5 = fma(v5, w2_5, a3_5);
-            a3_6 = fma(v5, w2_6, a3_6); a3_7 = fma(v5, w2_7, a3_7);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a0_2 = fma(v2, w2_2, fma(v1, w1_2, fma(v0, w0_2, a0_2)));
+            a0_3 = fma(v2, w2_3, fma(v1, w1_3, fma(v0, w0_3, a0_3)));
+            a0_4 = fma(v2, w2_4, fma(v1, w1_4, fma(v0, w0_4, a0_4)));
+            a0_5 = fma(v2, w2_5, fma(v1, w1_5, fma(v0, w0_5, a0_5)));
+            a0_6 = fma(v2, w2_6, fma(v1, w1_6, fma(v0, w0_6, a0_6)));
+            a0_7 = fma(v2, w2_7, fma(v1, w1_7, fma(v0, w0_7, a0_7)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a1_1 = fma(v3, w2_1, fma(v2, w1_1, fma(v1, w0_1, a1_1)));
+            a1_2 = fma(v3, w2_2, fma(v2, w1_2, fma(v1, w0_2, a1_2)));
+            a1_3 = fma(v3, w2_3, fma(v2, w1_3, fma(v1, w0_3, a1_3)));
+            a1_4 = fma(v3, w2_4, fma(v2, w1_4, fma(v1, w0_4, a1_4)));
+            a1_5 = fma(v3, w2_5, fma(v2, w1_5, fma(v1, w0_5, a1_5)));
+            a1_6 = fma(v3, w2_6, fma(v2, w1_6, fma(v1, w0_6, a1_6)));
+            a1_7 = fma(v3, w2_7, fma(v2, w1_7, fma(v1, w0_7, a1_7)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a2_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a2_1)));
+            a2_2 = fma(v4, w2_2, fma(v3, w1_2, fma(v2, w0_2, a2_2)));
+            a2_3 = fma(v4, w2_3, fma(v3, w1_3, fma(v2, w0_3, a2_3)));
+            a2_4 = fma(v4, w2_4, fma(v3, w1_4, fma(v2, w0_4, a2_4)));
+            a2_5 = fma(v4, w2_5, fma(v3, w1_5, fma(v2, w0_5, a2_5)));
+            a2_6 = fma(v4, w2_6, fma(v3, w1_6, fma(v2, w0_6, a2_6)));
+            a2_7 = fma(v4, w2_7, fma(v3, w1_7, fma(v2, w0_7, a2_7)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a3_1 = fma(v5, w2_1, fma(v4, w1_1, fma(v3, w0_1, a3_1)));
+            a3_2 = fma(v5, w2_2, fma(v4, w1_2, fma(v3, w0_2, a3_2)));
+            a3_3 = fma(v5, w2_3, fma(v4, w1_3, fma(v3, w0_3, a3_3)));
+            a3_4 = fma(v5, w2_4, fma(v4, w1_4, fma(v3, w0_4, a3_4)));
+            a3_5 = fma(v5, w2_5, fma(v4, w1_5, fma(v3, w0_5, a3_5)));
+            a3_6 = fma(v5, w2_6, fma(v4, w1_6, fma(v3, w0_6, a3_6)));
+            a3_7 = fma(v5, w2_7, fma(v4, w1_7, fma(v3, w0_7, a3_7)));
         }
     }
     if live {
@@ -921,26 +901,22 @@ fn conv_k3s1o2(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
             let w0_1 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1);
-            a1_0 = fma(v1, w0_0, a1_0); a1_1 = fma(v1, w0_1, a1_1);
-            a2_0 = fma(v2, w0_0, a2_0); a2_1 = fma(v2, w0_1, a2_1);
-            a3_0 = fma(v3, w0_0, a3_0); a3_1 = fma(v3, w0_1, a3_1);
             let w1_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
             let w1_1 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
                              subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1);
-            a1_0 = fma(v2, w1_0, a1_0); a1_1 = fma(v2, w1_1, a1_1);
-            a2_0 = fma(v3, w1_0, a2_0); a2_1 = fma(v3, w1_1, a2_1);
-            a3_0 = fma(v4, w1_0, a3_0); a3_1 = fma(v4, w1_1, a3_1);
             let w2_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
                              subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
             let w2_1 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
                              subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1);
-            a1_0 = fma(v3, w2_0, a1_0); a1_1 = fma(v3, w2_1, a1_1);
-            a2_0 = fma(v4, w2_0, a2_0); a2_1 = fma(v4, w2_1, a2_1);
-            a3_0 = fma(v5, w2_0, a3_0); a3_1 = fma(v5, w2_1, a3_1);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a1_1 = fma(v3, w2_1, fma(v2, w1_1, fma(v1, w0_1, a1_1)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a2_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a2_1)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a3_1 = fma(v5, w2_1, fma(v4, w1_1, fma(v3, w0_1, a3_1)));
         }
     }
     if live {
@@ -982,22 +958,14 @@ fn conv_k3s1o1(@builtin(global_invocation_id) g: vec3<u32>,
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
-            a0_0 = fma(v0, w0_0, a0_0);
-            a1_0 = fma(v1, w0_0, a1_0);
-            a2_0 = fma(v2, w0_0, a2_0);
-            a3_0 = fma(v3, w0_0, a3_0);
             let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v1, w1_0, a0_0);
-            a1_0 = fma(v2, w1_0, a1_0);
-            a2_0 = fma(v3, w1_0, a2_0);
-            a3_0 = fma(v4, w1_0, a3_0);
             let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
-            a0_0 = fma(v2, w2_0, a0_0);
-            a1_0 = fma(v3, w2_0, a1_0);
-            a2_0 = fma(v4, w2_0, a2_0);
-            a3_0 = fma(v5, w2_0, a3_0);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
         }
     }
     if live {
@@ -1047,58 +1015,34 @@ fn conv_k9s1o1(@builtin(global_invocation_id) g: vec3<u32>,
             let g4 = wk[(wf + 32u) / 4u][(wf + 32u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
-            a0_0 = fma(v0, w0_0, a0_0);
-            a1_0 = fma(v1, w0_0, a1_0);
-            a2_0 = fma(v2, w0_0, a2_0);
-            a3_0 = fma(v3, w0_0, a3_0);
             let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v1, w1_0, a0_0);
-            a1_0 = fma(v2, w1_0, a1_0);
-            a2_0 = fma(v3, w1_0, a2_0);
-            a3_0 = fma(v4, w1_0, a3_0);
             let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
-            a0_0 = fma(v2, w2_0, a0_0);
-            a1_0 = fma(v3, w2_0, a1_0);
-            a2_0 = fma(v4, w2_0, a2_0);
-            a3_0 = fma(v5, w2_0, a3_0);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
             let w3_0 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
                              subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
-            a0_0 = fma(v3, w3_0, a0_0);
-            a1_0 = fma(v4, w3_0, a1_0);
-            a2_0 = fma(v5, w3_0, a2_0);
-            a3_0 = fma(v6, w3_0, a3_0);
             let w4_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
                              subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
-            a0_0 = fma(v4, w4_0, a0_0);
-            a1_0 = fma(v5, w4_0, a1_0);
-            a2_0 = fma(v6, w4_0, a2_0);
-            a3_0 = fma(v7, w4_0, a3_0);
             let w5_0 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
                              subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
-            a0_0 = fma(v5, w5_0, a0_0);
-            a1_0 = fma(v6, w5_0, a1_0);
-            a2_0 = fma(v7, w5_0, a2_0);
-            a3_0 = fma(v8, w5_0, a3_0);
+            a0_0 = fma(v5, w5_0, fma(v4, w4_0, fma(v3, w3_0, a0_0)));
+            a1_0 = fma(v6, w5_0, fma(v5, w4_0, fma(v4, w3_0, a1_0)));
+            a2_0 = fma(v7, w5_0, fma(v6, w4_0, fma(v5, w3_0, a2_0)));
+            a3_0 = fma(v8, w5_0, fma(v7, w4_0, fma(v6, w3_0, a3_0)));
             let w6_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
-            a0_0 = fma(v6, w6_0, a0_0);
-            a1_0 = fma(v7, w6_0, a1_0);
-            a2_0 = fma(v8, w6_0, a2_0);
-            a3_0 = fma(v9, w6_0, a3_0);
             let w7_0 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v7, w7_0, a0_0);
-            a1_0 = fma(v8, w7_0, a1_0);
-            a2_0 = fma(v9, w7_0, a2_0);
-            a3_0 = fma(v10, w7_0, a3_0);
             let w8_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
-            a0_0 = fma(v8, w8_0, a0_0);
-            a1_0 = fma(v9, w8_0, a1_0);
-            a2_0 = fma(v10, w8_0, a2_0);
-            a3_0 = fma(v11, w8_0, a3_0);
+            a0_0 = fma(v8, w8_0, fma(v7, w7_0, fma(v6, w6_0, a0_0)));
+            a1_0 = fma(v9, w8_0, fma(v8, w7_0, fma(v7, w6_0, a1_0)));
+            a2_0 = fma(v10, w8_0, fma(v9, w7_0, fma(v8, w6_0, a2_0)));
+            a3_0 = fma(v11, w8_0, fma(v10, w7_0, fma(v9, w6_0, a3_0)));
         }
     }
     if live {
@@ -1160,14 +1104,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
             let w0_3 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
                              subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1); a0_2 = fma(v0, w0_2, a0_2);
-            a0_3 = fma(v0, w0_3, a0_3);
-            a1_0 = fma(v1, w0_0, a1_0); a1_1 = fma(v1, w0_1, a1_1); a1_2 = fma(v1, w0_2, a1_2);
-            a1_3 = fma(v1, w0_3, a1_3);
-            a2_0 = fma(v2, w0_0, a2_0); a2_1 = fma(v2, w0_1, a2_1); a2_2 = fma(v2, w0_2, a2_2);
-            a2_3 = fma(v2, w0_3, a2_3);
-            a3_0 = fma(v3, w0_0, a3_0); a3_1 = fma(v3, w0_1, a3_1); a3_2 = fma(v3, w0_2, a3_2);
-            a3_3 = fma(v3, w0_3, a3_3);
             let w1_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
                              subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
             let w1_1 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
@@ -1176,14 +1112,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
             let w1_3 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1); a0_2 = fma(v1, w1_2, a0_2);
-            a0_3 = fma(v1, w1_3, a0_3);
-            a1_0 = fma(v2, w1_0, a1_0); a1_1 = fma(v2, w1_1, a1_1); a1_2 = fma(v2, w1_2, a1_2);
-            a1_3 = fma(v2, w1_3, a1_3);
-            a2_0 = fma(v3, w1_0, a2_0); a2_1 = fma(v3, w1_1, a2_1); a2_2 = fma(v3, w1_2, a2_2);
-            a2_3 = fma(v3, w1_3, a2_3);
-            a3_0 = fma(v4, w1_0, a3_0); a3_1 = fma(v4, w1_1, a3_1); a3_2 = fma(v4, w1_2, a3_2);
-            a3_3 = fma(v4, w1_3, a3_3);
             let w2_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
             let w2_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
@@ -1192,14 +1120,22 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g5, 2u), subgroupBroadcast(g5, 3u));
             let w2_3 = vec4(subgroupBroadcast(g5, 4u), subgroupBroadcast(g5, 5u),
                              subgroupBroadcast(g5, 6u), subgroupBroadcast(g5, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1); a0_2 = fma(v2, w2_2, a0_2);
-            a0_3 = fma(v2, w2_3, a0_3);
-            a1_0 = fma(v3, w2_0, a1_0); a1_1 = fma(v3, w2_1, a1_1); a1_2 = fma(v3, w2_2, a1_2);
-            a1_3 = fma(v3, w2_3, a1_3);
-            a2_0 = fma(v4, w2_0, a2_0); a2_1 = fma(v4, w2_1, a2_1); a2_2 = fma(v4, w2_2, a2_2);
-            a2_3 = fma(v4, w2_3, a2_3);
-            a3_0 = fma(v5, w2_0, a3_0); a3_1 = fma(v5, w2_1, a3_1); a3_2 = fma(v5, w2_2, a3_2);
-            a3_3 = fma(v5, w2_3, a3_3);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a0_2 = fma(v2, w2_2, fma(v1, w1_2, fma(v0, w0_2, a0_2)));
+            a0_3 = fma(v2, w2_3, fma(v1, w1_3, fma(v0, w0_3, a0_3)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a1_1 = fma(v3, w2_1, fma(v2, w1_1, fma(v1, w0_1, a1_1)));
+            a1_2 = fma(v3, w2_2, fma(v2, w1_2, fma(v1, w0_2, a1_2)));
+            a1_3 = fma(v3, w2_3, fma(v2, w1_3, fma(v1, w0_3, a1_3)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a2_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a2_1)));
+            a2_2 = fma(v4, w2_2, fma(v3, w1_2, fma(v2, w0_2, a2_2)));
+            a2_3 = fma(v4, w2_3, fma(v3, w1_3, fma(v2, w0_3, a2_3)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a3_1 = fma(v5, w2_1, fma(v4, w1_1, fma(v3, w0_1, a3_1)));
+            a3_2 = fma(v5, w2_2, fma(v4, w1_2, fma(v3, w0_2, a3_2)));
+            a3_3 = fma(v5, w2_3, fma(v4, w1_3, fma(v3, w0_3, a3_3)));
             let w3_0 = vec4(subgroupBroadcast(g6, 0u), subgroupBroadcast(g6, 1u),
                              subgroupBroadcast(g6, 2u), subgroupBroadcast(g6, 3u));
             let w3_1 = vec4(subgroupBroadcast(g6, 4u), subgroupBroadcast(g6, 5u),
@@ -1208,14 +1144,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
             let w3_3 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
                              subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
-            a0_0 = fma(v3, w3_0, a0_0); a0_1 = fma(v3, w3_1, a0_1); a0_2 = fma(v3, w3_2, a0_2);
-            a0_3 = fma(v3, w3_3, a0_3);
-            a1_0 = fma(v4, w3_0, a1_0); a1_1 = fma(v4, w3_1, a1_1); a1_2 = fma(v4, w3_2, a1_2);
-            a1_3 = fma(v4, w3_3, a1_3);
-            a2_0 = fma(v5, w3_0, a2_0); a2_1 = fma(v5, w3_1, a2_1); a2_2 = fma(v5, w3_2, a2_2);
-            a2_3 = fma(v5, w3_3, a2_3);
-            a3_0 = fma(v6, w3_0, a3_0); a3_1 = fma(v6, w3_1, a3_1); a3_2 = fma(v6, w3_2, a3_2);
-            a3_3 = fma(v6, w3_3, a3_3);
             let w4_0 = vec4(subgroupBroadcast(g8, 0u), subgroupBroadcast(g8, 1u),
                              subgroupBroadcast(g8, 2u), subgroupBroadcast(g8, 3u));
             let w4_1 = vec4(subgroupBroadcast(g8, 4u), subgroupBroadcast(g8, 5u),
@@ -1224,14 +1152,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g9, 2u), subgroupBroadcast(g9, 3u));
             let w4_3 = vec4(subgroupBroadcast(g9, 4u), subgroupBroadcast(g9, 5u),
                              subgroupBroadcast(g9, 6u), subgroupBroadcast(g9, 7u));
-            a0_0 = fma(v4, w4_0, a0_0); a0_1 = fma(v4, w4_1, a0_1); a0_2 = fma(v4, w4_2, a0_2);
-            a0_3 = fma(v4, w4_3, a0_3);
-            a1_0 = fma(v5, w4_0, a1_0); a1_1 = fma(v5, w4_1, a1_1); a1_2 = fma(v5, w4_2, a1_2);
-            a1_3 = fma(v5, w4_3, a1_3);
-            a2_0 = fma(v6, w4_0, a2_0); a2_1 = fma(v6, w4_1, a2_1); a2_2 = fma(v6, w4_2, a2_2);
-            a2_3 = fma(v6, w4_3, a2_3);
-            a3_0 = fma(v7, w4_0, a3_0); a3_1 = fma(v7, w4_1, a3_1); a3_2 = fma(v7, w4_2, a3_2);
-            a3_3 = fma(v7, w4_3, a3_3);
             let w5_0 = vec4(subgroupBroadcast(g10, 0u), subgroupBroadcast(g10, 1u),
                              subgroupBroadcast(g10, 2u), subgroupBroadcast(g10, 3u));
             let w5_1 = vec4(subgroupBroadcast(g10, 4u), subgroupBroadcast(g10, 5u),
@@ -1240,14 +1160,22 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g11, 2u), subgroupBroadcast(g11, 3u));
             let w5_3 = vec4(subgroupBroadcast(g11, 4u), subgroupBroadcast(g11, 5u),
                              subgroupBroadcast(g11, 6u), subgroupBroadcast(g11, 7u));
-            a0_0 = fma(v5, w5_0, a0_0); a0_1 = fma(v5, w5_1, a0_1); a0_2 = fma(v5, w5_2, a0_2);
-            a0_3 = fma(v5, w5_3, a0_3);
-            a1_0 = fma(v6, w5_0, a1_0); a1_1 = fma(v6, w5_1, a1_1); a1_2 = fma(v6, w5_2, a1_2);
-            a1_3 = fma(v6, w5_3, a1_3);
-            a2_0 = fma(v7, w5_0, a2_0); a2_1 = fma(v7, w5_1, a2_1); a2_2 = fma(v7, w5_2, a2_2);
-            a2_3 = fma(v7, w5_3, a2_3);
-            a3_0 = fma(v8, w5_0, a3_0); a3_1 = fma(v8, w5_1, a3_1); a3_2 = fma(v8, w5_2, a3_2);
-            a3_3 = fma(v8, w5_3, a3_3);
+            a0_0 = fma(v5, w5_0, fma(v4, w4_0, fma(v3, w3_0, a0_0)));
+            a0_1 = fma(v5, w5_1, fma(v4, w4_1, fma(v3, w3_1, a0_1)));
+            a0_2 = fma(v5, w5_2, fma(v4, w4_2, fma(v3, w3_2, a0_2)));
+            a0_3 = fma(v5, w5_3, fma(v4, w4_3, fma(v3, w3_3, a0_3)));
+            a1_0 = fma(v6, w5_0, fma(v5, w4_0, fma(v4, w3_0, a1_0)));
+            a1_1 = fma(v6, w5_1, fma(v5, w4_1, fma(v4, w3_1, a1_1)));
+            a1_2 = fma(v6, w5_2, fma(v5, w4_2, fma(v4, w3_2, a1_2)));
+            a1_3 = fma(v6, w5_3, fma(v5, w4_3, fma(v4, w3_3, a1_3)));
+            a2_0 = fma(v7, w5_0, fma(v6, w4_0, fma(v5, w3_0, a2_0)));
+            a2_1 = fma(v7, w5_1, fma(v6, w4_1, fma(v5, w3_1, a2_1)));
+            a2_2 = fma(v7, w5_2, fma(v6, w4_2, fma(v5, w3_2, a2_2)));
+            a2_3 = fma(v7, w5_3, fma(v6, w4_3, fma(v5, w3_3, a2_3)));
+            a3_0 = fma(v8, w5_0, fma(v7, w4_0, fma(v6, w3_0, a3_0)));
+            a3_1 = fma(v8, w5_1, fma(v7, w4_1, fma(v6, w3_1, a3_1)));
+            a3_2 = fma(v8, w5_2, fma(v7, w4_2, fma(v6, w3_2, a3_2)));
+            a3_3 = fma(v8, w5_3, fma(v7, w4_3, fma(v6, w3_3, a3_3)));
             let w6_0 = vec4(subgroupBroadcast(g12, 0u), subgroupBroadcast(g12, 1u),
                              subgroupBroadcast(g12, 2u), subgroupBroadcast(g12, 3u));
             let w6_1 = vec4(subgroupBroadcast(g12, 4u), subgroupBroadcast(g12, 5u),
@@ -1256,14 +1184,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g13, 2u), subgroupBroadcast(g13, 3u));
             let w6_3 = vec4(subgroupBroadcast(g13, 4u), subgroupBroadcast(g13, 5u),
                              subgroupBroadcast(g13, 6u), subgroupBroadcast(g13, 7u));
-            a0_0 = fma(v6, w6_0, a0_0); a0_1 = fma(v6, w6_1, a0_1); a0_2 = fma(v6, w6_2, a0_2);
-            a0_3 = fma(v6, w6_3, a0_3);
-            a1_0 = fma(v7, w6_0, a1_0); a1_1 = fma(v7, w6_1, a1_1); a1_2 = fma(v7, w6_2, a1_2);
-            a1_3 = fma(v7, w6_3, a1_3);
-            a2_0 = fma(v8, w6_0, a2_0); a2_1 = fma(v8, w6_1, a2_1); a2_2 = fma(v8, w6_2, a2_2);
-            a2_3 = fma(v8, w6_3, a2_3);
-            a3_0 = fma(v9, w6_0, a3_0); a3_1 = fma(v9, w6_1, a3_1); a3_2 = fma(v9, w6_2, a3_2);
-            a3_3 = fma(v9, w6_3, a3_3);
             let w7_0 = vec4(subgroupBroadcast(g14, 0u), subgroupBroadcast(g14, 1u),
                              subgroupBroadcast(g14, 2u), subgroupBroadcast(g14, 3u));
             let w7_1 = vec4(subgroupBroadcast(g14, 4u), subgroupBroadcast(g14, 5u),
@@ -1272,14 +1192,6 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g15, 2u), subgroupBroadcast(g15, 3u));
             let w7_3 = vec4(subgroupBroadcast(g15, 4u), subgroupBroadcast(g15, 5u),
                              subgroupBroadcast(g15, 6u), subgroupBroadcast(g15, 7u));
-            a0_0 = fma(v7, w7_0, a0_0); a0_1 = fma(v7, w7_1, a0_1); a0_2 = fma(v7, w7_2, a0_2);
-            a0_3 = fma(v7, w7_3, a0_3);
-            a1_0 = fma(v8, w7_0, a1_0); a1_1 = fma(v8, w7_1, a1_1); a1_2 = fma(v8, w7_2, a1_2);
-            a1_3 = fma(v8, w7_3, a1_3);
-            a2_0 = fma(v9, w7_0, a2_0); a2_1 = fma(v9, w7_1, a2_1); a2_2 = fma(v9, w7_2, a2_2);
-            a2_3 = fma(v9, w7_3, a2_3);
-            a3_0 = fma(v10, w7_0, a3_0); a3_1 = fma(v10, w7_1, a3_1); a3_2 = fma(v10, w7_2, a3_2);
-            a3_3 = fma(v10, w7_3, a3_3);
             let w8_0 = vec4(subgroupBroadcast(g16, 0u), subgroupBroadcast(g16, 1u),
                              subgroupBroadcast(g16, 2u), subgroupBroadcast(g16, 3u));
             let w8_1 = vec4(subgroupBroadcast(g16, 4u), subgroupBroadcast(g16, 5u),
@@ -1288,14 +1200,22 @@ fn conv_k9s1o4(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g17, 2u), subgroupBroadcast(g17, 3u));
             let w8_3 = vec4(subgroupBroadcast(g17, 4u), subgroupBroadcast(g17, 5u),
                              subgroupBroadcast(g17, 6u), subgroupBroadcast(g17, 7u));
-            a0_0 = fma(v8, w8_0, a0_0); a0_1 = fma(v8, w8_1, a0_1); a0_2 = fma(v8, w8_2, a0_2);
-            a0_3 = fma(v8, w8_3, a0_3);
-            a1_0 = fma(v9, w8_0, a1_0); a1_1 = fma(v9, w8_1, a1_1); a1_2 = fma(v9, w8_2, a1_2);
-            a1_3 = fma(v9, w8_3, a1_3);
-            a2_0 = fma(v10, w8_0, a2_0); a2_1 = fma(v10, w8_1, a2_1); a2_2 = fma(v10, w8_2, a2_2);
-            a2_3 = fma(v10, w8_3, a2_3);
-            a3_0 = fma(v11, w8_0, a3_0); a3_1 = fma(v11, w8_1, a3_1); a3_2 = fma(v11, w8_2, a3_2);
-            a3_3 = fma(v11, w8_3, a3_3);
+            a0_0 = fma(v8, w8_0, fma(v7, w7_0, fma(v6, w6_0, a0_0)));
+            a0_1 = fma(v8, w8_1, fma(v7, w7_1, fma(v6, w6_1, a0_1)));
+            a0_2 = fma(v8, w8_2, fma(v7, w7_2, fma(v6, w6_2, a0_2)));
+            a0_3 = fma(v8, w8_3, fma(v7, w7_3, fma(v6, w6_3, a0_3)));
+            a1_0 = fma(v9, w8_0, fma(v8, w7_0, fma(v7, w6_0, a1_0)));
+            a1_1 = fma(v9, w8_1, fma(v8, w7_1, fma(v7, w6_1, a1_1)));
+            a1_2 = fma(v9, w8_2, fma(v8, w7_2, fma(v7, w6_2, a1_2)));
+            a1_3 = fma(v9, w8_3, fma(v8, w7_3, fma(v7, w6_3, a1_3)));
+            a2_0 = fma(v10, w8_0, fma(v9, w7_0, fma(v8, w6_0, a2_0)));
+            a2_1 = fma(v10, w8_1, fma(v9, w7_1, fma(v8, w6_1, a2_1)));
+            a2_2 = fma(v10, w8_2, fma(v9, w7_2, fma(v8, w6_2, a2_2)));
+            a2_3 = fma(v10, w8_3, fma(v9, w7_3, fma(v8, w6_3, a2_3)));
+            a3_0 = fma(v11, w8_0, fma(v10, w7_0, fma(v9, w6_0, a3_0)));
+            a3_1 = fma(v11, w8_1, fma(v10, w7_1, fma(v9, w6_1, a3_1)));
+            a3_2 = fma(v11, w8_2, fma(v10, w7_2, fma(v9, w6_2, a3_2)));
+            a3_3 = fma(v11, w8_3, fma(v10, w7_3, fma(v9, w6_3, a3_3)));
         }
     }
     if live {
@@ -1352,38 +1272,30 @@ fn conv_k3s1o2p8(@builtin(global_invocation_id) g: vec3<u32>,
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
             let w0_1 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v0, w0_0, a0_0); a0_1 = fma(v0, w0_1, a0_1);
-            a1_0 = fma(v1, w0_0, a1_0); a1_1 = fma(v1, w0_1, a1_1);
-            a2_0 = fma(v2, w0_0, a2_0); a2_1 = fma(v2, w0_1, a2_1);
-            a3_0 = fma(v3, w0_0, a3_0); a3_1 = fma(v3, w0_1, a3_1);
-            a4_0 = fma(v4, w0_0, a4_0); a4_1 = fma(v4, w0_1, a4_1);
-            a5_0 = fma(v5, w0_0, a5_0); a5_1 = fma(v5, w0_1, a5_1);
-            a6_0 = fma(v6, w0_0, a6_0); a6_1 = fma(v6, w0_1, a6_1);
-            a7_0 = fma(v7, w0_0, a7_0); a7_1 = fma(v7, w0_1, a7_1);
             let w1_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
             let w1_1 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
                              subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
-            a0_0 = fma(v1, w1_0, a0_0); a0_1 = fma(v1, w1_1, a0_1);
-            a1_0 = fma(v2, w1_0, a1_0); a1_1 = fma(v2, w1_1, a1_1);
-            a2_0 = fma(v3, w1_0, a2_0); a2_1 = fma(v3, w1_1, a2_1);
-            a3_0 = fma(v4, w1_0, a3_0); a3_1 = fma(v4, w1_1, a3_1);
-            a4_0 = fma(v5, w1_0, a4_0); a4_1 = fma(v5, w1_1, a4_1);
-            a5_0 = fma(v6, w1_0, a5_0); a5_1 = fma(v6, w1_1, a5_1);
-            a6_0 = fma(v7, w1_0, a6_0); a6_1 = fma(v7, w1_1, a6_1);
-            a7_0 = fma(v8, w1_0, a7_0); a7_1 = fma(v8, w1_1, a7_1);
             let w2_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
                              subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
             let w2_1 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
                              subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
-            a0_0 = fma(v2, w2_0, a0_0); a0_1 = fma(v2, w2_1, a0_1);
-            a1_0 = fma(v3, w2_0, a1_0); a1_1 = fma(v3, w2_1, a1_1);
-            a2_0 = fma(v4, w2_0, a2_0); a2_1 = fma(v4, w2_1, a2_1);
-            a3_0 = fma(v5, w2_0, a3_0); a3_1 = fma(v5, w2_1, a3_1);
-            a4_0 = fma(v6, w2_0, a4_0); a4_1 = fma(v6, w2_1, a4_1);
-            a5_0 = fma(v7, w2_0, a5_0); a5_1 = fma(v7, w2_1, a5_1);
-            a6_0 = fma(v8, w2_0, a6_0); a6_1 = fma(v8, w2_1, a6_1);
-            a7_0 = fma(v9, w2_0, a7_0); a7_1 = fma(v9, w2_1, a7_1);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a0_1 = fma(v2, w2_1, fma(v1, w1_1, fma(v0, w0_1, a0_1)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a1_1 = fma(v3, w2_1, fma(v2, w1_1, fma(v1, w0_1, a1_1)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a2_1 = fma(v4, w2_1, fma(v3, w1_1, fma(v2, w0_1, a2_1)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a3_1 = fma(v5, w2_1, fma(v4, w1_1, fma(v3, w0_1, a3_1)));
+            a4_0 = fma(v6, w2_0, fma(v5, w1_0, fma(v4, w0_0, a4_0)));
+            a4_1 = fma(v6, w2_1, fma(v5, w1_1, fma(v4, w0_1, a4_1)));
+            a5_0 = fma(v7, w2_0, fma(v6, w1_0, fma(v5, w0_0, a5_0)));
+            a5_1 = fma(v7, w2_1, fma(v6, w1_1, fma(v5, w0_1, a5_1)));
+            a6_0 = fma(v8, w2_0, fma(v7, w1_0, fma(v6, w0_0, a6_0)));
+            a6_1 = fma(v8, w2_1, fma(v7, w1_1, fma(v6, w0_1, a6_1)));
+            a7_0 = fma(v9, w2_0, fma(v8, w1_0, fma(v7, w0_0, a7_0)));
+            a7_1 = fma(v9, w2_1, fma(v8, w1_1, fma(v7, w0_1, a7_1)));
         }
     }
     if live {
@@ -1437,34 +1349,18 @@ fn conv_k3s1o1p8(@builtin(global_invocation_id) g: vec3<u32>,
             let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
-            a0_0 = fma(v0, w0_0, a0_0);
-            a1_0 = fma(v1, w0_0, a1_0);
-            a2_0 = fma(v2, w0_0, a2_0);
-            a3_0 = fma(v3, w0_0, a3_0);
-            a4_0 = fma(v4, w0_0, a4_0);
-            a5_0 = fma(v5, w0_0, a5_0);
-            a6_0 = fma(v6, w0_0, a6_0);
-            a7_0 = fma(v7, w0_0, a7_0);
             let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v1, w1_0, a0_0);
-            a1_0 = fma(v2, w1_0, a1_0);
-            a2_0 = fma(v3, w1_0, a2_0);
-            a3_0 = fma(v4, w1_0, a3_0);
-            a4_0 = fma(v5, w1_0, a4_0);
-            a5_0 = fma(v6, w1_0, a5_0);
-            a6_0 = fma(v7, w1_0, a6_0);
-            a7_0 = fma(v8, w1_0, a7_0);
             let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
-            a0_0 = fma(v2, w2_0, a0_0);
-            a1_0 = fma(v3, w2_0, a1_0);
-            a2_0 = fma(v4, w2_0, a2_0);
-            a3_0 = fma(v5, w2_0, a3_0);
-            a4_0 = fma(v6, w2_0, a4_0);
-            a5_0 = fma(v7, w2_0, a5_0);
-            a6_0 = fma(v8, w2_0, a6_0);
-            a7_0 = fma(v9, w2_0, a7_0);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a4_0 = fma(v6, w2_0, fma(v5, w1_0, fma(v4, w0_0, a4_0)));
+            a5_0 = fma(v7, w2_0, fma(v6, w1_0, fma(v5, w0_0, a5_0)));
+            a6_0 = fma(v8, w2_0, fma(v7, w1_0, fma(v6, w0_0, a6_0)));
+            a7_0 = fma(v9, w2_0, fma(v8, w1_0, fma(v7, w0_0, a7_0)));
         }
     }
     if live {
@@ -1526,94 +1422,46 @@ fn conv_k9s1o1p8(@builtin(global_invocation_id) g: vec3<u32>,
             let g4 = wk[(wf + 32u) / 4u][(wf + 32u) % 4u];
             let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
                              subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
-            a0_0 = fma(v0, w0_0, a0_0);
-            a1_0 = fma(v1, w0_0, a1_0);
-            a2_0 = fma(v2, w0_0, a2_0);
-            a3_0 = fma(v3, w0_0, a3_0);
-            a4_0 = fma(v4, w0_0, a4_0);
-            a5_0 = fma(v5, w0_0, a5_0);
-            a6_0 = fma(v6, w0_0, a6_0);
-            a7_0 = fma(v7, w0_0, a7_0);
             let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
                              subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
-            a0_0 = fma(v1, w1_0, a0_0);
-            a1_0 = fma(v2, w1_0, a1_0);
-            a2_0 = fma(v3, w1_0, a2_0);
-            a3_0 = fma(v4, w1_0, a3_0);
-            a4_0 = fma(v5, w1_0, a4_0);
-            a5_0 = fma(v6, w1_0, a5_0);
-            a6_0 = fma(v7, w1_0, a6_0);
-            a7_0 = fma(v8, w1_0, a7_0);
             let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
                              subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
-            a0_0 = fma(v2, w2_0, a0_0);
-            a1_0 = fma(v3, w2_0, a1_0);
-            a2_0 = fma(v4, w2_0, a2_0);
-            a3_0 = fma(v5, w2_0, a3_0);
-            a4_0 = fma(v6, w2_0, a4_0);
-            a5_0 = fma(v7, w2_0, a5_0);
-            a6_0 = fma(v8, w2_0, a6_0);
-            a7_0 = fma(v9, w2_0, a7_0);
+            a0_0 = fma(v2, w2_0, fma(v1, w1_0, fma(v0, w0_0, a0_0)));
+            a1_0 = fma(v3, w2_0, fma(v2, w1_0, fma(v1, w0_0, a1_0)));
+            a2_0 = fma(v4, w2_0, fma(v3, w1_0, fma(v2, w0_0, a2_0)));
+            a3_0 = fma(v5, w2_0, fma(v4, w1_0, fma(v3, w0_0, a3_0)));
+            a4_0 = fma(v6, w2_0, fma(v5, w1_0, fma(v4, w0_0, a4_0)));
+            a5_0 = fma(v7, w2_0, fma(v6, w1_0, fma(v5, w0_0, a5_0)));
+            a6_0 = fma(v8, w2_0, fma(v7, w1_0, fma(v6, w0_0, a6_0)));
+            a7_0 = fma(v9, w2_0, fma(v8, w1_0, fma(v7, w0_0, a7_0)));
             let w3_0 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
                              subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
-            a0_0 = fma(v3, w3_0, a0_0);
-            a1_0 = fma(v4, w3_0, a1_0);
-            a2_0 = fma(v5, w3_0, a2_0);
-            a3_0 = fma(v6, w3_0, a3_0);
-            a4_0 = fma(v7, w3_0, a4_0);
-            a5_0 = fma(v8, w3_0, a5_0);
-            a6_0 = fma(v9, w3_0, a6_0);
-            a7_0 = fma(v10, w3_0, a7_0);
             let w4_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
                              subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
-            a0_0 = fma(v4, w4_0, a0_0);
-            a1_0 = fma(v5, w4_0, a1_0);
-            a2_0 = fma(v6, w4_0, a2_0);
-            a3_0 = fma(v7, w4_0, a3_0);
-            a4_0 = fma(v8, w4_0, a4_0);
-            a5_0 = fma(v9, w4_0, a5_0);
-            a6_0 = fma(v10, w4_0, a6_0);
-            a7_0 = fma(v11, w4_0, a7_0);
             let w5_0 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
                              subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
-            a0_0 = fma(v5, w5_0, a0_0);
-            a1_0 = fma(v6, w5_0, a1_0);
-            a2_0 = fma(v7, w5_0, a2_0);
-            a3_0 = fma(v8, w5_0, a3_0);
-            a4_0 = fma(v9, w5_0, a4_0);
-            a5_0 = fma(v10, w5_0, a5_0);
-            a6_0 = fma(v11, w5_0, a6_0);
-            a7_0 = fma(v12, w5_0, a7_0);
+            a0_0 = fma(v5, w5_0, fma(v4, w4_0, fma(v3, w3_0, a0_0)));
+            a1_0 = fma(v6, w5_0, fma(v5, w4_0, fma(v4, w3_0, a1_0)));
+            a2_0 = fma(v7, w5_0, fma(v6, w4_0, fma(v5, w3_0, a2_0)));
+            a3_0 = fma(v8, w5_0, fma(v7, w4_0, fma(v6, w3_0, a3_0)));
+            a4_0 = fma(v9, w5_0, fma(v8, w4_0, fma(v7, w3_0, a4_0)));
+            a5_0 = fma(v10, w5_0, fma(v9, w4_0, fma(v8, w3_0, a5_0)));
+            a6_0 = fma(v11, w5_0, fma(v10, w4_0, fma(v9, w3_0, a6_0)));
+            a7_0 = fma(v12, w5_0, fma(v11, w4_0, fma(v10, w3_0, a7_0)));
             let w6_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
                              subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
-            a0_0 = fma(v6, w6_0, a0_0);
-            a1_0 = fma(v7, w6_0, a1_0);
-            a2_0 = fma(v8, w6_0, a2_0);
-            a3_0 = fma(v9, w6_0, a3_0);
-            a4_0 = fma(v10, w6_0, a4_0);
-            a5_0 = fma(v11, w6_0, a5_0);
-            a6_0 = fma(v12, w6_0, a6_0);
-            a7_0 = fma(v13, w6_0, a7_0);
             let w7_0 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
                              subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
-            a0_0 = fma(v7, w7_0, a0_0);
-            a1_0 = fma(v8, w7_0, a1_0);
-            a2_0 = fma(v9, w7_0, a2_0);
-            a3_0 = fma(v10, w7_0, a3_0);
-            a4_0 = fma(v11, w7_0, a4_0);
-            a5_0 = fma(v12, w7_0, a5_0);
-            a6_0 = fma(v13, w7_0, a6_0);
-            a7_0 = fma(v14, w7_0, a7_0);
             let w8_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
                              subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
-            a0_0 = fma(v8, w8_0, a0_0);
-            a1_0 = fma(v9, w8_0, a1_0);
-            a2_0 = fma(v10, w8_0, a2_0);
-            a3_0 = fma(v11, w8_0, a3_0);
-            a4_0 = fma(v12, w8_0, a4_0);
-            a5_0 = fma(v13, w8_0, a5_0);
-            a6_0 = fma(v14, w8_0, a6_0);
-            a7_0 = fma(v15, w8_0, a7_0);
+            a0_0 = fma(v8, w8_0, fma(v7, w7_0, fma(v6, w6_0, a0_0)));
+            a1_0 = fma(v9, w8_0, fma(v8, w7_0, fma(v7, w6_0, a1_0)));
+            a2_0 = fma(v10, w8_0, fma(v9, w7_0, fma(v8, w6_0, a2_0)));
+            a3_0 = fma(v11, w8_0, fma(v10, w7_0, fma(v9, w6_0, a3_0)));
+            a4_0 = fma(v12, w8_0, fma(v11, w7_0, fma(v10, w6_0, a4_0)));
+            a5_0 = fma(v13, w8_0, fma(v12, w7_0, fma(v11, w6_0, a5_0)));
+            a6_0 = fma(v14, w8_0, fma(v13, w7_0, fma(v12, w6_0, a6_0)));
+            a7_0 = fma(v15, w8_0, fma(v14, w7_0, fma(v13, w6_0, a7_0)));
         }
     }
     if live {

@@ -466,20 +466,27 @@ fn stylenet_convs() -> Vec<String> {
             i3,
             (0..rowp / 8).map(|q| format!("let g{q} = wk[(wf + {}u) / 4u][(wf + {}u) % 4u];", 8 * q, 8 * q)),
         ));
-        for kx in 0..k {
-            for o in 0..ov {
-                let comp = |c: usize| {
-                    let f = (kx * ov + o) * 4 + c;
-                    format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
-                };
-                out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
-                out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
+        // three taps per assignment: CPU drivers blend (and spill) every assignment to a
+        // loop-carried variable with the loop's lane mask, so each accumulator takes a chain of
+        // three multiply-adds at a time (the sum in the same order)
+        for taps in (0..k).collect::<Vec<_>>().chunks(3) {
+            for &kx in taps {
+                for o in 0..ov {
+                    let comp = |c: usize| {
+                        let f = (kx * ov + o) * 4 + c;
+                        format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
+                    };
+                    out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
+                    out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
+                }
             }
             for px in 0..np {
-                out.extend(packed(
-                    i3,
-                    (0..ov).map(|o| format!("a{px}_{o} = fma(v{}, w{kx}_{o}, a{px}_{o});", px * st + kx)),
-                ));
+                for o in 0..ov {
+                    let chain = taps.iter().fold(format!("a{px}_{o}"), |acc, &kx| {
+                        format!("fma(v{}, w{kx}_{o}, {acc})", px * st + kx)
+                    });
+                    out.push(format!("{i3}a{px}_{o} = {chain};"));
+                }
             }
         }
         out.push(format!("{i2}}}"));
