@@ -482,9 +482,9 @@ fn stylenet_convs() -> Vec<String> {
             }
             for px in 0..np {
                 for o in 0..ov {
-                    let chain = taps.iter().fold(format!("a{px}_{o}"), |acc, &kx| {
-                        format!("fma(v{}, w{kx}_{o}, {acc})", px * st + kx)
-                    });
+                    let chain = taps
+                        .iter()
+                        .fold(format!("a{px}_{o}"), |acc, &kx| format!("fma(v{}, w{kx}_{o}, {acc})", px * st + kx));
                     out.push(format!("{i3}a{px}_{o} = {chain};"));
                 }
             }
