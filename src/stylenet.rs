@@ -39,6 +39,16 @@ const SG_BINDINGS: &[crate::gpu::shaders::Binding] =
 const fn sg(entry: &'static str) -> Kernel {
     Kernel::new(Shader::StyleNet, entry, SG_BINDINGS).with_workgroup(16)
 }
+const SG_PADDED_BINDINGS: &[crate::gpu::shaders::Binding] =
+    &[read(13, "src4_padded"), read_write(2, "dst"), read_write(4, "stats"), uniform(9, "wk")];
+/// The subgroup convolutions that read a reflect-padded copy of their input as vec4s (rows a
+/// multiple of 4 wide), by (k, stride, ov, px): `STYLENET_CONVS_PADDED` in tests/generated_wgsl.rs.
+/// A quarter of the per-lane load sequences of CPU drivers, for the network's first layer, whose
+/// input (the image) is not a norm fused into the load.
+pub const CONV_SG_PADDED: [((usize, usize, usize, usize), Kernel); 2] = [
+    ((9, 1, 8, 4), Kernel::new(Shader::StyleNet, "conv_k9s1o8v", SG_PADDED_BINDINGS).with_workgroup(16)),
+    ((9, 1, 4, 4), Kernel::new(Shader::StyleNet, "conv_k9s1o4v", SG_PADDED_BINDINGS).with_workgroup(16)),
+];
 /// The subgroup-broadcast convolutions (CPU drivers with subgroups), by (k, stride, vec4s of
 /// output channels, pixels per invocation): the same shapes as `STYLENET_CONVS` in
 /// tests/generated_wgsl.rs.
@@ -74,6 +84,8 @@ pub const KERNELS: &[Kernel] = &[
     CONV_SG[7].1,
     CONV_SG[8].1,
     CONV_SG[9].1,
+    CONV_SG_PADDED[0].1,
+    CONV_SG_PADDED[1].1,
 ];
 
 /// A subgroup convolution entry point and its shape.
@@ -86,6 +98,8 @@ pub struct SgConv {
     pub px: usize,
     /// Channel groups of ov * 4 output channels (the grid's z).
     pub groups: usize,
+    /// Reads a reflect-padded copy of the input, rows a multiple of 4 wide (made by the pass).
+    pub padded: bool,
 }
 
 /// The subgroup convolutions that can run a cin -> cout layer on this device: the smallest
@@ -100,10 +114,11 @@ pub fn conv_sg_all(gpu: &Gpu, cin: usize, cout: usize, k: usize, stride: usize) 
     let Some(one) = CONV_SG.iter().filter(|(s, _)| shape(s) && s.2 * 4 >= cout).map(|(s, _)| s.2).min() else {
         return Vec::new();
     };
-    CONV_SG
-        .iter()
-        .filter(|(s, _)| shape(s) && (s.2 == one || (s.2 * 4 < cout && s.2 * 8 >= cout)))
-        .map(|(s, kernel)| SgConv { kernel, ov: s.2, px: s.3, groups: cout.div_ceil(4 * s.2) })
+    let plain = CONV_SG.iter().map(|c| (c, false));
+    plain
+        .chain(CONV_SG_PADDED.iter().map(|c| (c, true)))
+        .filter(|((s, _), _)| shape(s) && (s.2 == one || (s.2 * 4 < cout && s.2 * 8 >= cout)))
+        .map(|((s, kernel), padded)| SgConv { kernel, ov: s.2, px: s.3, groups: cout.div_ceil(4 * s.2), padded })
         .filter(|c| pack_sg_len(cin, k, c.ov, c.groups) * 4 <= WK_BYTES as usize)
         .collect()
 }
@@ -133,12 +148,14 @@ fn choose_sg(
         let x = Tensor::zeros(gpu, &[l.cin, ih, iw], "autotune input").ok()?;
         let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output").ok()?;
         let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats").ok()?;
+        let ((ph, pw), _) = shape_of(l, ih, iw);
+        let scratch = Tensor::zeros(gpu, &[l.cin * ph * pw], "autotune padded input").ok()?;
         let params = conv_params(l, (ih, iw), (oh, ow), false);
         let plans: Vec<Plan> = candidates
             .iter()
             .map(|(c, weights)| {
                 let mut plan = Plan::new();
-                record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, oh, ow);
+                record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, (oh, ow), &scratch);
                 plan
             })
             .collect();
@@ -163,7 +180,7 @@ fn shape_of(l: &LayerSpec, ih: usize, iw: usize) -> ((usize, usize), (usize, usi
 
 /// The subgroup convolution's parameters for layer l reading an unpadded ih x iw input (with the
 /// previous layer's norm + ReLU applied on load when `fused`).
-fn conv_params(l: &LayerSpec, (ih, iw): (usize, usize), (oh, ow): (usize, usize), fused: bool) -> StyleNetParams {
+pub fn conv_params(l: &LayerSpec, (ih, iw): (usize, usize), (oh, ow): (usize, usize), fused: bool) -> StyleNetParams {
     StyleNetParams {
         c: l.cin as u32,
         h: ih as u32,
@@ -180,9 +197,10 @@ fn conv_params(l: &LayerSpec, (ih, iw): (usize, usize), (oh, ow): (usize, usize)
     }
 }
 
-/// Record one subgroup convolution: `src` [cin, h, w] -> `dst` [cout, oh, ow].
+/// Record one subgroup convolution: `src` [cin, h, w] -> `dst` [cout, oh, ow]; a `padded`
+/// variant first reflect-pads `src` into `scratch` (at least cin x (h + 2 pad) x (w + 2 pad)).
 #[allow(clippy::too_many_arguments)]
-fn record_sg_conv(
+pub fn record_sg_conv(
     gpu: &Gpu,
     plan: &mut Plan,
     conv: &SgConv,
@@ -191,9 +209,23 @@ fn record_sg_conv(
     dst: &Tensor,
     stats: &Tensor,
     weights: &wgpu::Buffer,
-    oh: usize,
-    ow: usize,
+    (oh, ow): (usize, usize),
+    scratch: &Tensor,
 ) {
+    let padded;
+    let (src, params) = if conv.padded {
+        let p = params;
+        let (ph, pw) = ((p.h * p.up + 2 * p.pad) as usize, (p.w * p.up + 2 * p.pad) as usize);
+        assert!(pw.is_multiple_of(4) && p.act == 0, "a padded convolution reads whole vec4s of its own input");
+        padded = scratch.view(&[p.c as usize, ph, pw]);
+        let pad = StyleNetParams { oh: ph as u32, ow: pw as u32, ..*p };
+        let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, ph as u32, p.c];
+        plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&src.buffer, &padded.buffer], grid);
+        (&padded, StyleNetParams { h: ph as u32, w: pw as u32, pad: 0, up: 1, ..*p })
+    } else {
+        (src, *params)
+    };
+    let params = &params;
     let bufs = [
         wgpu::BufferBinding { buffer: &src.buffer, offset: 0, size: None },
         wgpu::BufferBinding { buffer: &dst.buffer, offset: 0, size: None },
@@ -452,11 +484,15 @@ impl StyleNet {
         let mut packed = Vec::new();
         let mut packed_sg = Vec::new();
         let mut aff = Vec::new();
-        for (l, (w, _, _)) in LAYERS.iter().zip(&weights.layers) {
+        for (i, (l, (w, _, _))) in LAYERS.iter().zip(&weights.layers).enumerate() {
             let p = pack(w, l.cout, l.cin, l.k);
             packed.push(Tensor::from_slice(gpu, &[p.len()], &p, l.name)?);
             let mut layer_sg: Vec<(SgConv, std::sync::Arc<wgpu::Buffer>)> = Vec::new();
-            for conv in conv_sg_all(gpu, l.cin, l.cout, l.k, l.stride) {
+            // a padded copy is made of an input that is written (not a norm fused into the
+            // load), not upsampled, its rows a multiple of 4 wide after padding (the network's
+            // sizes are multiples of 4)
+            let may_pad = l.up == 1 && (l.pad * 2).is_multiple_of(4) && !(i > 0 && fusable(i - 1));
+            for conv in conv_sg_all(gpu, l.cin, l.cout, l.k, l.stride).into_iter().filter(|c| may_pad || !c.padded) {
                 let same = layer_sg.iter().find(|(c, _)| c.ov == conv.ov).map(|(_, b)| b.clone());
                 let buffer = same.unwrap_or_else(|| {
                     let data = pack_sg(w, l.cout, l.cin, l.k, conv.ov);
@@ -648,7 +684,7 @@ impl StyleNetPass {
                 // applies the previous layer's norm + ReLU on the way in when fused
                 let (sgc, wbuf) = &candidates[choose_sg(gpu, i, candidates, (xh, xw))];
                 let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
-                record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, *oh, *ow);
+                record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, (*oh, *ow), &padded);
             } else {
                 let pp = padded.view(&[l.cin, *ph, *pw]);
                 let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };

@@ -422,18 +422,26 @@ pub const STYLENET_CONVS: [(usize, usize, usize, usize); 10] = [
     (9, 1, 1, 8),
 ];
 
+/// The shapes also generated as `..v` entry points, which read a reflect-padded copy of the
+/// input (rows a multiple of 4 wide) as vec4s: a quarter of the per-lane load sequences, for a
+/// layer whose input is not a fused norm (the network's first).
+pub const STYLENET_CONVS_PADDED: [(usize, usize, usize, usize); 2] = [(9, 1, 8, 4), (9, 1, 4, 4)];
+
 fn stylenet_convs() -> Vec<String> {
     let (i1, i2, i3) = ("    ", "        ", "            ");
     let mut out = Vec::new();
-    for (k, st, ov, np) in STYLENET_CONVS {
+    let plain = STYLENET_CONVS.iter().map(|&s| (s, false));
+    for ((k, st, ov, np), padded) in plain.chain(STYLENET_CONVS_PADDED.iter().map(|&s| (s, true))) {
         let suffix = if np == 4 { String::new() } else { format!("p{np}") };
+        let suffix = if padded { format!("{suffix}v") } else { suffix };
         let row = k * ov * 4; // floats of one (ci, ky) row of weights
         let rowp = row.div_ceil(8) * 8;
         let nin = (np - 1) * st + k; // input columns np pixels read
         out.push(String::new());
         out.push(format!(
-            "// {k}x{k} convolution, stride {st}, up to {} output channels, {np} pixels per invocation.",
-            ov * 4
+            "// {k}x{k} convolution, stride {st}, up to {} output channels, {np} pixels per invocation{}.",
+            ov * 4,
+            if padded { ", from a padded copy read as vec4s" } else { "" }
         ));
         out.push("@compute @workgroup_size(CONV_SG_WG)".into());
         out.push(format!("fn conv_k{k}s{st}o{ov}{suffix}(@builtin(global_invocation_id) g: vec3<u32>,"));
@@ -453,14 +461,23 @@ fn stylenet_convs() -> Vec<String> {
             out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
         }
         out.push(format!("{i1}for (var ci = 0u; ci < p.c; ci++) {{"));
-        out.push(format!("{i2}let sc = stats[2u * ci];"));
-        out.push(format!("{i2}let sh = stats[2u * ci + 1u];"));
+        if !padded {
+            out.push(format!("{i2}let sc = stats[2u * ci];"));
+            out.push(format!("{i2}let sh = stats[2u * ci + 1u];"));
+        }
         out.push(format!("{i2}for (var ky = 0u; ky < {k}u; ky++) {{"));
-        out.push(format!("{i3}let row = (ci * p.h + src_row(y * {st}u + ky)) * p.w;"));
-        out.extend(packed(
-            i3,
-            (0..nin).map(|j| format!("let v{j} = vec4(pre(src[row + src_col(x0 + {j}u)], sc, sh));")),
-        ));
+        if padded {
+            // x0 is a multiple of 4, and so is the padded row
+            out.push(format!("{i3}let r4 = ((ci * p.h + y * {st}u + ky) * p.w + x0) / 4u;"));
+            out.extend(packed(i3, (0..nin.div_ceil(4)).map(|q| format!("let q{q} = src4_padded[r4 + {q}u];"))));
+            out.extend(packed(i3, (0..nin).map(|j| format!("let v{j} = vec4(q{}[{}]);", j / 4, j % 4))));
+        } else {
+            out.push(format!("{i3}let row = (ci * p.h + src_row(y * {st}u + ky)) * p.w;"));
+            out.extend(packed(
+                i3,
+                (0..nin).map(|j| format!("let v{j} = vec4(pre(src[row + src_col(x0 + {j}u)], sc, sh));")),
+            ));
+        }
         out.push(format!("{i3}let wf = wz + (ci * {k}u + ky) * {rowp}u + lane;"));
         out.extend(packed(
             i3,
