@@ -38,6 +38,21 @@ fn packed(indent: &str, stmts: impl IntoIterator<Item = String>) -> Vec<String> 
     lines
 }
 
+/// The weights of kernel tap kx for ov vec4s of output channels, `w{kx}_{o}`, each float handed
+/// to every lane by subgroupBroadcast from the row's lane-varying loads g0, g1, .. (8 floats each).
+fn tap_weights(indent: &str, kx: usize, ov: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in 0..ov {
+        let comp = |c: usize| {
+            let f = (kx * ov + o) * 4 + c;
+            format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
+        };
+        out.push(format!("{indent}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
+        out.push(format!("{indent}                 {}, {});", comp(2), comp(3)));
+    }
+    out
+}
+
 fn conv_ubo_body(subgroup: bool) -> Vec<String> {
     let i1 = "    ";
     let i3 = "            ";
@@ -74,14 +89,7 @@ fn conv_ubo_body(subgroup: bool) -> Vec<String> {
     }
     for kx in 0..3 {
         if subgroup {
-            for o in 0..OV {
-                let comp = |c: usize| {
-                    let f = (kx * OV + o) * 4 + c;
-                    format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
-                };
-                out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
-                out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
-            }
+            out.extend(tap_weights(i3, kx, OV));
         } else {
             out.push(format!("{i3}let wi{kx} = (icl * 9u + ky * 3u + {kx}u) * {OV}u;"));
             out.extend(packed(i3, (0..OV).map(|o| format!("let w{kx}_{o} = wu[wi{kx} + {o}u];"))));
@@ -488,14 +496,7 @@ fn stylenet_convs() -> Vec<String> {
         // three multiply-adds at a time (the sum in the same order)
         for taps in (0..k).collect::<Vec<_>>().chunks(3) {
             for &kx in taps {
-                for o in 0..ov {
-                    let comp = |c: usize| {
-                        let f = (kx * ov + o) * 4 + c;
-                        format!("subgroupBroadcast(g{}, {}u)", f / 8, f % 8)
-                    };
-                    out.push(format!("{i3}let w{kx}_{o} = vec4({}, {},", comp(0), comp(1)));
-                    out.push(format!("{i3}                 {}, {});", comp(2), comp(3)));
-                }
+                out.extend(tap_weights(i3, kx, ov));
             }
             for px in 0..np {
                 for o in 0..ov {
