@@ -214,8 +214,10 @@ pub fn iteration_rows(
     }];
     if profile {
         let plan = opt.iteration_plan();
+        let names = plan.step_names();
+        let launches = names.len();
         let mut by_entry: Vec<(&str, usize, f64)> = Vec::new();
-        for (name, step) in plan.step_names().into_iter().zip(plan.split_steps()) {
+        for (name, step) in names.into_iter().zip(plan.split_steps()) {
             let ms = time_plan(gpu, &step, 1, reps)?;
             match by_entry.iter_mut().find(|e| e.0 == name) {
                 Some(e) => {
@@ -228,7 +230,7 @@ pub fn iteration_rows(
         let total: f64 = by_entry.iter().map(|e| e.2).sum();
         by_entry.sort_by(|a, b| b.2.total_cmp(&a.2));
         let row = |name: String, ms: f64| Row { name, shape: shape.clone(), ms, gflop: 0.0, gbytes: 0.0 };
-        rows.push(row(format!("  iteration steps timed alone ({} launches)", plan.step_names().len()), total));
+        rows.push(row(format!("  iteration steps timed alone ({launches} launches)"), total));
         rows.extend(by_entry.iter().map(|(name, n, ms)| row(format!("    {name} x{n}"), *ms)));
     }
     // the shared scratch (Winograd transforms, padded planes) is held as long as the device
