@@ -144,12 +144,13 @@ fn choose_sg(
     let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
     // the buffers are made only when the choice is not cached yet
     let tuned = gpu.tuned(&key, || {
-        let ((_, _), (oh, ow)) = shape_of(l, ih, iw);
+        let ((ph, pw), (oh, ow)) = shape_of(l, ih, iw);
         let x = Tensor::zeros(gpu, &[l.cin, ih, iw], "autotune input").ok()?;
         let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output").ok()?;
         let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats").ok()?;
-        let ((ph, pw), _) = shape_of(l, ih, iw);
-        let scratch = Tensor::zeros(gpu, &[l.cin * ph * pw], "autotune padded input").ok()?;
+        // room for a padded copy only where a candidate makes one
+        let padding = candidates.iter().any(|(c, _)| c.padded);
+        let scratch = Tensor::zeros(gpu, &[if padding { l.cin * ph * pw } else { 1 }], "autotune padded input").ok()?;
         let params = conv_params(l, (ih, iw), (oh, ow), false);
         let plans: Vec<Plan> = candidates
             .iter()
@@ -215,12 +216,10 @@ pub fn record_sg_conv(
     let padded;
     let (src, params) = if conv.padded {
         let p = params;
-        let (ph, pw) = ((p.h * p.up + 2 * p.pad) as usize, (p.w * p.up + 2 * p.pad) as usize);
-        assert!(pw.is_multiple_of(4) && p.act == 0, "a padded convolution reads whole vec4s of its own input");
-        padded = scratch.view(&[p.c as usize, ph, pw]);
-        let pad = StyleNetParams { oh: ph as u32, ow: pw as u32, ..*p };
-        let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, ph as u32, p.c];
-        plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&src.buffer, &padded.buffer], grid);
+        assert!(p.act == 0, "a padded convolution applies no norm to its input");
+        padded = record_reflect_pad(gpu, plan, src, scratch, p);
+        let (ph, pw) = (padded.shape[1], padded.shape[2]);
+        assert!(pw.is_multiple_of(4), "a padded convolution reads whole vec4s of its rows");
         (&padded, StyleNetParams { h: ph as u32, w: pw as u32, pad: 0, up: 1, ..*p })
     } else {
         (src, *params)
@@ -234,6 +233,26 @@ pub fn record_sg_conv(
     ];
     let groups = [ow.div_ceil(conv.px).div_ceil(16) as u32, oh as u32, conv.groups as u32];
     plan.dispatch_ranges(gpu, conv.kernel, params, &bufs, groups);
+}
+
+/// Record `reflect_pad` of `src` [p.c, p.h, p.w] (upsampled by p.up, padded by p.pad) into the
+/// front of `scratch`; returns that view [c, up h + 2 pad, up w + 2 pad].
+fn record_reflect_pad(gpu: &Gpu, plan: &mut Plan, src: &Tensor, scratch: &Tensor, p: &StyleNetParams) -> Tensor {
+    let (ph, pw) = ((p.h * p.up + 2 * p.pad) as usize, (p.w * p.up + 2 * p.pad) as usize);
+    let padded = scratch.view(&[p.c as usize, ph, pw]);
+    let params = StyleNetParams {
+        c: p.c,
+        h: p.h,
+        w: p.w,
+        oh: ph as u32,
+        ow: pw as u32,
+        pad: p.pad,
+        up: p.up,
+        ..Default::default()
+    };
+    let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, ph as u32, p.c];
+    plan.dispatch(gpu, &REFLECT_PAD, &params, &[&src.buffer, &padded.buffer], grid);
+    padded
 }
 
 /// Bytes of the uniform window the subgroup convolutions declare (`wk`).
@@ -686,11 +705,7 @@ impl StyleNetPass {
                 let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
                 record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, (*oh, *ow), &padded);
             } else {
-                let pp = padded.view(&[l.cin, *ph, *pw]);
-                let base = StyleNetParams { c: l.cin as u32, h: xh as u32, w: xw as u32, ..Default::default() };
-                let pad = StyleNetParams { oh: *ph as u32, ow: *pw as u32, pad: l.pad as u32, up: l.up as u32, ..base };
-                let grid = [pw.div_ceil(crate::gpu::WG as usize) as u32, *ph as u32, l.cin as u32];
-                plan.dispatch(gpu, &REFLECT_PAD, &pad, &[&x.buffer, &pp.buffer], grid);
+                let pp = record_reflect_pad(gpu, &mut plan, &x, &padded, &conv_params(l, (xh, xw), (*oh, *ow), false));
                 // conv_kxk reads the padded copy: no padding or upsampling of its own
                 let conv = StyleNetParams { pad: 0, up: 1, ..conv_params(l, (*ph, *pw), (*oh, *ow), false) };
                 let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
