@@ -918,8 +918,10 @@ fn long_term_consistency_resumes_and_respects_cuts() {
         img.save(frames.join(format!("{t}.png"))).unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        // (L-BFGS's first step is tiny: a later frame needs a few to show its temporal terms)
-        paint_video(&frames, out, &[&["--size", "72", "--iters-first", "3", "--iters", "6"], extra].concat());
+        // (L-BFGS's first step is tiny: a later frame needs a few to show its temporal terms; with 6
+        // frame 2 moved so little that, for some autotuned kernel choices, the long-term term's
+        // effect vanished in the 8-bit PNG)
+        paint_video(&frames, out, &[&["--size", "72", "--iters-first", "3", "--iters", "10"], extra].concat());
     };
     let (full, rep) = (d.join("full"), d.join("full.json"));
     run(&full, &["--flow-frames", "1,2", "--report", rep.to_str().unwrap()]);
