@@ -408,7 +408,7 @@ impl Optimizer {
     }
 
     /// Restart the optimiser: Adam at step 0 with zero moments, L-BFGS with no history (`warm`:
-    /// the image is already painted, so L-BFGS starts with a vanishing step, see
+    /// the image is already painted, so L-BFGS starts with a smaller step, see
     /// [`Lbfgs::reset_warm`]).
     pub fn reset_optimizer(&self, gpu: &Gpu, warm: bool) -> Result<()> {
         self.iterations.set(0);
@@ -740,10 +740,26 @@ pub fn pixel_adam(lr: f32) -> AdamConfig {
 /// after 100 iterations; 2: 5.36e6, 4: 5.36e6, 8: 5.33-5.34e6, 16: 5.33-5.34e6, 32: 5.34e6.
 pub const LBFGS_FIRST_STEP: f32 = 8.0;
 
+/// The same for a warm start (a video's later frames, which start from the warped previous
+/// painting). Torch's rule there moves the pixels by ~1e-4 (72 px) to ~1e-5 (256 px), a few ulps
+/// of a pixel value, so the first pair measures rounding noise; where no pair passes the
+/// curvature check every step stays that small (the likely cause of a CI run whose later frame
+/// came out the same with and without its long-term term). Measured side by side (BENCHMARKS.md,
+/// "First step"): tree clip, later-frame losses and warping error the same within 0.1 % for
+/// torch's rule, 0.25 and 1; 4 raised the losses.
+pub const LBFGS_WARM_FIRST_STEP: f32 = 1.0;
+
 /// L-BFGS with step length `lr` and `history` pairs that keeps every pixel in 0..255 by projecting
 /// after each step.
 pub fn pixel_lbfgs(lr: f32, history: usize) -> LbfgsConfig {
-    LbfgsConfig { lr, history, project: Some(pixel_bounds()), first_step: LBFGS_FIRST_STEP, ..LbfgsConfig::default() }
+    LbfgsConfig {
+        lr,
+        history,
+        project: Some(pixel_bounds()),
+        first_step: LBFGS_FIRST_STEP,
+        warm_first_step: LBFGS_WARM_FIRST_STEP,
+        ..LbfgsConfig::default()
+    }
 }
 
 /// The longest side style images are resized to for an output of `w` x `h` (at least 16 px, the

@@ -918,9 +918,8 @@ fn long_term_consistency_resumes_and_respects_cuts() {
         img.save(frames.join(format!("{t}.png"))).unwrap();
     }
     let run = |out: &Path, extra: &[&str]| {
-        // (L-BFGS's first step is tiny: a later frame needs a few to show its temporal terms; with 6
-        // frame 2 moved so little that, for some autotuned kernel choices, the long-term term's
-        // effect vanished in the 8-bit PNG)
+        // (a CI run once gave frame 2 the same bytes with and without its link to frame 0: L-BFGS's
+        // warm first step was then torch's vanishing one, see style::LBFGS_WARM_FIRST_STEP)
         paint_video(&frames, out, &[&["--size", "72", "--iters-first", "3", "--iters", "10"], extra].concat());
     };
     let (full, rep) = (d.join("full"), d.join("full.json"));

@@ -85,7 +85,7 @@ fn lbfgs_matches_its_cpu_twin_on_a_quadratic() {
     let cases =
         [(105usize, 35usize, 3usize, 0.0f32), (3 * 33 * 31, 33 * 31, 10, 0.0), (1, 1, 4, 0.0), (105, 35, 3, 0.7)];
     for &(n, plane, history, first_step) in &cases {
-        let cfg = LbfgsConfig { lr: 1.0, history, project: None, worse: 2.0, first_step };
+        let cfg = LbfgsConfig { lr: 1.0, history, project: None, worse: 2.0, first_step, ..Default::default() };
         let (x, _, cpu, status) = run_both(n, plane, cfg, 16, &format!("lbfgs_quadratic_{n}"), |_, f| f);
         assert_eq!(status.pairs, cpu.pairs(), "history length");
         assert!(status.pairs <= history);
@@ -93,8 +93,8 @@ fn lbfgs_matches_its_cpu_twin_on_a_quadratic() {
     }
 }
 
-/// A cold start's first step moves the elements by `first_step` on average; a warm start's is
-/// torch's min(1, 1/|g|_1) * lr, and so is a cold one with first_step 0.
+/// A cold start's first step moves the elements by `first_step` on average, a warm start's by
+/// `warm_first_step`; either at 0 is torch's min(1, 1/|g|_1) * lr.
 #[test]
 fn lbfgs_first_step_cold_and_warm() {
     let g = gpu();
@@ -112,16 +112,23 @@ fn lbfgs_first_step_cold_and_warm() {
         let x1 = xt.read(g).unwrap();
         x1.iter().zip(&x0).map(|(a, b)| (a - b).abs() as f64).sum::<f64>() / n as f64
     };
-    let lb = Lbfgs::new(g, n, plane, LbfgsConfig { first_step: 2.5, history: 5, ..Default::default() }).unwrap();
+    let cfg = LbfgsConfig { first_step: 2.5, warm_first_step: 0.375, history: 5, ..Default::default() };
+    let lb = Lbfgs::new(g, n, plane, cfg).unwrap();
     let cold = mean_step(&lb);
     assert!((cold - 2.5).abs() < 2.5e-5, "cold start: mean |step| {cold}, configured 2.5");
     lb.reset_warm(g).unwrap();
-    let torch = gabs / n as f64 * (1.0 / gabs).min(1.0);
     let warm = mean_step(&lb);
-    assert!((warm - torch).abs() <= 1e-4 * torch, "warm start: mean |step| {warm}, torch's rule {torch}");
-    let lb = Lbfgs::new(g, n, plane, LbfgsConfig { first_step: 0.0, history: 5, ..Default::default() }).unwrap();
+    assert!((warm - 0.375).abs() < 0.375e-5, "warm start: mean |step| {warm}, configured 0.375");
+    lb.reset(g).unwrap();
+    let again = mean_step(&lb);
+    assert!((again - 2.5).abs() < 2.5e-5, "cold start after a warm one: mean |step| {again}, configured 2.5");
+    let torch = gabs / n as f64 * (1.0 / gabs).min(1.0);
+    let lb = Lbfgs::new(g, n, plane, LbfgsConfig { history: 5, ..Default::default() }).unwrap();
     let zero = mean_step(&lb);
     assert!((zero - torch).abs() <= 1e-4 * torch, "first_step 0: mean |step| {zero}, torch's rule {torch}");
+    lb.reset_warm(g).unwrap();
+    let zero_warm = mean_step(&lb);
+    assert!((zero_warm - torch).abs() <= 1e-4 * torch, "warm_first_step 0: mean |step| {zero_warm}, torch's {torch}");
 }
 
 #[test]
@@ -152,7 +159,8 @@ fn lbfgs_converges_on_the_quadratic() {
 fn lbfgs_with_projection_matches_its_twin() {
     let lo = [-3.0, -1.0, -2.0];
     let hi = [2.0, 4.0, 1.5];
-    let cfg = LbfgsConfig { lr: 1.0, history: 5, project: Some((lo, hi)), worse: 2.0, first_step: 0.0 };
+    let cfg =
+        LbfgsConfig { lr: 1.0, history: 5, project: Some((lo, hi)), worse: 2.0, first_step: 0.0, ..Default::default() };
     let plane = 7 * 5;
     let (x, _, _, _) = run_both(3 * plane, plane, cfg, 12, "lbfgs_projected", |_, f| f);
     for (i, v) in x.iter().enumerate() {
@@ -163,7 +171,7 @@ fn lbfgs_with_projection_matches_its_twin() {
 
 #[test]
 fn lbfgs_recovers_from_non_finite_and_much_worse_losses() {
-    let cfg = LbfgsConfig { lr: 1.0, history: 4, project: None, worse: 2.0, first_step: 0.0 };
+    let cfg = LbfgsConfig { lr: 1.0, history: 4, project: None, worse: 2.0, first_step: 0.0, ..Default::default() };
     // step 5: NaN; step 6: the retry is fine; step 9: +inf; step 12: 100x worse than it is
     let tamper = |step: usize, f: f64| match step {
         5 => f64::NAN,

@@ -27,13 +27,16 @@ pub struct LbfgsConfig {
     /// Torch's step is a no-op on an image (|g|_1 is ~1e8), so the first pair measures the
     /// curvature of a vanishing step and the next steps overshoot (measured: pair C of
     /// BENCHMARKS.md jumped to 32x the loss and lost 6 of 100 iterations). Applies from a cold
-    /// start ([`Lbfgs::reset`]); a warm start from an already painted image uses torch's rule.
+    /// start ([`Lbfgs::reset`]).
     pub first_step: f32,
+    /// The same for a warm start from an already painted image ([`Lbfgs::reset_warm`]); 0 is
+    /// torch's rule.
+    pub warm_first_step: f32,
 }
 
 impl Default for LbfgsConfig {
     fn default() -> Self {
-        LbfgsConfig { lr: 1.0, history: 20, project: None, worse: 2.0, first_step: 0.0 }
+        LbfgsConfig { lr: 1.0, history: 20, project: None, worse: 2.0, first_step: 0.0, warm_first_step: 0.0 }
     }
 }
 
@@ -223,11 +226,12 @@ impl Lbfgs {
     }
 
     /// Start again from an image that is already close to a minimum (a video frame started
-    /// from the previous painting): as [`Lbfgs::reset`], but the first step is torch's
-    /// vanishing one, so the start is not disturbed before the history knows the curvature
-    /// (measured on the tree clip: a full first step raised the later frames' loss and flicker).
+    /// from the previous painting): as [`Lbfgs::reset`], but the first step is
+    /// `config.warm_first_step`, a smaller one, so the start is not disturbed before the history
+    /// knows the curvature (measured on the tree clip: a cold start's first step raised the later
+    /// frames' loss and flicker).
     pub fn reset_warm(&self, gpu: &Gpu) -> Result<()> {
-        self.restart(gpu, 0.0)
+        self.restart(gpu, self.config.warm_first_step)
     }
 
     fn restart(&self, gpu: &Gpu, first_step: f32) -> Result<()> {
