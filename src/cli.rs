@@ -215,6 +215,12 @@ pub struct VideoArgs {
     /// shortest segment]
     #[arg(long, value_name = "F")]
     pub overlap: Option<usize>,
+    /// Paint the keyframes of a split into N segments (each segment's first frame, one chain over
+    /// the clip, each started from the one before warped along the flow) into
+    /// OUT/.paintflow-segments/keyframes-N; a --segment K/N rendered after starts its chain from
+    /// keyframe K, so neighbouring chains paint alike and their seams fade (README). Resumable
+    #[arg(long, value_name = "N", conflicts_with_all = ["segment", "emit_sbatch"])]
+    pub keyframes: Option<usize>,
     /// Print (submit nothing) a bash script that submits this render to Slurm as a job array of
     /// N segments, one --segment each (resumable), and a join job that runs when all succeeded
     #[arg(long, value_name = "N")]
@@ -1160,15 +1166,22 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     if a.emit_sbatch == Some(0) {
         bail!("--emit-sbatch must be at least 1 (the number of segments)");
     }
+    if a.keyframes == Some(0) {
+        bail!("--keyframes must be at least 1 (the number of segments)");
+    }
     if segment.is_some() && a.emit_sbatch.is_some() {
         bail!("--emit-sbatch N gives each job its own --segment K/N: leave --segment out");
     }
-    let split = segment.map(|(_, n)| n).or(a.emit_sbatch);
+    let split = segment.map(|(_, n)| n).or(a.emit_sbatch).or(a.keyframes);
     if a.overlap.is_some() && split.is_none() {
-        bail!("--overlap belongs to --segment K/N (or --emit-sbatch N)");
+        bail!("--overlap belongs to --segment K/N (or --emit-sbatch N, --keyframes N)");
     }
     if split.is_some() {
-        let flag = if a.segment.is_some() { "--segment" } else { "--emit-sbatch" };
+        let flag = match (&a.segment, a.emit_sbatch) {
+            (Some(_), _) => "--segment",
+            (_, Some(_)) => "--emit-sbatch",
+            _ => "--keyframes",
+        };
         if a.input == "-" {
             bail!("{flag} needs a folder of frames as input (the clip is split by its length): not - (a stream)");
         }
@@ -1176,7 +1189,10 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             (to_stdout, "-o - (a stream): segments are rendered into an output folder"),
             (a.r#loop, "--loop"),
             (a.passes > 1, "--passes"),
-            (a.report.is_some(), "--report (measure the joined video with `paintflow join OUT --seams FILE`)"),
+            (
+                a.report.is_some() && a.keyframes.is_none(),
+                "--report (measure the joined video with `paintflow join OUT --seams FILE`)",
+            ),
         ]) {
             bail!("{flag} does not work with {other}");
         }
@@ -1235,6 +1251,8 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
     let mut source = Source::open(&a.input)?;
     // segments: the clip's length, the overlap, this segment's frames and folder
     let (mut first_frame, mut frames_dir, mut overlap, mut clip_total) = (0, out_dir.clone(), 0, 0);
+    // the keyframe a segment starts from, if the keyframes were painted
+    let mut keyframe = None;
     if let Some(n) = split {
         let Some(len) = source.known_len() else {
             bail!(
@@ -1263,6 +1281,28 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
                 own.end - 1,
                 frames_dir.display()
             );
+            let render = video_settings(&a, mode_of(&a));
+            keyframe =
+                paintflow::segments::keyframe_for(&out_dir, (k, n), &render, (overlap, total), Path::new(&a.input))
+                    .with_context(|| format!("--segment {k}/{n}"))?;
+            match &keyframe {
+                Some(p) => eprintln!("segment {k}/{n}: starts from keyframe {k} ({})", p.display()),
+                None => eprintln!(
+                    "segment {k}/{n}: no keyframes in {}: painting its first frame itself (its seams will show \
+                     more: see --keyframes)",
+                    paintflow::segments::keyframes_dir(&out_dir, n).display()
+                ),
+            }
+        } else if a.keyframes.is_some() {
+            let frames = paintflow::segments::keyframe_frames(total, n, overlap);
+            frames_dir = paintflow::segments::keyframes_dir(&out_dir, n);
+            source = source.select(&frames)?;
+            let list: Vec<String> = frames.iter().map(|f| f.to_string()).collect();
+            eprintln!(
+                "keyframes of {n} segments: frames {} of {total}, into {}",
+                list.join(", "),
+                frames_dir.display()
+            );
         }
     }
     let mode = mode_of(&a);
@@ -1287,6 +1327,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         let mut settings = video_settings(&a, mode);
         if let Some(k_n) = segment {
             settings = paintflow::segments::segment_settings(settings, k_n, overlap, clip_total, Path::new(&a.input));
+            settings = paintflow::segments::from_keyframe_setting(settings, keyframe.is_some());
+        } else if let Some(n) = a.keyframes {
+            settings = paintflow::segments::keyframe_settings(settings, n, overlap, clip_total, Path::new(&a.input));
         }
         let claim = video::OutputFolder::claim(&frames_dir, &settings, existing).map_err(|e| match segment {
             Some((k, n)) => anyhow::Error::new(e).context(format!("--segment {k}/{n}")),
@@ -1348,7 +1391,14 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         Sink::Dir(frames_dir.clone())
     };
     // (a segment's source holds its frames only)
-    let range = RenderRange { resume: a.resume, max_frames: if segment.is_some() { None } else { a.frames } };
+    let mut range = RenderRange { resume: a.resume, max_frames: if split.is_some() { None } else { a.frames } };
+    if let Some(kf) = &keyframe {
+        // the chain continues from the keyframe, as from a finished first frame
+        if video::finished_frames(&frames_dir) == 0 {
+            paintflow::segments::start_from_keyframe(&frames_dir, kf)?;
+        }
+        range.resume = true;
+    }
     let mut pb = ProgressBar::hidden();
     let mut size_done = (0, 0, 0);
     // a plain line per frame where the bar does not show (stderr not a terminal: logs, batch jobs)
@@ -1447,7 +1497,8 @@ fn shell_quote(s: &str) -> String {
 
 /// The bash script of `video ... --emit-sbatch N`: an array job of N tasks, each this command
 /// line with `--segment $SLURM_ARRAY_TASK_ID/N --resume` (in this folder, so relative paths
-/// hold), and a join job depending on the whole array (afterok), which also measures the seams.
+/// hold), after a job painting their keyframes (`--keyframes N --resume`; afterok), and a join
+/// job depending on the whole array (afterok), which also measures the seams.
 fn sbatch_script(adapter: Option<&str>, a: &VideoArgs, n: usize, out_dir: &Path) -> Result<String> {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -1481,9 +1532,12 @@ fn sbatch_script(adapter: Option<&str>, a: &VideoArgs, n: usize, out_dir: &Path)
     let out = std::path::absolute(out_dir).context("--emit-sbatch: -o")?;
     let logs = out.join(paintflow::segments::SEGMENTS_DIR);
     let q = |p: &Path| shell_quote(&p.display().to_string());
-    let mut words: Vec<String> = keep.iter().map(|s| shell_quote(s)).collect();
-    words.push(format!("--segment \"$SLURM_ARRAY_TASK_ID/{n}\" --resume"));
-    words.extend(rest.iter().map(|s| shell_quote(s)));
+    let command = |flags: String| {
+        let mut words: Vec<String> = keep.iter().map(|s| shell_quote(s)).collect();
+        words.push(flags);
+        words.extend(rest.iter().map(|s| shell_quote(s)));
+        words.join(" ")
+    };
     // every option on sbatch's command line (quoted there, unlike #SBATCH lines)
     let mut options = Vec::new();
     if a.sbatch_gres != "none" {
@@ -1499,15 +1553,25 @@ fn sbatch_script(adapter: Option<&str>, a: &VideoArgs, n: usize, out_dir: &Path)
     Ok(format!(
         r#"#!/usr/bin/env bash
 # Made by `paintflow video ... --emit-sbatch {n}`: paints {input} into {out} as a Slurm job array of
-# {n} segments (one job each, --segment K/{n} --resume: a job run again continues its segment),
-# then a join job that runs once all of them succeeded (afterok) and measures the seams.
+# {n} segments (one job each, --segment K/{n} --resume: a job run again continues its segment)
+# after a job painting their keyframes (--keyframes {n}: each segment's chain starts from one, so
+# neighbouring chains paint alike), then a join job that runs once all of them succeeded (afterok)
+# and measures the seams.
 # Submit with `bash THIS_SCRIPT`; logs go to {logs}/slurm-*.log.
 # PAINTFLOW=/path/to/paintflow (exported when submitting) runs another binary; it must be
 # reachable from every node, as must the input, the styles and the output folder.
 set -euo pipefail
 mkdir -p {logs_q}
 options=({options})
-array=$(sbatch --parsable --job-name=paintflow-segments --array=1-{n} {array_log} "${{options[@]}}" <<'PAINTFLOW_SEGMENTS'
+keyframes=$(sbatch --parsable --job-name=paintflow-keyframes {keyframes_log} "${{options[@]}}" <<'PAINTFLOW_KEYFRAMES'
+#!/usr/bin/env bash
+paintflow=${{PAINTFLOW:-{exe}}}
+exec "$paintflow" {keyframes_words}
+PAINTFLOW_KEYFRAMES
+)
+keyframes=${{keyframes%%;*}}
+array=$(sbatch --parsable --job-name=paintflow-segments --array=1-{n} --dependency=afterok:"$keyframes" \
+    --kill-on-invalid-dep=yes {array_log} "${{options[@]}}" <<'PAINTFLOW_SEGMENTS'
 #!/usr/bin/env bash
 paintflow=${{PAINTFLOW:-{exe}}}
 exec "$paintflow" {words}
@@ -1522,17 +1586,19 @@ exec "$paintflow"{adapter} join {out_q} --seams {seams}
 PAINTFLOW_JOIN
 )
 join=${{join%%;*}}
-echo "paintflow: array job $array ({n} segments), join job $join (after all of them)"
+echo "paintflow: keyframes job $keyframes, array job $array ({n} segments, after it), join job $join (after all of them)"
 "#,
         input = a.input,
         out = out.display(),
         logs = logs.display(),
         logs_q = q(&logs),
         options = options.join(" "),
+        keyframes_log = log("slurm-keyframes-%j.log"),
+        keyframes_words = command(format!("--keyframes {n} --resume")),
         array_log = log("slurm-%A_%a.log"),
         join_log = log("slurm-join-%j.log"),
         exe = q(&exe),
-        words = words.join(" "),
+        words = command(format!("--segment \"$SLURM_ARRAY_TASK_ID/{n}\" --resume")),
         out_q = q(&out),
         seams = q(&seams),
     ))

@@ -87,11 +87,26 @@ pub fn segment_dir(out: &Path, k: usize, n: usize) -> PathBuf {
     out.join(SEGMENTS_DIR).join(format!("{k}of{n}"))
 }
 
+/// The folder the keyframes of a split into `n` are painted into (`video --keyframes N`).
+pub fn keyframes_dir(out: &Path, n: usize) -> PathBuf {
+    out.join(SEGMENTS_DIR).join(format!("keyframes-{n}"))
+}
+
+/// The frames `video --keyframes N` paints, one chain over the clip: each segment's first painted
+/// frame, in order (keyframe k - 1 is where segment k's chain starts).
+pub fn keyframe_frames(total: usize, n: usize, overlap: usize) -> Vec<usize> {
+    (1..=n).map(|k| painted_frames(total, k, n, overlap).start).collect()
+}
+
 /// The settings keys a segment records besides the render's own.
 const KEY_SEGMENT: &str = "--segment";
 const KEY_OVERLAP: &str = "--overlap";
 const KEY_FRAMES: &str = "segment-frames";
 const KEY_INPUT: &str = "input-path";
+const KEY_KEYFRAMES: &str = "--keyframes";
+const KEY_KEYFRAME_FRAMES: &str = "keyframe-frames";
+/// Whether a segment started from its keyframe (a resume or a join never mixes the two).
+const KEY_FROM_KEYFRAME: &str = "from-keyframe";
 
 /// Add a segment's own settings to a render's: which segment, the overlap, the frames it paints
 /// (first painted, first own, end: a changed input length changes them and --resume refuses)
@@ -111,6 +126,74 @@ pub fn segment_settings(
     let abs = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
     s.insert(KEY_INPUT.into(), abs.display().to_string().into());
     s
+}
+
+/// Add the keyframe pass's own settings to a render's: the split, the overlap, the frames it
+/// paints and the input's absolute path.
+pub fn keyframe_settings(mut s: Settings, n: usize, overlap: usize, total: usize, input: &Path) -> Settings {
+    s.insert(KEY_KEYFRAMES.into(), n.into());
+    s.insert(KEY_OVERLAP.into(), overlap.into());
+    s.insert(KEY_KEYFRAME_FRAMES.into(), keyframe_frames(total, n, overlap).into());
+    let abs = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
+    s.insert(KEY_INPUT.into(), abs.display().to_string().into());
+    s
+}
+
+/// Record in a segment's settings whether its chain starts from its keyframe.
+pub fn from_keyframe_setting(mut s: Settings, from_keyframe: bool) -> Settings {
+    s.insert(KEY_FROM_KEYFRAME.into(), from_keyframe.into());
+    s
+}
+
+/// Segment `k` of `n`'s keyframe, the painting its chain starts from: None when `out` has no
+/// keyframes of this split (the segment then paints its first frame itself); an error when it
+/// has them but not keyframe `k` yet, or painted with other settings than `render` (the
+/// segment's render settings, before its segment keys).
+pub fn keyframe_for(
+    out: &Path,
+    (k, n): (usize, usize),
+    render: &Settings,
+    (overlap, total): (usize, usize),
+    input: &Path,
+) -> Result<Option<PathBuf>> {
+    let dir = keyframes_dir(out, n);
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let manifest = dir.join(".paintflow-run.json");
+    let recorded: Settings = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .ok_or_else(|| Error::file(&manifest, "the keyframes' settings record is missing or corrupt: paint them again (`--keyframes N --overwrite`) or delete the folder"))?;
+    let expected = keyframe_settings(render.clone(), n, overlap, total, input);
+    let diff = video::settings_diff(&recorded, &expected, "keyframes:");
+    if !diff.is_empty() {
+        return Err(Error::file(
+            &dir,
+            format!(
+                "the keyframes were painted with other settings than this segment: {}; paint them again with these \
+                 (`--keyframes {n} --overwrite`) or delete the folder to paint segments without keyframes",
+                diff.join(", ")
+            ),
+        ));
+    }
+    let have = video::finished_frames(&dir);
+    if have < k {
+        return Err(Error::file(
+            &dir,
+            format!(
+                "holds {have} of the {n} keyframes, not yet segment {k}'s: finish them first (`paintflow video ... \
+                 --keyframes {n} --resume`)"
+            ),
+        ));
+    }
+    Ok(Some(video::frame_path(&dir, k - 1)))
+}
+
+/// Put `keyframe` in place as the first frame of the segment folder `dir` (which has none yet), so
+/// that the segment's render resumes from it.
+pub fn start_from_keyframe(dir: &Path, keyframe: &Path) -> Result<()> {
+    link_atomic(keyframe, &video::frame_path(dir, 0))
 }
 
 /// A finished segment as the join sees it.

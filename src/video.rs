@@ -225,14 +225,22 @@ impl Source {
     /// Only the frames `range` of a folder (the segments of `--segment K/N`); a stream cannot be
     /// cut up front.
     pub fn slice(self, range: std::ops::Range<usize>) -> Result<Source> {
+        if range.is_empty() {
+            return Err(Error::Invalid(format!("no frames in {}-{}", range.start, range.end.saturating_sub(1))));
+        }
+        self.select(&range.collect::<Vec<_>>())
+    }
+
+    /// Only the frames `indices` (ascending) of a folder, in order (the keyframes of
+    /// `--keyframes N`).
+    pub fn select(self, indices: &[usize]) -> Result<Source> {
         match self {
-            Source::Dir { files, .. } if range.end <= files.len() && range.start < range.end => {
-                Ok(Source::Dir { files: files[range].to_vec(), next: 0 })
+            Source::Dir { files, .. } if indices.iter().all(|&i| i < files.len()) => {
+                Ok(Source::Dir { files: indices.iter().map(|&i| files[i].clone()).collect(), next: 0 })
             }
             Source::Dir { files, .. } => Err(Error::Invalid(format!(
-                "frames {}-{} asked for, but the input has {} frames",
-                range.start,
-                range.end.saturating_sub(1),
+                "frame {} asked for, but the input has {} frames",
+                indices.iter().max().copied().unwrap_or(0),
                 files.len()
             ))),
             Source::Y4m { name, .. } => {

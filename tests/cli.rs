@@ -1162,8 +1162,8 @@ fn segment_flags_are_checked() {
     std::fs::remove_dir_all(&d).unwrap();
 }
 
-/// `--emit-sbatch N` prints a script that submits an array of N segment jobs and a join job
-/// depending on the array (run here against a stand-in sbatch that records what it is given).
+/// `--emit-sbatch N` prints a script that submits a keyframes job, an array of N segment jobs
+/// depending on it and a join job depending on the array (run here against a stand-in sbatch that records what it is given).
 #[cfg(unix)]
 #[test]
 fn emit_sbatch_submits_an_array_and_a_join_after_it() {
@@ -1194,13 +1194,17 @@ fn emit_sbatch_submits_an_array_and_a_join_after_it() {
     ] {
         assert!(script.contains(needle), "the script should hold {needle:?}:\n{script}");
     }
-    let exec = script.lines().find(|l| l.starts_with("exec \"$paintflow\" video")).expect("the segment's command");
-    assert!(
-        !exec.contains("--emit-sbatch") && !exec.contains("--sbatch") && exec.matches("--resume").count() == 1,
-        "{exec}"
-    );
+    let execs: Vec<&str> = script.lines().filter(|l| l.starts_with("exec \"$paintflow\" video")).collect();
+    assert!(execs.len() == 2 && execs[0].contains("--overlap 1 --keyframes 3 --resume"), "{script}");
+    for exec in execs {
+        assert!(
+            !exec.contains("--emit-sbatch") && !exec.contains("--sbatch") && exec.matches("--resume").count() == 1,
+            "{exec}"
+        );
+    }
     assert!(!run(args(&["--sbatch-gres", "none"])).contains("--gres"));
-    // submitted through a stand-in sbatch: job 41 is the array, job 42 the join after it
+    // submitted through a stand-in sbatch: job 41 paints the keyframes, 42 is the array after it,
+    // 43 the join after the array
     let bin = d.join("bin");
     std::fs::create_dir_all(&bin).unwrap();
     let fake = bin.join("sbatch");
@@ -1219,12 +1223,79 @@ fn emit_sbatch_submits_an_array_and_a_join_after_it() {
     let o = Command::new("bash").arg(d.join("job.sh")).env("PATH", path).env("FAKE_JOBS", &jobs).output().unwrap();
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{stdout}{}", String::from_utf8_lossy(&o.stderr));
-    assert!(stdout.contains("array job 41 (3 segments), join job 42"), "{stdout}");
+    assert!(stdout.contains("keyframes job 41, array job 42 (3 segments, after it), join job 43"), "{stdout}");
     let read = |name: &str| std::fs::read_to_string(jobs.join(name)).unwrap();
-    assert!(read("41.args").contains("--array=1-3 ") && read("41.sh").contains("--segment"), "{}", read("41.args"));
+    assert!(read("41.sh").contains("--keyframes 3 --resume") && !read("41.args").contains("--array"));
+    assert!(read("41.args").contains("out dir/.paintflow-segments/slurm-keyframes-%j.log"), "{}", read("41.args"));
+    assert!(read("42.args").contains("--array=1-3 ") && read("42.sh").contains("--segment"), "{}", read("42.args"));
     assert!(read("42.args").contains("--dependency=afterok:41 "), "{}", read("42.args"));
-    assert!(read("41.args").contains("out dir/.paintflow-segments/slurm-%A_%a.log"), "{}", read("41.args"));
-    assert!(read("42.sh").contains(" join ") && out.join(".paintflow-segments").is_dir());
+    assert!(read("43.args").contains("--dependency=afterok:42 "), "{}", read("43.args"));
+    assert!(read("42.args").contains("out dir/.paintflow-segments/slurm-%A_%a.log"), "{}", read("42.args"));
+    assert!(read("43.sh").contains(" join ") && out.join(".paintflow-segments").is_dir());
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+/// `--keyframes N` paints each segment's first frame as one chain (the first from its content,
+/// the others from the one before warped along the flow), resumably; a segment rendered after
+/// starts from its keyframe (its first frame is the keyframe, byte for byte) and records that,
+/// so a segment painted without them is not joined with the rest; keyframes of other settings,
+/// or not yet painted, are named.
+#[test]
+fn segments_start_from_their_keyframes() {
+    use paintflow::video::frame_path;
+    let (d, frames) = tmpdir_with_frames("keyframes");
+    write_pan_clip(&frames, 7);
+    let out = d.join("out");
+    let (f, o) = (frames.to_str().unwrap(), out.to_str().unwrap());
+    // 7 frames in 3: [0, 2), [2, 4), [4, 7); overlap 1: the chains start at 0, 1 and 3
+    let args = |extra: &[&'static str]| -> Vec<&str> {
+        let mut a = vec!["video", f, "-o", o, "--size", "40", "--iters-first", "3", "--iters", "2", "--overlap", "1"];
+        a.extend_from_slice(extra);
+        a
+    };
+    let run = |a: &[&str]| {
+        let (ok, _, err) = paintflow(a);
+        assert!(ok, "{a:?}: {err}");
+        err
+    };
+    let kf = out.join(".paintflow-segments/keyframes-3");
+    let seg = |k: usize| out.join(format!(".paintflow-segments/{k}of3"));
+    let rep = d.join("keyframes.json");
+    let rep_arg: &'static str = Box::leak(rep.to_str().unwrap().to_string().into_boxed_str());
+    let err = run(&args(&["--keyframes", "3", "--report", rep_arg]));
+    assert!(err.contains("keyframes of 3 segments: frames 0, 1, 3 of 7"), "{err}");
+    let r: paintflow::video::Report = serde_json::from_str(&std::fs::read_to_string(&rep).unwrap()).unwrap();
+    let iters: Vec<usize> = r.frames.iter().map(|f| f.iterations).collect();
+    assert_eq!(iters, [3, 2, 2], "keyframes 2 and 3 continue the chain: {r:?}");
+    assert!(r.frames[1].consistent_fraction.is_some_and(|c| c > 0.5), "{r:?}");
+    let keyframes: Vec<Vec<u8>> = (0..3).map(|i| frame_bytes(&kf, i)).collect();
+    // resumable: the last keyframe again gives the same bytes
+    std::fs::remove_file(frame_path(&kf, 2)).unwrap();
+    fails_with(&args(&["--segment", "3/3"]), &["--segment 3/3", "2 of the 3 keyframes", "--keyframes 3 --resume"]);
+    run(&args(&["--keyframes", "3", "--resume"]));
+    assert!(frame_bytes(&kf, 2) == keyframes[2], "keyframe 3 differs after --resume");
+    // segments start from theirs
+    for (k, spec) in [(1, "1/3"), (2, "2/3"), (3, "3/3")] {
+        let err = run(&args(&["--segment", spec]));
+        assert!(err.contains(&format!("segment {k}/3: starts from keyframe {k}")), "{err}");
+        assert!(frame_bytes(&seg(k), 0) == keyframes[k - 1], "segment {k}'s first frame is not its keyframe");
+    }
+    let (ok, _, err) = paintflow(&["join", o]);
+    assert!(ok && err.contains("7 frames"), "{err}");
+    // keyframes of other settings are named
+    fails_with(
+        &args(&["--segment", "2/3", "--tv-weight", "50", "--overwrite"]),
+        &["keyframes", "other settings", "--tv-weight"],
+    );
+    // without keyframes a segment paints its own start, says so, and is not joined with the rest
+    std::fs::remove_dir_all(&kf).unwrap();
+    let err = run(&args(&["--segment", "2/3", "--overwrite"]));
+    assert!(err.contains("no keyframes") && err.contains("--keyframes"), "{err}");
+    fails_with(&["join", o], &["segment 2/3 was rendered with other settings", "from-keyframe"]);
+    fails_with(&args(&["--keyframes", "0"]), &["--keyframes must be at least 1"]);
+    fails_with(&args(&["--keyframes", "3", "--segment", "1/3"]), &["--keyframes", "--segment"]);
+    fails_with(&args(&["--keyframes", "8"]), &["7 frames", "at most 7 segments"]);
+    fails_with(&["video", "-", "-o", o, "--keyframes", "2"], &["--keyframes", "folder of frames"]);
     std::fs::remove_dir_all(&d).unwrap();
 }
 

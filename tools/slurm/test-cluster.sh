@@ -215,9 +215,10 @@ out="$work/out"
 submitted=$(date +%s)
 bash "$work/submit.sh" >"$work/submit.out" 2>&1 || fail "submitting failed: $(cat "$work/submit.out")"
 cat "$work/submit.out"
-read -r array join < <(sed -n 's/.*array job \([0-9]*\).*join job \([0-9]*\).*/\1 \2/p' "$work/submit.out")
-[ -n "${array:-}" ] && [ -n "${join:-}" ] || fail "no job ids in: $(cat "$work/submit.out")"
-jobs_submitted=("$array" "$join")
+read -r keyframes array join < <(sed -n \
+    's/.*keyframes job \([0-9]*\).*array job \([0-9]*\).*join job \([0-9]*\).*/\1 \2 \3/p' "$work/submit.out")
+[ -n "${keyframes:-}" ] && [ -n "${array:-}" ] && [ -n "${join:-}" ] || fail "no job ids in: $(cat "$work/submit.out")"
+jobs_submitted=("$keyframes" "$array" "$join")
 
 timeout=${PAINTFLOW_SLURM_TIMEOUT:-300}
 join_state=""
@@ -237,6 +238,10 @@ tasks=$(scontrol show job "$array" -o | sed -n 's/.*ArrayTaskId=\([0-9]*\).*JobS
 say "array tasks (task:state): $tasks; join: $join_state; ${elapsed} s from submission"
 [ "$(echo "$tasks" | grep -o ':COMPLETED' | wc -l)" = 3 ] || fail "not every array task completed: $tasks"
 [ "$join_state" = COMPLETED ] || fail "the join job $join ended $join_state"
+keyframes_state=$(scontrol show job "$keyframes" -o 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p')
+[ "$keyframes_state" = COMPLETED ] || fail "the keyframes job $keyframes ended ${keyframes_state:-unknown}"
+from_keyframes=$(grep -l 'starts from keyframe' "$out"/.paintflow-segments/slurm-*_*.log 2>/dev/null | wc -l)
+[ "$from_keyframes" = 3 ] || fail "$from_keyframes of the 3 segments started from their keyframe (logs in $out/.paintflow-segments)"
 
 # --- the result -----------------------------------------------------------------------------
 missing=()
@@ -259,4 +264,4 @@ assert s["median_inside"] is not None and math.isfinite(s["median_inside"]), s
 EOF
 grep -h -E '^(seam|median)' "$out"/.paintflow-segments/slurm-join-*.log || true
 status=0
-say "passed: $frames frames from 3 array tasks and the join in ${elapsed} s; $(($(date +%s) - t0)) s in all"
+say "passed: $frames frames from the keyframes job, 3 array tasks and the join in ${elapsed} s; $(($(date +%s) - t0)) s in all"
