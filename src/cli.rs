@@ -211,8 +211,8 @@ pub struct VideoArgs {
     pub segment: Option<String>,
     /// Frames a segment paints before its first own frame, where its chain starts and settles;
     /// the join cross-fades them with the segment before, adding about D/(F+1)^2 to each faded
-    /// pair's warping error (D: the two chains' difference; README) [default: 24, or the
-    /// shortest segment]
+    /// pair's warping error (D: the two chains' difference, 15-35x smaller with --keyframes;
+    /// README) [default: 24, or the shortest segment]
     #[arg(long, value_name = "F")]
     pub overlap: Option<usize>,
     /// Paint the keyframes of a split into N segments (each segment's first frame, one chain over
