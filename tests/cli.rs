@@ -1273,7 +1273,13 @@ fn segments_start_from_their_keyframes() {
     std::fs::remove_file(frame_path(&kf, 2)).unwrap();
     fails_with(&args(&["--segment", "3/3"]), &["--segment 3/3", "2 of the 3 keyframes", "--keyframes 3 --resume"]);
     run(&args(&["--keyframes", "3", "--resume"]));
-    assert!(frame_bytes(&kf, 2) == keyframes[2], "keyframe 3 differs after --resume");
+    // (the same up to float-order noise: a test beside this one may autotune these shapes to
+    // another kernel in between; painted afresh or from the wrong keyframe it would differ widely)
+    let (a, b) =
+        (image::open(frame_path(&kf, 2)).unwrap().to_rgb8(), image::load_from_memory(&keyframes[2]).unwrap().to_rgb8());
+    let diffs: Vec<i32> = a.as_raw().iter().zip(b.as_raw()).map(|(&x, &y)| (x as i32 - y as i32).abs()).collect();
+    let mean = diffs.iter().sum::<i32>() as f64 / diffs.len() as f64;
+    assert!(mean < 0.5 && diffs.iter().all(|&d| d <= 8), "keyframe 3 differs after --resume: mean |diff| {mean}");
     // segments start from theirs
     for (k, spec) in [(1, "1/3"), (2, "2/3"), (3, "3/3")] {
         let err = run(&args(&["--segment", spec]));
