@@ -1249,6 +1249,9 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
         check_writable("--report", p)?;
     }
     let mut source = Source::open(&a.input)?;
+    let mode = mode_of(&a);
+    // the settings this render's frames depend on (a segment's and the keyframes' add their own)
+    let render_settings = video_settings(&a, mode);
     // segments: the clip's length, the overlap, this segment's frames and folder
     let (mut first_frame, mut frames_dir, mut overlap, mut clip_total) = (0, out_dir.clone(), 0, 0);
     // the keyframe a segment starts from, if the keyframes were painted
@@ -1281,10 +1284,14 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
                 own.end - 1,
                 frames_dir.display()
             );
-            let render = video_settings(&a, mode_of(&a));
-            keyframe =
-                paintflow::segments::keyframe_for(&out_dir, (k, n), &render, (overlap, total), Path::new(&a.input))
-                    .with_context(|| format!("--segment {k}/{n}"))?;
+            keyframe = paintflow::segments::keyframe_for(
+                &out_dir,
+                (k, n),
+                &render_settings,
+                (overlap, total),
+                Path::new(&a.input),
+            )
+            .with_context(|| format!("--segment {k}/{n}"))?;
             match &keyframe {
                 Some(p) => eprintln!("segment {k}/{n}: starts from keyframe {k} ({})", p.display()),
                 None => eprintln!(
@@ -1305,7 +1312,6 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             );
         }
     }
-    let mode = mode_of(&a);
     if let (Some(_), Some(flag)) = (&a.style.builtin, optimisation_flags_given(&a.style)) {
         bail!("{flag} belongs to the optimisation; --builtin paints with a built-in network instead");
     }
@@ -1324,7 +1330,7 @@ fn video(adapter: Option<&str>, a: VideoArgs) -> Result<()> {
             (_, true) => video::Existing::Overwrite,
             _ => video::Existing::Refuse,
         };
-        let mut settings = video_settings(&a, mode);
+        let mut settings = render_settings;
         if let Some(k_n) = segment {
             settings = paintflow::segments::segment_settings(settings, k_n, overlap, clip_total, Path::new(&a.input));
             settings = paintflow::segments::from_keyframe_setting(settings, keyframe.is_some());

@@ -131,6 +131,12 @@ pub fn segment_settings(
     s.insert(KEY_SEGMENT.into(), format!("{k}/{n}").into());
     s.insert(KEY_OVERLAP.into(), overlap.into());
     s.insert(KEY_FRAMES.into(), vec![painted.start, own.start, own.end].into());
+    record_input(s, input)
+}
+
+/// Record the input's absolute path (for `join --seams`, and so that keyframes and segments of
+/// another clip are told apart).
+fn record_input(mut s: Settings, input: &Path) -> Settings {
     let abs = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
     s.insert(KEY_INPUT.into(), abs.display().to_string().into());
     s
@@ -142,9 +148,7 @@ pub fn keyframe_settings(mut s: Settings, n: usize, overlap: usize, total: usize
     s.insert(KEY_KEYFRAMES.into(), n.into());
     s.insert(KEY_OVERLAP.into(), overlap.into());
     s.insert(KEY_KEYFRAME_FRAMES.into(), keyframe_frames(total, n, overlap).into());
-    let abs = input.canonicalize().unwrap_or_else(|_| input.to_path_buf());
-    s.insert(KEY_INPUT.into(), abs.display().to_string().into());
-    s
+    record_input(s, input)
 }
 
 /// Record in a segment's settings whether its chain starts from its keyframe.
