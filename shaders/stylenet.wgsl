@@ -258,6 +258,11 @@ fn pre(v: f32, scale: f32, shift: f32) -> f32 {
     return select(v, max(v * scale + shift, 0.0), p.act == 1u);
 }
 
+// v clamped into 0 .. n - 1 (the upsampling convolutions' edge).
+fn clamp_to(v: i32, n: u32) -> u32 {
+    return u32(clamp(v, 0, i32(n) - 1));
+}
+
 // dst at (x, y) for output channels k0 .. k0 + 3, when they exist.
 fn put_out(x: u32, y: u32, k0: u32, a: vec4<f32>) {
     if x >= p.ow { return; }
@@ -1950,6 +1955,346 @@ fn conv_k9s1o4v(@builtin(global_invocation_id) g: vec3<u32>,
         put_out(g.x * 4u + 2u, y, k0 + 8u, a2_2); put_out(g.x * 4u + 2u, y, k0 + 12u, a2_3);
         put_out(g.x * 4u + 3u, y, k0 + 0u, a3_0); put_out(g.x * 4u + 3u, y, k0 + 4u, a3_1);
         put_out(g.x * 4u + 3u, y, k0 + 8u, a3_2); put_out(g.x * 4u + 3u, y, k0 + 12u, a3_3);
+    }
+}
+
+// Nearest 2x upsampling + reflect pad 1 + 3x3 convolution as 2x2 phase convolutions, up to 8 output
+// channels, 4 pixels per invocation.
+@compute @workgroup_size(CONV_SG_WG)
+fn conv_up2o2(@builtin(global_invocation_id) g: vec3<u32>,
+             @builtin(subgroup_invocation_id) sid: u32) {
+    // every lane stays to the end (subgroupBroadcast); only the stores are guarded
+    let live = g.x * 4u < p.ow;
+    let y = g.y;
+    // output row 2i + py reads input rows i - 1 + py and i + py (clamped)
+    let py = y & 1u;
+    let i = i32(y >> 1u);
+    let j0 = i32(g.x * 2u);
+    let lane = sid & 7u;
+    // channel group z: output channels from 8z, weights from group z's rows
+    let wz = g.z * p.c * 128u;
+    let k0 = g.z * 8u;
+    var a0_0 = vec4(0.0); var a0_1 = vec4(0.0);
+    var a1_0 = vec4(0.0); var a1_1 = vec4(0.0);
+    var a2_0 = vec4(0.0); var a2_1 = vec4(0.0);
+    var a3_0 = vec4(0.0); var a3_1 = vec4(0.0);
+    for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
+        let row0 = (ci * p.h + clamp_to(i + i32(py) - 1, p.h)) * p.w;
+        let v0_0 = vec4(pre(src[row0 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v0_1 = vec4(pre(src[row0 + clamp_to(j0, p.w)], sc, sh));
+        let v0_2 = vec4(pre(src[row0 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v0_3 = vec4(pre(src[row0 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let row1 = (ci * p.h + clamp_to(i + i32(py), p.h)) * p.w;
+        let v1_0 = vec4(pre(src[row1 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v1_1 = vec4(pre(src[row1 + clamp_to(j0, p.w)], sc, sh));
+        let v1_2 = vec4(pre(src[row1 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v1_3 = vec4(pre(src[row1 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let wf = wz + (ci * 2u + py) * 64u + lane;
+        let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
+        let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
+        let g4 = wk[(wf + 32u) / 4u][(wf + 32u) % 4u]; let g5 = wk[(wf + 40u) / 4u][(wf + 40u) % 4u];
+        let g6 = wk[(wf + 48u) / 4u][(wf + 48u) % 4u]; let g7 = wk[(wf + 56u) / 4u][(wf + 56u) % 4u];
+        let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
+                         subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
+        let w0_1 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
+                         subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
+        let w1_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
+                         subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
+        let w1_1 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
+                         subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
+        let w2_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
+                         subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
+        let w2_1 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
+                         subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
+        let w3_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
+                         subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
+        let w3_1 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
+                         subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
+        let w4_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
+                         subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
+        let w4_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
+                         subgroupBroadcast(g4, 6u), subgroupBroadcast(g4, 7u));
+        let w5_0 = vec4(subgroupBroadcast(g5, 0u), subgroupBroadcast(g5, 1u),
+                         subgroupBroadcast(g5, 2u), subgroupBroadcast(g5, 3u));
+        let w5_1 = vec4(subgroupBroadcast(g5, 4u), subgroupBroadcast(g5, 5u),
+                         subgroupBroadcast(g5, 6u), subgroupBroadcast(g5, 7u));
+        let w6_0 = vec4(subgroupBroadcast(g6, 0u), subgroupBroadcast(g6, 1u),
+                         subgroupBroadcast(g6, 2u), subgroupBroadcast(g6, 3u));
+        let w6_1 = vec4(subgroupBroadcast(g6, 4u), subgroupBroadcast(g6, 5u),
+                         subgroupBroadcast(g6, 6u), subgroupBroadcast(g6, 7u));
+        let w7_0 = vec4(subgroupBroadcast(g7, 0u), subgroupBroadcast(g7, 1u),
+                         subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
+        let w7_1 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
+                         subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
+        a0_0 = fma(v1_1, w5_0, fma(v1_0, w4_0, fma(v0_1, w1_0, fma(v0_0, w0_0, a0_0))));
+        a0_1 = fma(v1_1, w5_1, fma(v1_0, w4_1, fma(v0_1, w1_1, fma(v0_0, w0_1, a0_1))));
+        a1_0 = fma(v1_2, w7_0, fma(v1_1, w6_0, fma(v0_2, w3_0, fma(v0_1, w2_0, a1_0))));
+        a1_1 = fma(v1_2, w7_1, fma(v1_1, w6_1, fma(v0_2, w3_1, fma(v0_1, w2_1, a1_1))));
+        a2_0 = fma(v1_2, w5_0, fma(v1_1, w4_0, fma(v0_2, w1_0, fma(v0_1, w0_0, a2_0))));
+        a2_1 = fma(v1_2, w5_1, fma(v1_1, w4_1, fma(v0_2, w1_1, fma(v0_1, w0_1, a2_1))));
+        a3_0 = fma(v1_3, w7_0, fma(v1_2, w6_0, fma(v0_3, w3_0, fma(v0_2, w2_0, a3_0))));
+        a3_1 = fma(v1_3, w7_1, fma(v1_2, w6_1, fma(v0_3, w3_1, fma(v0_2, w2_1, a3_1))));
+    }
+    if live {
+        put_out(g.x * 4u + 0u, y, k0 + 0u, a0_0); put_out(g.x * 4u + 0u, y, k0 + 4u, a0_1);
+        put_out(g.x * 4u + 1u, y, k0 + 0u, a1_0); put_out(g.x * 4u + 1u, y, k0 + 4u, a1_1);
+        put_out(g.x * 4u + 2u, y, k0 + 0u, a2_0); put_out(g.x * 4u + 2u, y, k0 + 4u, a2_1);
+        put_out(g.x * 4u + 3u, y, k0 + 0u, a3_0); put_out(g.x * 4u + 3u, y, k0 + 4u, a3_1);
+    }
+}
+
+// Nearest 2x upsampling + reflect pad 1 + 3x3 convolution as 2x2 phase convolutions, up to 8 output
+// channels, 8 pixels per invocation.
+@compute @workgroup_size(CONV_SG_WG)
+fn conv_up2o2p8(@builtin(global_invocation_id) g: vec3<u32>,
+               @builtin(subgroup_invocation_id) sid: u32) {
+    // every lane stays to the end (subgroupBroadcast); only the stores are guarded
+    let live = g.x * 8u < p.ow;
+    let y = g.y;
+    // output row 2i + py reads input rows i - 1 + py and i + py (clamped)
+    let py = y & 1u;
+    let i = i32(y >> 1u);
+    let j0 = i32(g.x * 4u);
+    let lane = sid & 7u;
+    // channel group z: output channels from 8z, weights from group z's rows
+    let wz = g.z * p.c * 128u;
+    let k0 = g.z * 8u;
+    var a0_0 = vec4(0.0); var a0_1 = vec4(0.0);
+    var a1_0 = vec4(0.0); var a1_1 = vec4(0.0);
+    var a2_0 = vec4(0.0); var a2_1 = vec4(0.0);
+    var a3_0 = vec4(0.0); var a3_1 = vec4(0.0);
+    var a4_0 = vec4(0.0); var a4_1 = vec4(0.0);
+    var a5_0 = vec4(0.0); var a5_1 = vec4(0.0);
+    var a6_0 = vec4(0.0); var a6_1 = vec4(0.0);
+    var a7_0 = vec4(0.0); var a7_1 = vec4(0.0);
+    for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
+        let row0 = (ci * p.h + clamp_to(i + i32(py) - 1, p.h)) * p.w;
+        let v0_0 = vec4(pre(src[row0 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v0_1 = vec4(pre(src[row0 + clamp_to(j0, p.w)], sc, sh));
+        let v0_2 = vec4(pre(src[row0 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v0_3 = vec4(pre(src[row0 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let v0_4 = vec4(pre(src[row0 + clamp_to(j0 + 3, p.w)], sc, sh));
+        let v0_5 = vec4(pre(src[row0 + clamp_to(j0 + 4, p.w)], sc, sh));
+        let row1 = (ci * p.h + clamp_to(i + i32(py), p.h)) * p.w;
+        let v1_0 = vec4(pre(src[row1 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v1_1 = vec4(pre(src[row1 + clamp_to(j0, p.w)], sc, sh));
+        let v1_2 = vec4(pre(src[row1 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v1_3 = vec4(pre(src[row1 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let v1_4 = vec4(pre(src[row1 + clamp_to(j0 + 3, p.w)], sc, sh));
+        let v1_5 = vec4(pre(src[row1 + clamp_to(j0 + 4, p.w)], sc, sh));
+        let wf = wz + (ci * 2u + py) * 64u + lane;
+        let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
+        let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
+        let g4 = wk[(wf + 32u) / 4u][(wf + 32u) % 4u]; let g5 = wk[(wf + 40u) / 4u][(wf + 40u) % 4u];
+        let g6 = wk[(wf + 48u) / 4u][(wf + 48u) % 4u]; let g7 = wk[(wf + 56u) / 4u][(wf + 56u) % 4u];
+        let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
+                         subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
+        let w0_1 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
+                         subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
+        let w1_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
+                         subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
+        let w1_1 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
+                         subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
+        let w2_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
+                         subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
+        let w2_1 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
+                         subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
+        let w3_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
+                         subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
+        let w3_1 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
+                         subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
+        let w4_0 = vec4(subgroupBroadcast(g4, 0u), subgroupBroadcast(g4, 1u),
+                         subgroupBroadcast(g4, 2u), subgroupBroadcast(g4, 3u));
+        let w4_1 = vec4(subgroupBroadcast(g4, 4u), subgroupBroadcast(g4, 5u),
+                         subgroupBroadcast(g4, 6u), subgroupBroadcast(g4, 7u));
+        let w5_0 = vec4(subgroupBroadcast(g5, 0u), subgroupBroadcast(g5, 1u),
+                         subgroupBroadcast(g5, 2u), subgroupBroadcast(g5, 3u));
+        let w5_1 = vec4(subgroupBroadcast(g5, 4u), subgroupBroadcast(g5, 5u),
+                         subgroupBroadcast(g5, 6u), subgroupBroadcast(g5, 7u));
+        let w6_0 = vec4(subgroupBroadcast(g6, 0u), subgroupBroadcast(g6, 1u),
+                         subgroupBroadcast(g6, 2u), subgroupBroadcast(g6, 3u));
+        let w6_1 = vec4(subgroupBroadcast(g6, 4u), subgroupBroadcast(g6, 5u),
+                         subgroupBroadcast(g6, 6u), subgroupBroadcast(g6, 7u));
+        let w7_0 = vec4(subgroupBroadcast(g7, 0u), subgroupBroadcast(g7, 1u),
+                         subgroupBroadcast(g7, 2u), subgroupBroadcast(g7, 3u));
+        let w7_1 = vec4(subgroupBroadcast(g7, 4u), subgroupBroadcast(g7, 5u),
+                         subgroupBroadcast(g7, 6u), subgroupBroadcast(g7, 7u));
+        a0_0 = fma(v1_1, w5_0, fma(v1_0, w4_0, fma(v0_1, w1_0, fma(v0_0, w0_0, a0_0))));
+        a0_1 = fma(v1_1, w5_1, fma(v1_0, w4_1, fma(v0_1, w1_1, fma(v0_0, w0_1, a0_1))));
+        a1_0 = fma(v1_2, w7_0, fma(v1_1, w6_0, fma(v0_2, w3_0, fma(v0_1, w2_0, a1_0))));
+        a1_1 = fma(v1_2, w7_1, fma(v1_1, w6_1, fma(v0_2, w3_1, fma(v0_1, w2_1, a1_1))));
+        a2_0 = fma(v1_2, w5_0, fma(v1_1, w4_0, fma(v0_2, w1_0, fma(v0_1, w0_0, a2_0))));
+        a2_1 = fma(v1_2, w5_1, fma(v1_1, w4_1, fma(v0_2, w1_1, fma(v0_1, w0_1, a2_1))));
+        a3_0 = fma(v1_3, w7_0, fma(v1_2, w6_0, fma(v0_3, w3_0, fma(v0_2, w2_0, a3_0))));
+        a3_1 = fma(v1_3, w7_1, fma(v1_2, w6_1, fma(v0_3, w3_1, fma(v0_2, w2_1, a3_1))));
+        a4_0 = fma(v1_3, w5_0, fma(v1_2, w4_0, fma(v0_3, w1_0, fma(v0_2, w0_0, a4_0))));
+        a4_1 = fma(v1_3, w5_1, fma(v1_2, w4_1, fma(v0_3, w1_1, fma(v0_2, w0_1, a4_1))));
+        a5_0 = fma(v1_4, w7_0, fma(v1_3, w6_0, fma(v0_4, w3_0, fma(v0_3, w2_0, a5_0))));
+        a5_1 = fma(v1_4, w7_1, fma(v1_3, w6_1, fma(v0_4, w3_1, fma(v0_3, w2_1, a5_1))));
+        a6_0 = fma(v1_4, w5_0, fma(v1_3, w4_0, fma(v0_4, w1_0, fma(v0_3, w0_0, a6_0))));
+        a6_1 = fma(v1_4, w5_1, fma(v1_3, w4_1, fma(v0_4, w1_1, fma(v0_3, w0_1, a6_1))));
+        a7_0 = fma(v1_5, w7_0, fma(v1_4, w6_0, fma(v0_5, w3_0, fma(v0_4, w2_0, a7_0))));
+        a7_1 = fma(v1_5, w7_1, fma(v1_4, w6_1, fma(v0_5, w3_1, fma(v0_4, w2_1, a7_1))));
+    }
+    if live {
+        put_out(g.x * 8u + 0u, y, k0 + 0u, a0_0); put_out(g.x * 8u + 0u, y, k0 + 4u, a0_1);
+        put_out(g.x * 8u + 1u, y, k0 + 0u, a1_0); put_out(g.x * 8u + 1u, y, k0 + 4u, a1_1);
+        put_out(g.x * 8u + 2u, y, k0 + 0u, a2_0); put_out(g.x * 8u + 2u, y, k0 + 4u, a2_1);
+        put_out(g.x * 8u + 3u, y, k0 + 0u, a3_0); put_out(g.x * 8u + 3u, y, k0 + 4u, a3_1);
+        put_out(g.x * 8u + 4u, y, k0 + 0u, a4_0); put_out(g.x * 8u + 4u, y, k0 + 4u, a4_1);
+        put_out(g.x * 8u + 5u, y, k0 + 0u, a5_0); put_out(g.x * 8u + 5u, y, k0 + 4u, a5_1);
+        put_out(g.x * 8u + 6u, y, k0 + 0u, a6_0); put_out(g.x * 8u + 6u, y, k0 + 4u, a6_1);
+        put_out(g.x * 8u + 7u, y, k0 + 0u, a7_0); put_out(g.x * 8u + 7u, y, k0 + 4u, a7_1);
+    }
+}
+
+// Nearest 2x upsampling + reflect pad 1 + 3x3 convolution as 2x2 phase convolutions, up to 4 output
+// channels, 4 pixels per invocation.
+@compute @workgroup_size(CONV_SG_WG)
+fn conv_up2o1(@builtin(global_invocation_id) g: vec3<u32>,
+             @builtin(subgroup_invocation_id) sid: u32) {
+    // every lane stays to the end (subgroupBroadcast); only the stores are guarded
+    let live = g.x * 4u < p.ow;
+    let y = g.y;
+    // output row 2i + py reads input rows i - 1 + py and i + py (clamped)
+    let py = y & 1u;
+    let i = i32(y >> 1u);
+    let j0 = i32(g.x * 2u);
+    let lane = sid & 7u;
+    // channel group z: output channels from 4z, weights from group z's rows
+    let wz = g.z * p.c * 64u;
+    let k0 = g.z * 4u;
+    var a0_0 = vec4(0.0);
+    var a1_0 = vec4(0.0);
+    var a2_0 = vec4(0.0);
+    var a3_0 = vec4(0.0);
+    for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
+        let row0 = (ci * p.h + clamp_to(i + i32(py) - 1, p.h)) * p.w;
+        let v0_0 = vec4(pre(src[row0 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v0_1 = vec4(pre(src[row0 + clamp_to(j0, p.w)], sc, sh));
+        let v0_2 = vec4(pre(src[row0 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v0_3 = vec4(pre(src[row0 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let row1 = (ci * p.h + clamp_to(i + i32(py), p.h)) * p.w;
+        let v1_0 = vec4(pre(src[row1 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v1_1 = vec4(pre(src[row1 + clamp_to(j0, p.w)], sc, sh));
+        let v1_2 = vec4(pre(src[row1 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v1_3 = vec4(pre(src[row1 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let wf = wz + (ci * 2u + py) * 32u + lane;
+        let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
+        let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
+        let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
+                         subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
+        let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
+                         subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
+        let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
+                         subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
+        let w3_0 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
+                         subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
+        let w4_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
+                         subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
+        let w5_0 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
+                         subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
+        let w6_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
+                         subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
+        let w7_0 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
+                         subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
+        a0_0 = fma(v1_1, w5_0, fma(v1_0, w4_0, fma(v0_1, w1_0, fma(v0_0, w0_0, a0_0))));
+        a1_0 = fma(v1_2, w7_0, fma(v1_1, w6_0, fma(v0_2, w3_0, fma(v0_1, w2_0, a1_0))));
+        a2_0 = fma(v1_2, w5_0, fma(v1_1, w4_0, fma(v0_2, w1_0, fma(v0_1, w0_0, a2_0))));
+        a3_0 = fma(v1_3, w7_0, fma(v1_2, w6_0, fma(v0_3, w3_0, fma(v0_2, w2_0, a3_0))));
+    }
+    if live {
+        put_out(g.x * 4u + 0u, y, k0 + 0u, a0_0);
+        put_out(g.x * 4u + 1u, y, k0 + 0u, a1_0);
+        put_out(g.x * 4u + 2u, y, k0 + 0u, a2_0);
+        put_out(g.x * 4u + 3u, y, k0 + 0u, a3_0);
+    }
+}
+
+// Nearest 2x upsampling + reflect pad 1 + 3x3 convolution as 2x2 phase convolutions, up to 4 output
+// channels, 8 pixels per invocation.
+@compute @workgroup_size(CONV_SG_WG)
+fn conv_up2o1p8(@builtin(global_invocation_id) g: vec3<u32>,
+               @builtin(subgroup_invocation_id) sid: u32) {
+    // every lane stays to the end (subgroupBroadcast); only the stores are guarded
+    let live = g.x * 8u < p.ow;
+    let y = g.y;
+    // output row 2i + py reads input rows i - 1 + py and i + py (clamped)
+    let py = y & 1u;
+    let i = i32(y >> 1u);
+    let j0 = i32(g.x * 4u);
+    let lane = sid & 7u;
+    // channel group z: output channels from 4z, weights from group z's rows
+    let wz = g.z * p.c * 64u;
+    let k0 = g.z * 4u;
+    var a0_0 = vec4(0.0);
+    var a1_0 = vec4(0.0);
+    var a2_0 = vec4(0.0);
+    var a3_0 = vec4(0.0);
+    var a4_0 = vec4(0.0);
+    var a5_0 = vec4(0.0);
+    var a6_0 = vec4(0.0);
+    var a7_0 = vec4(0.0);
+    for (var ci = 0u; ci < p.c; ci++) {
+        let sc = stats[2u * ci];
+        let sh = stats[2u * ci + 1u];
+        let row0 = (ci * p.h + clamp_to(i + i32(py) - 1, p.h)) * p.w;
+        let v0_0 = vec4(pre(src[row0 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v0_1 = vec4(pre(src[row0 + clamp_to(j0, p.w)], sc, sh));
+        let v0_2 = vec4(pre(src[row0 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v0_3 = vec4(pre(src[row0 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let v0_4 = vec4(pre(src[row0 + clamp_to(j0 + 3, p.w)], sc, sh));
+        let v0_5 = vec4(pre(src[row0 + clamp_to(j0 + 4, p.w)], sc, sh));
+        let row1 = (ci * p.h + clamp_to(i + i32(py), p.h)) * p.w;
+        let v1_0 = vec4(pre(src[row1 + clamp_to(j0 - 1, p.w)], sc, sh));
+        let v1_1 = vec4(pre(src[row1 + clamp_to(j0, p.w)], sc, sh));
+        let v1_2 = vec4(pre(src[row1 + clamp_to(j0 + 1, p.w)], sc, sh));
+        let v1_3 = vec4(pre(src[row1 + clamp_to(j0 + 2, p.w)], sc, sh));
+        let v1_4 = vec4(pre(src[row1 + clamp_to(j0 + 3, p.w)], sc, sh));
+        let v1_5 = vec4(pre(src[row1 + clamp_to(j0 + 4, p.w)], sc, sh));
+        let wf = wz + (ci * 2u + py) * 32u + lane;
+        let g0 = wk[(wf + 0u) / 4u][(wf + 0u) % 4u]; let g1 = wk[(wf + 8u) / 4u][(wf + 8u) % 4u];
+        let g2 = wk[(wf + 16u) / 4u][(wf + 16u) % 4u]; let g3 = wk[(wf + 24u) / 4u][(wf + 24u) % 4u];
+        let w0_0 = vec4(subgroupBroadcast(g0, 0u), subgroupBroadcast(g0, 1u),
+                         subgroupBroadcast(g0, 2u), subgroupBroadcast(g0, 3u));
+        let w1_0 = vec4(subgroupBroadcast(g0, 4u), subgroupBroadcast(g0, 5u),
+                         subgroupBroadcast(g0, 6u), subgroupBroadcast(g0, 7u));
+        let w2_0 = vec4(subgroupBroadcast(g1, 0u), subgroupBroadcast(g1, 1u),
+                         subgroupBroadcast(g1, 2u), subgroupBroadcast(g1, 3u));
+        let w3_0 = vec4(subgroupBroadcast(g1, 4u), subgroupBroadcast(g1, 5u),
+                         subgroupBroadcast(g1, 6u), subgroupBroadcast(g1, 7u));
+        let w4_0 = vec4(subgroupBroadcast(g2, 0u), subgroupBroadcast(g2, 1u),
+                         subgroupBroadcast(g2, 2u), subgroupBroadcast(g2, 3u));
+        let w5_0 = vec4(subgroupBroadcast(g2, 4u), subgroupBroadcast(g2, 5u),
+                         subgroupBroadcast(g2, 6u), subgroupBroadcast(g2, 7u));
+        let w6_0 = vec4(subgroupBroadcast(g3, 0u), subgroupBroadcast(g3, 1u),
+                         subgroupBroadcast(g3, 2u), subgroupBroadcast(g3, 3u));
+        let w7_0 = vec4(subgroupBroadcast(g3, 4u), subgroupBroadcast(g3, 5u),
+                         subgroupBroadcast(g3, 6u), subgroupBroadcast(g3, 7u));
+        a0_0 = fma(v1_1, w5_0, fma(v1_0, w4_0, fma(v0_1, w1_0, fma(v0_0, w0_0, a0_0))));
+        a1_0 = fma(v1_2, w7_0, fma(v1_1, w6_0, fma(v0_2, w3_0, fma(v0_1, w2_0, a1_0))));
+        a2_0 = fma(v1_2, w5_0, fma(v1_1, w4_0, fma(v0_2, w1_0, fma(v0_1, w0_0, a2_0))));
+        a3_0 = fma(v1_3, w7_0, fma(v1_2, w6_0, fma(v0_3, w3_0, fma(v0_2, w2_0, a3_0))));
+        a4_0 = fma(v1_3, w5_0, fma(v1_2, w4_0, fma(v0_3, w1_0, fma(v0_2, w0_0, a4_0))));
+        a5_0 = fma(v1_4, w7_0, fma(v1_3, w6_0, fma(v0_4, w3_0, fma(v0_3, w2_0, a5_0))));
+        a6_0 = fma(v1_4, w5_0, fma(v1_3, w4_0, fma(v0_4, w1_0, fma(v0_3, w0_0, a6_0))));
+        a7_0 = fma(v1_5, w7_0, fma(v1_4, w6_0, fma(v0_5, w3_0, fma(v0_4, w2_0, a7_0))));
+    }
+    if live {
+        put_out(g.x * 8u + 0u, y, k0 + 0u, a0_0);
+        put_out(g.x * 8u + 1u, y, k0 + 0u, a1_0);
+        put_out(g.x * 8u + 2u, y, k0 + 0u, a2_0);
+        put_out(g.x * 8u + 3u, y, k0 + 0u, a3_0);
+        put_out(g.x * 8u + 4u, y, k0 + 0u, a4_0);
+        put_out(g.x * 8u + 5u, y, k0 + 0u, a5_0);
+        put_out(g.x * 8u + 6u, y, k0 + 0u, a6_0);
+        put_out(g.x * 8u + 7u, y, k0 + 0u, a7_0);
     }
 }
 // END generated

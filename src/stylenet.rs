@@ -64,6 +64,15 @@ pub const CONV_SG: [((usize, usize, usize, usize), Kernel); 10] = [
     ((3, 1, 1, 8), sg("conv_k3s1o1p8")),
     ((9, 1, 1, 8), sg("conv_k9s1o1p8")),
 ];
+/// The upsampling convolutions (nearest 2x, reflect pad 1, 3x3) as four 2x2 phase convolutions
+/// of the low-resolution input, 4 multiply-adds per output where the plain ones do 9, by (vec4s
+/// of output channels, pixels per invocation): `STYLENET_CONVS_UP2` in tests/generated_wgsl.rs.
+pub const CONV_SG_UP2: [((usize, usize), Kernel); 4] = [
+    ((2, 4), sg("conv_up2o2")),
+    ((2, 8), sg("conv_up2o2p8")),
+    ((1, 4), sg("conv_up2o1")),
+    ((1, 8), sg("conv_up2o1p8")),
+];
 pub const KERNELS: &[Kernel] = &[
     REFLECT_PAD,
     CONV_KXK,
@@ -86,6 +95,10 @@ pub const KERNELS: &[Kernel] = &[
     CONV_SG[9].1,
     CONV_SG_PADDED[0].1,
     CONV_SG_PADDED[1].1,
+    CONV_SG_UP2[0].1,
+    CONV_SG_UP2[1].1,
+    CONV_SG_UP2[2].1,
+    CONV_SG_UP2[3].1,
 ];
 
 /// A subgroup convolution entry point and its shape.
@@ -100,6 +113,8 @@ pub struct SgConv {
     pub groups: usize,
     /// Reads a reflect-padded copy of the input, rows a multiple of 4 wide (made by the pass).
     pub padded: bool,
+    /// An upsampling convolution as 2x2 phase convolutions (weights from [`pack_sg_up2`]).
+    pub up2: bool,
 }
 
 /// The subgroup convolutions that can run a cin -> cout layer on this device: the smallest
@@ -118,8 +133,33 @@ pub fn conv_sg_all(gpu: &Gpu, cin: usize, cout: usize, k: usize, stride: usize) 
     plain
         .chain(CONV_SG_PADDED.iter().map(|c| (c, true)))
         .filter(|((s, _), _)| shape(s) && (s.2 == one || (s.2 * 4 < cout && s.2 * 8 >= cout)))
-        .map(|((s, kernel), padded)| SgConv { kernel, ov: s.2, px: s.3, groups: cout.div_ceil(4 * s.2), padded })
+        .map(|((s, kernel), padded)| SgConv {
+            kernel,
+            ov: s.2,
+            px: s.3,
+            groups: cout.div_ceil(4 * s.2),
+            padded,
+            up2: false,
+        })
         .filter(|c| pack_sg_len(cin, k, c.ov, c.groups) * 4 <= WK_BYTES as usize)
+        .collect()
+}
+
+/// The 2x2-phase convolutions that can run a cin -> cout upsampling layer (nearest 2x, reflect
+/// pad 1, 3x3, stride 1) on this device: the smallest channel group holding all output channels,
+/// with each pixel count, where the weights fit the uniform window.
+pub fn conv_sg_up2_all(gpu: &Gpu, cin: usize, cout: usize) -> Vec<SgConv> {
+    if !gpu.has_subgroups_of_8() {
+        return Vec::new();
+    }
+    let Some(one) = CONV_SG_UP2.iter().map(|(s, _)| s.0).filter(|&ov| ov * 4 >= cout).min() else {
+        return Vec::new();
+    };
+    CONV_SG_UP2
+        .iter()
+        .filter(|(s, _)| s.0 == one)
+        .map(|(s, kernel)| SgConv { kernel, ov: s.0, px: s.1, groups: 1, padded: false, up2: true })
+        .filter(|_| pack_sg_up2_len(cin, one, 1) * 4 <= WK_BYTES as usize)
         .collect()
 }
 
@@ -267,6 +307,35 @@ fn pack_sg_len(cin: usize, k: usize, ov: usize, groups: usize) -> usize {
 /// OIHW weights as the subgroup convolutions read them: per channel group of ov * 4 output
 /// channels, [ci][ky][kx][ov * 4] with each (ci, ky) row padded to a multiple of 8 floats; then
 /// room for the full 64 KiB window.
+fn pack_sg_up2_len(cin: usize, ov: usize, groups: usize) -> usize {
+    groups * cin * 2 * 32 * ov
+}
+
+/// The 3x3 weights [cout][cin][3][3] of an upsampling layer as the 2x2 phase convolutions read
+/// them: [group z][ci][py][ry][px][rx][ov * 4], each the sum of the 3x3 taps that read input
+/// pixel (row ry, column rx) of the window of output phase (py, px): nearest 2x upsampling
+/// makes taps 1 and 2 of phase 0, and 0 and 1 of phase 1, read the same input pixel.
+pub fn pack_sg_up2(w: &[f32], cout: usize, cin: usize, ov: usize) -> Vec<f32> {
+    // the kernel taps of phase p that read window position r
+    const TAPS: [[&[usize]; 2]; 2] = [[&[0], &[1, 2]], [&[0, 1], &[2]]];
+    let groups = cout.div_ceil(ov * 4);
+    let mut out = vec![0.0; pack_sg_up2_len(cin, ov, groups) + (WK_BYTES / 4) as usize];
+    for o in 0..cout {
+        let (z, ol) = (o / (ov * 4), o % (ov * 4));
+        for i in 0..cin {
+            for (py, ry, px, rx) in (0..16).map(|b| (b >> 3, (b >> 2) & 1, (b >> 1) & 1, b & 1)) {
+                let sum: f32 = TAPS[py][ry]
+                    .iter()
+                    .flat_map(|&ky| TAPS[px][rx].iter().map(move |&kx| (ky, kx)))
+                    .map(|(ky, kx)| w[((o * cin + i) * 3 + ky) * 3 + kx])
+                    .sum();
+                out[(((z * cin + i) * 2 + py) * 2 + ry) * 16 * ov + (px * 2 + rx) * ov * 4 + ol] = sum;
+            }
+        }
+    }
+    out
+}
+
 pub fn pack_sg(w: &[f32], cout: usize, cin: usize, k: usize, ov: usize) -> Vec<f32> {
     let row = (k * ov * 4).div_ceil(8) * 8;
     let groups = cout.div_ceil(ov * 4);
@@ -511,10 +580,19 @@ impl StyleNet {
             // load), not upsampled, its rows a multiple of 4 wide after padding (the network's
             // sizes are multiples of 4)
             let may_pad = l.up == 1 && (l.pad * 2).is_multiple_of(4) && !(i > 0 && fusable(i - 1));
-            for conv in conv_sg_all(gpu, l.cin, l.cout, l.k, l.stride).into_iter().filter(|c| may_pad || !c.padded) {
-                let same = layer_sg.iter().find(|(c, _)| c.ov == conv.ov).map(|(_, b)| b.clone());
+            let direct = conv_sg_all(gpu, l.cin, l.cout, l.k, l.stride).into_iter().filter(|c| may_pad || !c.padded);
+            // an upsampling layer may also run as 2x2 phase convolutions (4 multiply-adds per
+            // output where the direct ones do 9; the autotuner weighs both)
+            let phases = l.up == 2 && l.k == 3 && l.pad == 1 && l.stride == 1;
+            let up2 = if phases { conv_sg_up2_all(gpu, l.cin, l.cout) } else { Vec::new() };
+            for conv in direct.chain(up2) {
+                let same = layer_sg.iter().find(|(c, _)| (c.ov, c.up2) == (conv.ov, conv.up2)).map(|(_, b)| b.clone());
                 let buffer = same.unwrap_or_else(|| {
-                    let data = pack_sg(w, l.cout, l.cin, l.k, conv.ov);
+                    let data = if conv.up2 {
+                        pack_sg_up2(w, l.cout, l.cin, conv.ov)
+                    } else {
+                        pack_sg(w, l.cout, l.cin, l.k, conv.ov)
+                    };
                     std::sync::Arc::new(gpu.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
                         label: Some(l.name),
                         contents: bytemuck::cast_slice(&data),

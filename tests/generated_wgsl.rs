@@ -522,6 +522,110 @@ fn stylenet_convs() -> Vec<String> {
     out
 }
 
+/// The style network's upsampling convolutions (nearest 2x, reflect pad 1, 3x3, stride 1) as
+/// four 2x2 convolutions of the low-resolution input, one per output phase (row and column
+/// parity), by (ov, px): the 3x3 taps that read the same input pixel share it, so 4 multiply-adds
+/// per output and input channel instead of 9 (weights summed per phase on the host, `pack_sg_up2`
+/// in src/stylenet.rs). The reflect padding of the upsampled image reads, at distance 1, the
+/// edge pixel of the input: a clamp. One output row per invocation row (its phase py uniform),
+/// px output pixels (both column phases), ov vec4s of output channels.
+pub const STYLENET_CONVS_UP2: [(usize, usize); 4] = [(2, 4), (2, 8), (1, 4), (1, 8)];
+
+/// `base + k` as WGSL, written without "+ -1".
+fn offset(k: i32, base: &str) -> String {
+    match k {
+        0 => base.to_string(),
+        k if k < 0 => format!("{base} - {}", -k),
+        k => format!("{base} + {k}"),
+    }
+}
+
+fn stylenet_up2_convs() -> Vec<String> {
+    let (i1, i2) = ("    ", "        ");
+    let mut out = Vec::new();
+    for (ov, np) in STYLENET_CONVS_UP2 {
+        let suffix = if np == 4 { String::new() } else { format!("p{np}") };
+        let row = 4 * ov * 4; // floats of one (ci, py, ry) row: [px][rx][ov * 4]
+        let nin = np / 2 + 2; // input columns np output pixels read
+        out.push(String::new());
+        out.push(format!(
+            "// Nearest 2x upsampling + reflect pad 1 + 3x3 convolution as 2x2 phase convolutions, up to {} output",
+            ov * 4
+        ));
+        out.push(format!("// channels, {np} pixels per invocation."));
+        out.push("@compute @workgroup_size(CONV_SG_WG)".into());
+        out.push(format!("fn conv_up2o{ov}{suffix}(@builtin(global_invocation_id) g: vec3<u32>,"));
+        out.push(format!(
+            "{}@builtin(subgroup_invocation_id) sid: u32) {{",
+            " ".repeat(12 + format!("{ov}{suffix}").len())
+        ));
+        out.push(format!("{i1}// every lane stays to the end (subgroupBroadcast); only the stores are guarded"));
+        out.push(format!("{i1}let live = g.x * {np}u < p.ow;"));
+        out.push(format!("{i1}let y = g.y;"));
+        out.push(format!("{i1}// output row 2i + py reads input rows i - 1 + py and i + py (clamped)"));
+        out.push(format!("{i1}let py = y & 1u;"));
+        out.push(format!("{i1}let i = i32(y >> 1u);"));
+        out.push(format!("{i1}let j0 = i32(g.x * {}u);", np / 2));
+        out.push(format!("{i1}let lane = sid & 7u;"));
+        out.push(format!("{i1}// channel group z: output channels from {}z, weights from group z's rows", ov * 4));
+        out.push(format!("{i1}let wz = g.z * p.c * {}u;", 4 * row));
+        out.push(format!("{i1}let k0 = g.z * {}u;", ov * 4));
+        for px in 0..np {
+            out.extend(packed(i1, (0..ov).map(|o| format!("var a{px}_{o} = vec4(0.0);"))));
+        }
+        out.push(format!("{i1}for (var ci = 0u; ci < p.c; ci++) {{"));
+        out.push(format!("{i2}let sc = stats[2u * ci];"));
+        out.push(format!("{i2}let sh = stats[2u * ci + 1u];"));
+        // both input rows at once: each accumulator takes one chain of 4 multiply-adds per input
+        // channel (CPU drivers blend and spill every assignment to a loop-carried variable)
+        for ry in 0..2 {
+            out.push(format!(
+                "{i2}let row{ry} = (ci * p.h + clamp_to(i + {}, p.h)) * p.w;",
+                offset(ry as i32 - 1, "i32(py)")
+            ));
+            out.extend(packed(
+                i2,
+                (0..nin).map(|m| {
+                    format!(
+                        "let v{ry}_{m} = vec4(pre(src[row{ry} + clamp_to({}, p.w)], sc, sh));",
+                        offset(m as i32 - 1, "j0")
+                    )
+                }),
+            ));
+        }
+        out.push(format!("{i2}let wf = wz + (ci * 2u + py) * {}u + lane;", 2 * row));
+        out.extend(packed(
+            i2,
+            (0..2 * row / 8).map(|q| format!("let g{q} = wk[(wf + {}u) / 4u][(wf + {}u) % 4u];", 8 * q, 8 * q)),
+        ));
+        // weights w{4 ry + 2 px + rx}_{o}: input row ry and column rx of column phase px's window
+        for t in 0..8 {
+            out.extend(tap_weights(i2, t, ov));
+        }
+        for t in 0..np {
+            let (px, jj) = (t % 2, t / 2);
+            for o in 0..ov {
+                let chain =
+                    (0..2).flat_map(|ry| (0..2).map(move |rx| (ry, rx))).fold(format!("a{t}_{o}"), |acc, (ry, rx)| {
+                        format!("fma(v{ry}_{}, w{}_{o}, {acc})", jj + px + rx, 4 * ry + 2 * px + rx)
+                    });
+                out.push(format!("{i2}a{t}_{o} = {chain};"));
+            }
+        }
+        out.push(format!("{i1}}}"));
+        out.push(format!("{i1}if live {{"));
+        for t in 0..np {
+            out.extend(packed(
+                i2,
+                (0..ov).map(|o| format!("put_out(g.x * {np}u + {t}u, y, k0 + {}u, a{t}_{o});", 4 * o)),
+            ));
+        }
+        out.push(format!("{i1}}}"));
+        out.push("}".into());
+    }
+    out
+}
+
 /// Compare (or, with PAINTFLOW_BLESS=1, rewrite) the block between the markers of `file`.
 fn check_block(file: &str, body: Vec<String>) {
     check_nth_block(file, 0, body)
@@ -583,5 +687,5 @@ fn wino_transform_block_is_what_the_generator_prints() {
 
 #[test]
 fn stylenet_conv_block_is_what_the_generator_prints() {
-    check_block("stylenet.wgsl", stylenet_convs());
+    check_block("stylenet.wgsl", stylenet_convs().into_iter().chain(stylenet_up2_convs()).collect());
 }

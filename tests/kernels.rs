@@ -849,6 +849,67 @@ fn stylenet_kernels_match_cpu() {
     }
     assert!(!g.has_subgroups_of_8() || grouped_runs >= 2, "two-group variants tested: {grouped_runs}");
     assert!(!g.has_subgroups_of_8() || padded_runs >= 2, "variants on a padded copy tested: {padded_runs}");
+    // the upsampling convolutions as 2x2 phase convolutions of the low-resolution input, against
+    // upsample + reflect pad 1 + 3x3 convolution, plain and with the previous norm + ReLU fused
+    // (1-pixel sides, channel counts not a multiple of 4, widths not a multiple of the pixel block)
+    let mut up2_runs = 0;
+    for &(cin, cout, ih, iw) in
+        &[(32usize, 8usize, 4usize, 6usize), (8, 4, 5, 3), (5, 3, 1, 1), (7, 8, 2, 9), (3, 4, 1, 7), (1, 1, 3, 1)]
+    {
+        let (h, w) = (2 * ih + 2, 2 * iw + 2);
+        let (oh, ow) = (2 * ih, 2 * iw);
+        let x = rng.vec(cin * ih * iw, 1.0);
+        let wt = rng.vec(cout * cin * 9, 0.3);
+        let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
+        let stats = upload(&[2 * cin], &scale_shift);
+        let normed: Vec<f32> = x
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v * scale_shift[2 * (i / (ih * iw))] + scale_shift[2 * (i / (ih * iw)) + 1]).max(0.0))
+            .collect();
+        let reference = |input: &[f32], weights: &[f32]| {
+            sn::conv_kxk_cpu(&sn::reflect_pad_cpu(input, cin, ih, iw, 1, 2), cin, h, w, weights, cout, 3, 1)
+        };
+        let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<f32>>();
+        for sgc in sn::conv_sg_up2_all(g, cin, cout) {
+            up2_runs += 1;
+            let packed = sn::pack_sg_up2(&wt, cout, cin, sgc.ov);
+            let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
+                label: None,
+                size: (packed.len() * 4) as u64,
+                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            });
+            g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+            for (act, input) in [(0u32, &x), (1, &normed)] {
+                let p = StyleNetParams {
+                    c: cin as u32,
+                    h: ih as u32,
+                    w: iw as u32,
+                    oh: oh as u32,
+                    ow: ow as u32,
+                    k: 3,
+                    stride: 1,
+                    cout: cout as u32,
+                    pad: 1,
+                    up: 2,
+                    act,
+                    ..Default::default()
+                };
+                let (out, scratch) = (poisoned(&[cout, oh, ow]), poisoned(&[1]));
+                let mut plan = Plan::new();
+                let xt = upload(&[cin, ih, iw], &x);
+                sn::record_sg_conv(g, &mut plan, &sgc, &p, &xt, &out, &stats, &uni, (oh, ow), &scratch);
+                plan.run(g).unwrap();
+                // the phase weights are sums of taps: rounding differs from the direct sum, so the
+                // error is relative to the convolution of |input| and |weights|
+                let what = format!("{} {cin}->{cout} from {ih}x{iw} act {act}", sgc.kernel.entry);
+                let terms = reference(&abs(input), &abs(&wt));
+                assert_close_scaled(&what, &out.read(g).unwrap(), &reference(input, &wt), &terms, REDUCTION_TOL);
+            }
+        }
+    }
+    assert!(!g.has_subgroups_of_8() || up2_runs >= 8, "2x2 phase convolutions tested: {up2_runs}");
     for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128), (5, 36, 60), (2, 2, 2)] {
         for act in [Act::None, Act::Relu, Act::Sigmoid] {
             for residual in [false, true] {
