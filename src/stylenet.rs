@@ -8,6 +8,8 @@ use crate::error::{Error, Result};
 use crate::gpu::shaders::{read, read_write, uniform};
 use crate::gpu::{Gpu, Kernel, Plan, Shader, Tensor};
 use crate::imageio::Rgb;
+use crate::ops::pad::Padding;
+use crate::ops::winograd::{self, WinoConv, WinoWeights};
 use crate::weights::TensorFile;
 
 /// Number of built-in styles.
@@ -163,25 +165,66 @@ pub fn conv_sg_up2_all(gpu: &Gpu, cin: usize, cout: usize) -> Vec<SgConv> {
         .collect()
 }
 
-/// Which of a layer's candidate subgroup convolutions (pixels per invocation, one or two
-/// channel groups) runs fastest on this adapter for an input `iw` pixels wide: measured once on
-/// a band of at most 64 input rows of that width (a fraction of the layer's cost, so tuning
-/// stays well under a second) and cached like the VGG convolutions' choices; the first
+/// One way to run a layer's convolution: a subgroup convolution with its weight buffer, or
+/// Winograd F(4x4, 3x3) (reflect border; the input must be written, not a fused norm).
+#[derive(Clone, Copy)]
+pub enum LayerConv<'a> {
+    Sg(&'a SgConv, &'a wgpu::Buffer),
+    Winograd(&'a WinoWeights, &'a Tensor),
+}
+
+impl LayerConv<'_> {
+    /// The name the autotune cache keeps.
+    fn name(&self) -> &'static str {
+        match self {
+            LayerConv::Sg(c, _) => c.kernel.entry,
+            LayerConv::Winograd(..) => "winograd-f4",
+        }
+    }
+
+    /// Record it: `src` [cin, h, w] (params as [`conv_params`] makes them) -> `dst`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &self,
+        gpu: &Gpu,
+        plan: &mut Plan,
+        params: &StyleNetParams,
+        src: &Tensor,
+        dst: &Tensor,
+        stats: &Tensor,
+        (oh, ow): (usize, usize),
+        scratch: &Tensor,
+    ) {
+        match *self {
+            LayerConv::Sg(c, weights) => {
+                record_sg_conv(gpu, plan, c, params, src, dst, stats, weights, (oh, ow), scratch)
+            }
+            LayerConv::Winograd(w, bias) => {
+                assert!(params.act == 0, "the Winograd input transform applies no norm");
+                let conv =
+                    WinoConv { input: src, w, bias, out: dst, relu: false, border: Padding::Reflect, mask: None };
+                conv.record(gpu, plan);
+            }
+        }
+    }
+}
+
+/// Which of a layer's candidate convolutions (pixels per invocation, one or two channel groups,
+/// 2x2 phases, Winograd) runs fastest on this adapter for an input `iw` pixels wide: measured
+/// once on a band of at most 64 input rows of that width (a fraction of the layer's cost, so
+/// tuning stays well under a second) and cached like the VGG convolutions' choices; the first
 /// candidate (4 pixels, one group) when autotuning is off. On an Intel Xeon the 9x9 layer runs
 /// 20 % faster as two groups of 16 channels than as one of 32, and 50 % slower with 8 pixels
 /// (BENCHMARKS.md): no one shape suits every layer and CPU.
-fn choose_sg(
-    gpu: &Gpu,
-    i: usize,
-    candidates: &[(SgConv, std::sync::Arc<wgpu::Buffer>)],
-    (ih, iw): (usize, usize),
-) -> usize {
+fn choose_conv(gpu: &Gpu, i: usize, candidates: &[LayerConv], (ih, iw): (usize, usize)) -> usize {
     let l = &LAYERS[i];
     if candidates.len() == 1 {
         return 0;
     }
     let ih = ih.min(64);
-    let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
+    // a layer whose input is written also has Winograd among its candidates
+    let written = if candidates.iter().any(|c| matches!(c, LayerConv::Winograd(..))) { " written" } else { "" };
+    let key = format!("stylenet conv k{} s{} up{} {}->{} {}x{}{written}", l.k, l.stride, l.up, l.cin, l.cout, iw, ih);
     // the buffers are made only when the choice is not cached yet
     let tuned = gpu.tuned(&key, || {
         let ((ph, pw), (oh, ow)) = shape_of(l, ih, iw);
@@ -189,14 +232,14 @@ fn choose_sg(
         let y = Tensor::zeros(gpu, &[l.cout, oh, ow], "autotune output").ok()?;
         let stats = Tensor::zeros(gpu, &[2 * l.cin], "autotune stats").ok()?;
         // room for a padded copy only where a candidate makes one
-        let padding = candidates.iter().any(|(c, _)| c.padded);
+        let padding = candidates.iter().any(|c| matches!(c, LayerConv::Sg(c, _) if c.padded));
         let scratch = Tensor::zeros(gpu, &[if padding { l.cin * ph * pw } else { 1 }], "autotune padded input").ok()?;
         let params = conv_params(l, (ih, iw), (oh, ow), false);
         let plans: Vec<Plan> = candidates
             .iter()
-            .map(|(c, weights)| {
+            .map(|c| {
                 let mut plan = Plan::new();
-                record_sg_conv(gpu, &mut plan, c, &params, &x, &y, &stats, weights, (oh, ow), &scratch);
+                c.record(gpu, &mut plan, &params, &x, &y, &stats, (oh, ow), &scratch);
                 plan
             })
             .collect();
@@ -208,9 +251,9 @@ fn choose_sg(
             }
         }
         let k = (0..best.len()).min_by(|&a, &b| best[a].total_cmp(&best[b]))?;
-        Some(candidates[k].0.kernel.entry.to_string())
+        Some(candidates[k].name().to_string())
     });
-    tuned.and_then(|e| candidates.iter().position(|(c, _)| c.kernel.entry == e)).unwrap_or(0)
+    tuned.and_then(|e| candidates.iter().position(|c| c.name() == e)).unwrap_or(0)
 }
 
 /// A layer's padded (after upsampling) input size and output size for an ih x iw input.
@@ -563,6 +606,12 @@ pub struct StyleNet {
     /// Per layer, with subgroups: the candidate subgroup convolutions, each with its uniform
     /// weight buffer (shared by candidates of one channel grouping).
     packed_sg: Vec<Vec<(SgConv, std::sync::Arc<wgpu::Buffer>)>>,
+    /// Per layer: Winograd F(4x4, 3x3) weights where the layer is a plain 3x3 convolution (stride
+    /// 1, reflect pad 1, no upsampling) and the device runs them; a candidate where the layer's
+    /// input is written (not a norm fused into the loads, which the transform does not apply).
+    wino: Vec<Option<WinoWeights>>,
+    /// Zeros, the Winograd output transform's bias (the network's convolutions have none).
+    zero_bias: Tensor,
     affine: Vec<Tensor>,
 }
 
@@ -571,6 +620,7 @@ impl StyleNet {
         use wgpu::util::DeviceExt;
         let mut packed = Vec::new();
         let mut packed_sg = Vec::new();
+        let mut wino = Vec::new();
         let mut aff = Vec::new();
         for (i, (l, (w, _, _))) in LAYERS.iter().zip(&weights.layers).enumerate() {
             let p = pack(w, l.cout, l.cin, l.k);
@@ -602,9 +652,17 @@ impl StyleNet {
                 layer_sg.push((conv, buffer));
             }
             packed_sg.push(layer_sg);
+            let plain3 = l.k == 3 && l.stride == 1 && l.pad == 1 && l.up == 1;
+            wino.push(if plain3 && winograd::fits(gpu, l.cin, l.cout, 4) {
+                Some(WinoWeights::new(gpu, w, l.cout, l.cin, 4, l.name)?)
+            } else {
+                None
+            });
             aff.push(Tensor::zeros(gpu, &[2 * l.cout], l.name)?);
         }
-        let net = StyleNet { weights, packed, packed_sg, affine: aff };
+        let widest = LAYERS.iter().map(|l| l.cout).max().unwrap_or(1);
+        let zero_bias = Tensor::zeros(gpu, &[widest], "stylenet zero bias")?;
+        let net = StyleNet { weights, packed, packed_sg, wino, zero_bias, affine: aff };
         net.set_blend(gpu, blend)?;
         Ok(net)
     }
@@ -775,13 +833,16 @@ impl StyleNetPass {
             let (xh, xw) = (x.shape[1], x.shape[2]);
             let co = conv_out[i % 2].view(&[l.cout, *oh, *ow]);
             let mut plan = Plan::new();
-            let candidates = &net.packed_sg[i];
+            let mut candidates: Vec<LayerConv> = net.packed_sg[i].iter().map(|(c, b)| LayerConv::Sg(c, b)).collect();
+            if let (Some(w), false, false) = (&net.wino[i], x_fused, candidates.is_empty()) {
+                candidates.push(LayerConv::Winograd(w, &net.zero_bias));
+            }
             if !candidates.is_empty() {
                 // reads the unpadded input through the padding and upsampling itself, and
                 // applies the previous layer's norm + ReLU on the way in when fused
-                let (sgc, wbuf) = &candidates[choose_sg(gpu, i, candidates, (xh, xw))];
+                let conv = candidates[choose_conv(gpu, i, &candidates, (xh, xw))];
                 let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
-                record_sg_conv(gpu, &mut plan, sgc, &params, &x, &co, &stats, wbuf, (*oh, *ow), &padded);
+                conv.record(gpu, &mut plan, &params, &x, &co, &stats, (*oh, *ow), &padded);
             } else {
                 let pp = record_reflect_pad(gpu, &mut plan, &x, &padded, &conv_params(l, (xh, xw), (*oh, *ow), false));
                 // conv_kxk reads the padded copy: no padding or upsampling of its own

@@ -579,10 +579,7 @@ fn stylenet_up2_convs() -> Vec<String> {
         // both input rows at once: each accumulator takes one chain of 4 multiply-adds per input
         // channel (CPU drivers blend and spill every assignment to a loop-carried variable)
         for ry in 0..2i32 {
-            out.push(format!(
-                "{i2}let row{ry} = (ci * p.h + clamp_to(i + {}, p.h)) * p.w;",
-                offset(ry - 1, "i32(py)")
-            ));
+            out.push(format!("{i2}let row{ry} = (ci * p.h + clamp_to(i + {}, p.h)) * p.w;", offset(ry - 1, "i32(py)")));
             out.extend(packed(
                 i2,
                 (0..nin).map(|m| {

@@ -910,6 +910,31 @@ fn stylenet_kernels_match_cpu() {
         }
     }
     assert!(!g.has_subgroups_of_8() || up2_runs >= 8, "2x2 phase convolutions tested: {up2_runs}");
+    // Winograd F(4x4) as the network runs it on a written input: reflect pad 1, 3x3, no bias
+    for &(cin, cout, h, w) in &[(32usize, 32usize, 9usize, 13usize), (5, 3, 1, 6), (32, 32, 16, 16), (3, 7, 4, 1)] {
+        if !paintflow::ops::winograd::fits(g, cin, cout, 4) {
+            continue;
+        }
+        let x = rng.vec(cin * h * w, 1.0);
+        let wt = rng.vec(cout * cin * 9, 0.3);
+        let ww = paintflow::ops::winograd::WinoWeights::new(g, &wt, cout, cin, 4, "winograd weights").unwrap();
+        // the output transform reads the bias as vec4s (the network's zero bias is 32 wide)
+        let bias = upload(&[cout.div_ceil(4) * 4], &vec![0.0; cout.div_ceil(4) * 4]);
+        let out = poisoned(&[cout, h, w]);
+        let l = sn::LayerSpec { name: "test", cin, cout, k: 3, stride: 1, pad: 1, up: 1, act: Act::Relu };
+        let params = sn::conv_params(&l, (h, w), (h, w), false);
+        let mut plan = Plan::new();
+        let conv = sn::LayerConv::Winograd(&ww, &bias);
+        conv.record(g, &mut plan, &params, &upload(&[cin, h, w], &x), &out, &bias, (h, w), &bias);
+        plan.run(g).unwrap();
+        let want = sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&x, cin, h, w, 1, 1), cin, h + 2, w + 2, &wt, cout, 3, 1);
+        let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<f32>>();
+        let terms =
+            sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&abs(&x), cin, h, w, 1, 1), cin, h + 2, w + 2, &abs(&wt), cout, 3, 1);
+        // Winograd's transforms round differently from the direct sum (see the VGG variants' test)
+        let what = format!("network Winograd F(4x4) {cin}->{cout} {h}x{w}, reflect");
+        assert_close_scaled(&what, &out.read(g).unwrap(), &want, &terms, REDUCTION_TOL);
+    }
     for &(c, h, w) in &[(3usize, 5usize, 7usize), (1, 1, 1), (32, 24, 32), (8, 96, 128), (5, 36, 60), (2, 2, 2)] {
         for act in [Act::None, Act::Relu, Act::Sigmoid] {
             for residual in [false, true] {
