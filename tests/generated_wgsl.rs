@@ -509,16 +509,23 @@ fn stylenet_convs() -> Vec<String> {
         }
         out.push(format!("{i2}}}"));
         out.push(format!("{i1}}}"));
-        out.push(format!("{i1}if live {{"));
-        for px in 0..np {
-            out.extend(packed(
-                i2,
-                (0..ov).map(|o| format!("put_out(g.x * {np}u + {px}u, y, k0 + {}u, a{px}_{o});", 4 * o)),
-            ));
-        }
-        out.push(format!("{i1}}}"));
-        out.push("}".into());
+        out.extend(stylenet_stores(np, ov));
     }
+    out
+}
+
+/// The end of a style-network convolution: each live invocation stores its np pixels x ov vec4s
+/// of output channels, `a{px}_{o}`.
+fn stylenet_stores(np: usize, ov: usize) -> Vec<String> {
+    let mut out = vec!["    if live {".to_string()];
+    for px in 0..np {
+        out.extend(packed(
+            "        ",
+            (0..ov).map(|o| format!("put_out(g.x * {np}u + {px}u, y, k0 + {}u, a{px}_{o});", 4 * o)),
+        ));
+    }
+    out.push("    }".into());
+    out.push("}".into());
     out
 }
 
@@ -610,15 +617,7 @@ fn stylenet_up2_convs() -> Vec<String> {
             }
         }
         out.push(format!("{i1}}}"));
-        out.push(format!("{i1}if live {{"));
-        for t in 0..np {
-            out.extend(packed(
-                i2,
-                (0..ov).map(|o| format!("put_out(g.x * {np}u + {t}u, y, k0 + {}u, a{t}_{o});", 4 * o)),
-            ));
-        }
-        out.push(format!("{i1}}}"));
-        out.push("}".into());
+        out.extend(stylenet_stores(np, ov));
     }
     out
 }

@@ -679,6 +679,18 @@ fn winograd_convolution_matches_cpu() {
     }
 }
 
+/// A uniform buffer holding `data` (the subgroup convolutions' weights).
+fn uniform_buffer(g: &paintflow::gpu::Gpu, data: &[f32]) -> wgpu::Buffer {
+    let buffer = g.device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: (data.len() * 4) as u64,
+        usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    g.queue.write_buffer(&buffer, 0, bytemuck::cast_slice(data));
+    buffer
+}
+
 /// The style network's kernels on awkward shapes: reflect padding with and without upsampling,
 /// k x k convolutions of stride 1 and 2 with channel counts not multiples of 4, and the
 /// instance norm with each activation and the residual add.
@@ -764,14 +776,7 @@ fn stylenet_kernels_match_cpu() {
             grouped_runs += (sgc.groups > 1) as usize;
             padded_runs += sgc.padded as usize;
             let (kern, ov) = (sgc.kernel, sgc.ov);
-            let packed = sn::pack_sg(&wt, cout, cin, k, ov);
-            let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
-                label: None,
-                size: (packed.len() * 4) as u64,
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
-            g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+            let uni = uniform_buffer(g, &sn::pack_sg(&wt, cout, cin, k, ov));
             // a previous layer's norm folded to a scale and shift per input channel, for the fused
             // variant (act 1: relu(x * scale + shift) on load)
             let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
@@ -873,14 +878,7 @@ fn stylenet_kernels_match_cpu() {
         let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<f32>>();
         for sgc in sn::conv_sg_up2_all(g, cin, cout) {
             up2_runs += 1;
-            let packed = sn::pack_sg_up2(&wt, cout, cin, sgc.ov);
-            let uni = g.device.create_buffer(&wgpu::BufferDescriptor {
-                label: None,
-                size: (packed.len() * 4) as u64,
-                usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            });
-            g.queue.write_buffer(&uni, 0, bytemuck::cast_slice(&packed));
+            let uni = uniform_buffer(g, &sn::pack_sg_up2(&wt, cout, cin, sgc.ov));
             for (act, input) in [(0u32, &x), (1, &normed)] {
                 let p = StyleNetParams {
                     c: cin as u32,
