@@ -172,11 +172,15 @@ pub fn keyframe_for(
     if !dir.is_dir() {
         return Ok(None);
     }
-    let manifest = dir.join(".paintflow-run.json");
-    let recorded: Settings = std::fs::read_to_string(&manifest)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok())
-        .ok_or_else(|| Error::file(&manifest, "the keyframes' settings record is missing or corrupt: paint them again (`--keyframes N --overwrite`) or delete the folder"))?;
+    let recorded = video::read_run_record(&dir).map_err(|why| {
+        Error::file(
+            video::run_record(&dir),
+            format!(
+                "the keyframes' settings record: {why}: paint them again (`--keyframes N --overwrite`) or delete \
+                 the folder"
+            ),
+        )
+    })?;
     let expected = keyframe_settings(render.clone(), n, overlap, total, input);
     let diff = video::settings_diff(&recorded, &expected, "keyframes:");
     if !diff.is_empty() {
@@ -307,12 +311,9 @@ fn open_segment(out: &Path, k: usize, n: usize) -> std::result::Result<Segment, 
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(format!("segment {k}/{n}: cannot lock: {e}")),
     }
-    let manifest = dir.join(".paintflow-run.json");
-    let settings: Settings = std::fs::read_to_string(&manifest)
-        .map_err(|e| format!("segment {k}/{n}: cannot read {} ({e}): {again}", manifest.display()))
-        .and_then(|t| {
-            serde_json::from_str(&t).map_err(|e| format!("segment {k}/{n}: {} is corrupt ({e})", manifest.display()))
-        })?;
+    let manifest = video::run_record(&dir);
+    let settings = video::read_run_record(&dir)
+        .map_err(|why| format!("segment {k}/{n}: {}: {why}: {again}", manifest.display()))?;
     let range = settings
         .get(KEY_FRAMES)
         .and_then(|v| serde_json::from_value::<[usize; 3]>(v.clone()).ok())
@@ -387,7 +388,7 @@ pub fn join(out: &Path, overwrite: bool) -> Result<Joined> {
     settings.insert(KEY_OVERLAP.into(), overlap.into());
     settings.insert("frames".into(), total.into());
     let has_frames = !video::frame_files(out)?.is_empty();
-    if has_frames && !overwrite && !out.join(".paintflow-run.json").exists() {
+    if has_frames && !overwrite && !video::run_record(out).exists() {
         return Err(Error::file(
             out,
             "holds frames without a record of the run that made them: add --overwrite to replace them with the \

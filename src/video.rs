@@ -301,6 +301,19 @@ pub struct OutputFolder {
 /// The settings a render's frames depend on, by flag name (e.g. "--style-weight"), as JSON values.
 pub type Settings = std::collections::BTreeMap<String, serde_json::Value>;
 
+/// Where a render keeps its settings record in its output folder (written when the folder is
+/// claimed; `--resume`, segments and keyframes check it).
+pub fn run_record(dir: &Path) -> PathBuf {
+    dir.join(".paintflow-run.json")
+}
+
+/// A folder's settings record ([`run_record`]), or why it cannot be had: "cannot read it (..)"
+/// or "it is corrupt (..)", for the caller's message.
+pub fn read_run_record(dir: &Path) -> std::result::Result<Settings, String> {
+    let text = std::fs::read_to_string(run_record(dir)).map_err(|e| format!("cannot read it ({e})"))?;
+    serde_json::from_str(&text).map_err(|e| format!("it is corrupt ({e})"))
+}
+
 /// What to do with frames an earlier run left in the output folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Existing {
@@ -333,7 +346,7 @@ impl OutputFolder {
                 return Err(Error::file(&lock_path, format!("cannot lock: {e}")));
             }
         }
-        let manifest = dir.join(".paintflow-run.json");
+        let manifest = run_record(dir);
         // the folder's frames, and those of an unfinished multi-pass run's earlier passes
         let mut frames = frame_files(dir)?;
         let passes = dir.join(PASSES_DIR);
@@ -365,11 +378,8 @@ impl OutputFolder {
                 }
                 Existing::Resume if !manifest.exists() => unverified = true,
                 Existing::Resume => {
-                    let text = std::fs::read_to_string(&manifest).map_err(|e| {
-                        Error::file(&manifest, format!("--resume: cannot read the earlier run's settings ({e})"))
-                    })?;
-                    let old: Settings = serde_json::from_str(&text).map_err(|e| {
-                        Error::file(&manifest, format!("--resume: the earlier run's settings are corrupt ({e})"))
+                    let old = read_run_record(dir).map_err(|why| {
+                        Error::file(&manifest, format!("--resume: the earlier run's settings record: {why}"))
                     })?;
                     let diff = settings_diff(&old, settings, "was");
                     if !diff.is_empty() {
