@@ -110,20 +110,45 @@ impl TuneCache {
         }
     }
 
-    fn save(&self) {
-        let Some(path) = &self.path else { return };
-        // other processes may have measured meanwhile: keep their entries, ours win
-        let mut entries = std::fs::read_to_string(path)
+    /// Keep `value`, just measured for `key`, unless another process sharing the file measured
+    /// the key first: then adopt that one. Every process then runs the same kernel for a shape
+    /// (two kernels round differently, so frames that segments, a resumed run or a concurrent
+    /// job paint must agree on it). The file is read and written under an exclusive lock on
+    /// a sibling `.lock` file; without one (an unwritable directory) the measured value is kept.
+    fn commit(&mut self, key: String, value: String) -> String {
+        let Some(path) = self.path.clone() else {
+            self.entries.insert(key, value.clone());
+            return value;
+        };
+        let lock = path.parent().and_then(|d| std::fs::create_dir_all(d).ok()).and_then(|_| {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(path.with_extension("lock"))
+                .ok()?;
+            file.lock().ok().map(|_| file)
+        });
+        let mut entries = std::fs::read_to_string(&path)
             .ok()
             .and_then(|t| serde_json::from_str::<CacheFile>(&t).ok())
             .filter(|f| f.format == FORMAT)
             .map(|f| f.entries)
             .unwrap_or_default();
-        entries.extend(self.entries.iter().map(|(k, v)| (k.clone(), v.clone())));
+        // other processes' entries join ours; for this key the first measured wins
+        let value = entries.entry(key.clone()).or_insert(value).clone();
+        for (k, v) in &self.entries {
+            entries.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        self.entries.extend(entries.iter().map(|(k, v)| (k.clone(), v.clone())));
+        self.entries.insert(key, value.clone());
         let file = CacheFile { format: FORMAT, entries };
-        let Ok(text) = serde_json::to_string_pretty(&file) else { return };
-        // best effort: an unwritable cache leaves the run working
-        let _ = crate::files::write_atomic(path, |tmp| std::fs::write(tmp, text));
+        if let Ok(text) = serde_json::to_string_pretty(&file) {
+            // best effort: an unwritable cache leaves the run working
+            let _ = crate::files::write_atomic(&path, |tmp| std::fs::write(tmp, text));
+        }
+        drop(lock);
+        value
     }
 
     /// The cached choice for `what` on this adapter, else `measure()`'s (kept when it gives one).
@@ -137,9 +162,7 @@ impl TuneCache {
             return Some(v.clone());
         }
         let v = measure()?;
-        self.entries.insert(key, v.clone());
-        self.save();
-        Some(v)
+        Some(self.commit(key, v))
     }
 
     /// This adapter's cached choices: (what, choice).
@@ -181,6 +204,24 @@ mod tests {
         let mut other = TuneCache::at(Autotune::On, Some(path.clone()), "gpu A | driver 2");
         assert_eq!(other.get_or_measure("conv 3->64", || Some("storage".into())), Some("storage".into()));
         assert_eq!(calls.get(), 1);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_first_process_to_measure_a_shape_decides_for_all() {
+        let path = dir("first").join("autotune.json");
+        // both start before either has measured (loaded an empty cache)
+        let mut a = TuneCache::at(Autotune::On, Some(path.clone()), "gpu");
+        let mut b = TuneCache::at(Autotune::On, Some(path.clone()), "gpu");
+        assert_eq!(a.get_or_measure("other", || Some("uniform".into())), Some("uniform".into()));
+        assert_eq!(b.get_or_measure("y", || Some("b-only".into())), Some("b-only".into()));
+        assert_eq!(a.get_or_measure("x", || Some("tiled".into())), Some("tiled".into()));
+        // b measured "x" too, with another result: it takes a's, which was kept first
+        assert_eq!(b.get_or_measure("x", || Some("storage".into())), Some("tiled".into()));
+        let mut c = TuneCache::at(Autotune::On, Some(path.clone()), "gpu");
+        let want: Vec<(String, String)> =
+            [("other", "uniform"), ("x", "tiled"), ("y", "b-only")].map(|(k, v)| (k.into(), v.into())).to_vec();
+        assert_eq!(c.choices(), want, "every process's entries kept");
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
