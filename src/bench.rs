@@ -261,8 +261,11 @@ pub fn network_rows(gpu: &Gpu, h: usize, w: usize, reps: usize, profile: bool) -
             let layer = name.split(' ').next().unwrap_or_default();
             let i = sn::LAYERS.iter().position(|l| l.name == layer).expect("stage of a layer");
             let ms = time_plan(gpu, stage, 1, reps)?;
-            let gflop = if name.ends_with(" conv") { flops[i] / 1e9 } else { 0.0 };
-            rows.push(Row { name: format!("  network {name}"), shape: shape.clone(), ms, gflop, gbytes: 0.0 });
+            let conv = name.ends_with(" conv");
+            let gflop = if conv { flops[i] / 1e9 } else { 0.0 };
+            // a convolution's row names the kernel the autotuner chose for it
+            let shape = if conv { format!("{shape} {}", pass.kernels[i]) } else { shape.clone() };
+            rows.push(Row { name: format!("  network {name}"), shape, ms, gflop, gbytes: 0.0 });
         }
     }
     Ok(rows)

@@ -721,6 +721,8 @@ pub struct StyleNetPass {
     /// The same steps, by layer: ("contract.0 conv", its steps), ("contract.0 norm", ...), for
     /// profiles (`paintflow bench`).
     pub stages: Vec<(String, Plan)>,
+    /// Per layer, the convolution that runs it (the autotuner's choice, e.g. "conv_k9s1o4v").
+    pub kernels: Vec<&'static str>,
 }
 
 /// Most partial sums per channel of a norm's first pass.
@@ -825,6 +827,7 @@ impl StyleNetPass {
         let stats = Tensor::zeros(gpu, &[STATS_PARTS + 2 * widest * parts_max], "stylenet norm stats")?;
         let mut outputs: Vec<Option<Tensor>> = Vec::new();
         let mut stages = Vec::new();
+        let mut kernels = Vec::new();
         // the next conv's input: a written tensor, or (fused) the previous conv's raw output
         let mut x = input.clone();
         let mut x_fused = false;
@@ -841,6 +844,7 @@ impl StyleNetPass {
                 // reads the unpadded input through the padding and upsampling itself, and
                 // applies the previous layer's norm + ReLU on the way in when fused
                 let conv = candidates[choose_conv(gpu, i, &candidates, (xh, xw))];
+                kernels.push(conv.name());
                 let params = conv_params(l, (xh, xw), (*oh, *ow), x_fused);
                 conv.record(gpu, &mut plan, &params, &x, &co, &stats, (*oh, *ow), &padded);
             } else {
@@ -849,6 +853,7 @@ impl StyleNetPass {
                 let conv = StyleNetParams { pad: 0, up: 1, ..conv_params(l, (*ph, *pw), (*oh, *ow), false) };
                 let bufs = [&*pp.buffer, &co.buffer, &net.packed[i].buffer];
                 plan.dispatch_1d(gpu, &CONV_KXK, &conv, &bufs, l.cout.div_ceil(4) * oh * ow);
+                kernels.push(CONV_KXK.entry);
             }
             stages.push((format!("{} conv", l.name), std::mem::take(&mut plan)));
             let n = oh * ow;
@@ -876,7 +881,7 @@ impl StyleNetPass {
         for (_, s) in &stages {
             s.encode_into(&mut plan);
         }
-        Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan, stages })
+        Ok(StyleNetPass { h, w, rgba_in, rgba_out, input, outputs, plan, stages, kernels })
     }
 
     /// Run the network on the planar input already in `input` (the output stays on the GPU).

@@ -153,6 +153,9 @@ fn bench_times_the_network_layer_by_layer() {
             out.lines().find(|r| r.contains(&format!("network {} conv |", l.name))).unwrap_or_else(|| panic!("{out}"));
         let gflops: f64 = row.split('|').nth(4).unwrap().trim().parse().unwrap();
         assert!(gflops > 0.0, "{row}");
+        // the kernel that runs the layer, after the frame size
+        let shape = row.split('|').nth(2).unwrap().trim();
+        assert!(shape.starts_with("64x48 conv_") || shape.starts_with("64x48 winograd"), "{row}");
     }
     assert!(!out.contains("conv fwd"), "--end-to-end leaves out the kernel rows: {out}");
 }
