@@ -243,9 +243,11 @@ fn choose_conv(gpu: &Gpu, i: usize, candidates: &[LayerConv], (ih, iw): (usize, 
                 plan
             })
             .collect();
-        // rounds over the candidates, best of three each: this VM's speed drifts within a run
+        // rounds over the candidates, best of five each: a shared VM's speed drifts 1.5x within
+        // minutes, and a choice made in a slow spell is kept (three rounds once kept a kernel
+        // that ran expand.2 in 20 ms instead of 14; BENCHMARKS.md)
         let mut best = vec![f64::INFINITY; plans.len()];
-        for round in 0..3 {
+        for round in 0..5 {
             for (b, plan) in best.iter_mut().zip(&plans) {
                 *b = b.min(crate::gpu::timing::time_plan(gpu, plan, (round == 0) as usize, 1).ok()?);
             }
