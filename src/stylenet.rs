@@ -157,11 +157,13 @@ pub fn conv_sg_up2_all(gpu: &Gpu, cin: usize, cout: usize) -> Vec<SgConv> {
     let Some(one) = CONV_SG_UP2.iter().map(|(s, _)| s.0).filter(|&ov| ov * 4 >= cout).min() else {
         return Vec::new();
     };
+    if pack_sg_up2_len(cin, one, 1) * 4 > WK_BYTES as usize {
+        return Vec::new();
+    }
     CONV_SG_UP2
         .iter()
         .filter(|(s, _)| s.0 == one)
         .map(|(s, kernel)| SgConv { kernel, ov: s.0, px: s.1, groups: 1, padded: false, up2: true })
-        .filter(|_| pack_sg_up2_len(cin, one, 1) * 4 <= WK_BYTES as usize)
         .collect()
 }
 
@@ -349,9 +351,7 @@ fn pack_sg_len(cin: usize, k: usize, ov: usize, groups: usize) -> usize {
     groups * cin * k * (k * ov * 4).div_ceil(8) * 8
 }
 
-/// OIHW weights as the subgroup convolutions read them: per channel group of ov * 4 output
-/// channels, [ci][ky][kx][ov * 4] with each (ci, ky) row padded to a multiple of 8 floats; then
-/// room for the full 64 KiB window.
+/// Floats of the weights of a 2x2 phase convolution (without the room for the rest of the window).
 fn pack_sg_up2_len(cin: usize, ov: usize, groups: usize) -> usize {
     groups * cin * 2 * 32 * ov
 }
@@ -381,6 +381,9 @@ pub fn pack_sg_up2(w: &[f32], cout: usize, cin: usize, ov: usize) -> Vec<f32> {
     out
 }
 
+/// OIHW weights as the subgroup convolutions read them: per channel group of ov * 4 output
+/// channels, [ci][ky][kx][ov * 4] with each (ci, ky) row padded to a multiple of 8 floats; then
+/// room for the full 64 KiB window.
 pub fn pack_sg(w: &[f32], cout: usize, cin: usize, k: usize, ov: usize) -> Vec<f32> {
     let row = (k * ov * 4).div_ceil(8) * 8;
     let groups = cout.div_ceil(ov * 4);

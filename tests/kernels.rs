@@ -23,11 +23,21 @@ const CONV_SHAPES: &[(usize, usize, usize, usize)] = &[
     (35, 33, 13, 14),
 ];
 
-/// Random input [cin, pixels], OIHW weights and bias, and the weights packed for `variant`.
+/// The absolute values of `v` (the inputs of a convolution's |terms| bound).
 fn abs(v: &[f32]) -> Vec<f32> {
     v.iter().map(|x| x.abs()).collect()
 }
 
+/// relu(x * scale + shift) per channel of planes of `plane` values, `scale_shift` holding
+/// (scale, shift) per channel: a previous layer's norm and ReLU as a fused convolution applies them.
+fn norm_relu(x: &[f32], scale_shift: &[f32], plane: usize) -> Vec<f32> {
+    x.iter()
+        .enumerate()
+        .map(|(i, v)| (v * scale_shift[2 * (i / plane)] + scale_shift[2 * (i / plane) + 1]).max(0.0))
+        .collect()
+}
+
+/// Random input [cin, pixels], OIHW weights and bias, and the weights packed for `variant`.
 fn random_conv(
     rng: &mut Rng,
     variant: conv::ConvVariant,
@@ -815,14 +825,7 @@ fn stylenet_kernels_match_cpu() {
                 }
                 continue;
             }
-            let normed: Vec<f32> = x
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    let c = i / (h * w);
-                    (v * scale_shift[2 * c] + scale_shift[2 * c + 1]).max(0.0)
-                })
-                .collect();
+            let normed = norm_relu(&x, &scale_shift, h * w);
             let want_fused = sn::conv_kxk_cpu(&normed, cin, h, w, &wt, cout, k, stride);
             let got = run_sg(&upload(&[cin, h, w], &x), &StyleNetParams { up: 1, act: 1, ..p });
             assert_close(
@@ -867,15 +870,10 @@ fn stylenet_kernels_match_cpu() {
         let wt = rng.vec(cout * cin * 9, 0.3);
         let scale_shift: Vec<f32> = rng.vec(2 * cin, 1.0);
         let stats = upload(&[2 * cin], &scale_shift);
-        let normed: Vec<f32> = x
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v * scale_shift[2 * (i / (ih * iw))] + scale_shift[2 * (i / (ih * iw)) + 1]).max(0.0))
-            .collect();
+        let normed = norm_relu(&x, &scale_shift, ih * iw);
         let reference = |input: &[f32], weights: &[f32]| {
             sn::conv_kxk_cpu(&sn::reflect_pad_cpu(input, cin, ih, iw, 1, 2), cin, h, w, weights, cout, 3, 1)
         };
-        let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<f32>>();
         for sgc in sn::conv_sg_up2_all(g, cin, cout) {
             up2_runs += 1;
             let uni = uniform_buffer(g, &sn::pack_sg_up2(&wt, cout, cin, sgc.ov));
@@ -926,7 +924,6 @@ fn stylenet_kernels_match_cpu() {
         conv.record(g, &mut plan, &params, &upload(&[cin, h, w], &x), &out, &bias, (h, w), &bias);
         plan.run(g).unwrap();
         let want = sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&x, cin, h, w, 1, 1), cin, h + 2, w + 2, &wt, cout, 3, 1);
-        let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<f32>>();
         let terms =
             sn::conv_kxk_cpu(&sn::reflect_pad_cpu(&abs(&x), cin, h, w, 1, 1), cin, h + 2, w + 2, &abs(&wt), cout, 3, 1);
         // Winograd's transforms round differently from the direct sum (see the VGG variants' test)
