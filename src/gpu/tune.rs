@@ -81,6 +81,13 @@ fn kernels_hash() -> u64 {
     h
 }
 
+/// The entries of the cache file at `path`; None when it is missing, corrupt or of another
+/// format (it is then measured over and rewritten).
+fn read_entries(path: &std::path::Path) -> Option<BTreeMap<String, String>> {
+    let f = serde_json::from_str::<CacheFile>(&std::fs::read_to_string(path).ok()?).ok()?;
+    (f.format == FORMAT).then_some(f.entries)
+}
+
 impl TuneCache {
     /// For the adapter `info`, caching in [`cache_dir`].
     pub fn new(mode: Autotune, info: &wgpu::AdapterInfo) -> TuneCache {
@@ -100,13 +107,8 @@ impl TuneCache {
             return;
         }
         self.loaded = true;
-        let Some(path) = &self.path else { return };
-        let Ok(text) = std::fs::read_to_string(path) else { return };
-        // a corrupt file, or one from another format, is measured over (and rewritten)
-        if let Ok(f) = serde_json::from_str::<CacheFile>(&text) {
-            if f.format == FORMAT {
-                self.entries = f.entries;
-            }
+        if let Some(entries) = self.path.as_deref().and_then(read_entries) {
+            self.entries = entries;
         }
     }
 
@@ -129,19 +131,13 @@ impl TuneCache {
                 .ok()?;
             file.lock().ok().map(|_| file)
         });
-        let mut entries = std::fs::read_to_string(&path)
-            .ok()
-            .and_then(|t| serde_json::from_str::<CacheFile>(&t).ok())
-            .filter(|f| f.format == FORMAT)
-            .map(|f| f.entries)
-            .unwrap_or_default();
+        let mut entries = read_entries(&path).unwrap_or_default();
         // other processes' entries join ours; for this key the first measured wins
         let value = entries.entry(key.clone()).or_insert(value).clone();
         for (k, v) in &self.entries {
             entries.entry(k.clone()).or_insert_with(|| v.clone());
         }
         self.entries.extend(entries.iter().map(|(k, v)| (k.clone(), v.clone())));
-        self.entries.insert(key, value.clone());
         let file = CacheFile { format: FORMAT, entries };
         if let Ok(text) = serde_json::to_string_pretty(&file) {
             // best effort: an unwritable cache leaves the run working
