@@ -176,7 +176,7 @@ pub fn keyframe_for(
         Error::file(
             video::run_record(&dir),
             format!(
-                "the keyframes' settings record: {why}: paint them again (`--keyframes N --overwrite`) or delete \
+                "the keyframes' settings record: {why}: paint them again (`--keyframes {n} --overwrite`) or delete \
                  the folder"
             ),
         )
