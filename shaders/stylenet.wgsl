@@ -1962,7 +1962,7 @@ fn conv_k9s1o4v(@builtin(global_invocation_id) g: vec3<u32>,
 // channels, 4 pixels per invocation.
 @compute @workgroup_size(CONV_SG_WG)
 fn conv_up2o2(@builtin(global_invocation_id) g: vec3<u32>,
-             @builtin(subgroup_invocation_id) sid: u32) {
+            @builtin(subgroup_invocation_id) sid: u32) {
     // every lane stays to the end (subgroupBroadcast); only the stores are guarded
     let live = g.x * 4u < p.ow;
     let y = g.y;
@@ -2049,7 +2049,7 @@ fn conv_up2o2(@builtin(global_invocation_id) g: vec3<u32>,
 // channels, 8 pixels per invocation.
 @compute @workgroup_size(CONV_SG_WG)
 fn conv_up2o2p8(@builtin(global_invocation_id) g: vec3<u32>,
-               @builtin(subgroup_invocation_id) sid: u32) {
+              @builtin(subgroup_invocation_id) sid: u32) {
     // every lane stays to the end (subgroupBroadcast); only the stores are guarded
     let live = g.x * 8u < p.ow;
     let y = g.y;
@@ -2156,7 +2156,7 @@ fn conv_up2o2p8(@builtin(global_invocation_id) g: vec3<u32>,
 // channels, 4 pixels per invocation.
 @compute @workgroup_size(CONV_SG_WG)
 fn conv_up2o1(@builtin(global_invocation_id) g: vec3<u32>,
-             @builtin(subgroup_invocation_id) sid: u32) {
+            @builtin(subgroup_invocation_id) sid: u32) {
     // every lane stays to the end (subgroupBroadcast); only the stores are guarded
     let live = g.x * 4u < p.ow;
     let y = g.y;
@@ -2221,7 +2221,7 @@ fn conv_up2o1(@builtin(global_invocation_id) g: vec3<u32>,
 // channels, 8 pixels per invocation.
 @compute @workgroup_size(CONV_SG_WG)
 fn conv_up2o1p8(@builtin(global_invocation_id) g: vec3<u32>,
-               @builtin(subgroup_invocation_id) sid: u32) {
+              @builtin(subgroup_invocation_id) sid: u32) {
     // every lane stays to the end (subgroupBroadcast); only the stores are guarded
     let live = g.x * 8u < p.ow;
     let y = g.y;

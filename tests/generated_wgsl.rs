@@ -451,15 +451,7 @@ fn stylenet_convs() -> Vec<String> {
             ov * 4,
             if padded { ", from a padded copy read as vec4s" } else { "" }
         ));
-        out.push("@compute @workgroup_size(CONV_SG_WG)".into());
-        out.push(format!("fn conv_k{k}s{st}o{ov}{suffix}(@builtin(global_invocation_id) g: vec3<u32>,"));
-        out.push(format!(
-            "{}@builtin(subgroup_invocation_id) sid: u32) {{",
-            " ".repeat(10 + format!("{k}{st}{ov}{suffix}").len())
-        ));
-        out.push(format!("{i1}// every lane stays to the end (subgroupBroadcast); only the stores are guarded"));
-        out.push(format!("{i1}let live = g.x * {np}u < p.ow;"));
-        out.push(format!("{i1}let y = g.y;"));
+        out.extend(stylenet_entry(&format!("conv_k{k}s{st}o{ov}{suffix}"), np));
         out.push(format!("{i1}let x0 = g.x * {}u;", np * st));
         out.push(format!("{i1}let lane = sid & 7u;"));
         out.push(format!("{i1}// channel group z: output channels from {}z, weights from group z's rows", ov * 4));
@@ -514,6 +506,19 @@ fn stylenet_convs() -> Vec<String> {
     out
 }
 
+/// The start of a style-network convolution `name` of np pixels per invocation: its signature,
+/// whether the invocation stores (`live`) and its output row `y`.
+fn stylenet_entry(name: &str, np: usize) -> Vec<String> {
+    vec![
+        "@compute @workgroup_size(CONV_SG_WG)".into(),
+        format!("fn {name}(@builtin(global_invocation_id) g: vec3<u32>,"),
+        format!("{}@builtin(subgroup_invocation_id) sid: u32) {{", " ".repeat(name.len() + 2)),
+        "    // every lane stays to the end (subgroupBroadcast); only the stores are guarded".into(),
+        format!("    let live = g.x * {np}u < p.ow;"),
+        "    let y = g.y;".into(),
+    ]
+}
+
 /// The end of a style-network convolution: each live invocation stores its np pixels x ov vec4s
 /// of output channels, `a{px}_{o}`.
 fn stylenet_stores(np: usize, ov: usize) -> Vec<String> {
@@ -560,15 +565,7 @@ fn stylenet_up2_convs() -> Vec<String> {
             ov * 4
         ));
         out.push(format!("// channels, {np} pixels per invocation."));
-        out.push("@compute @workgroup_size(CONV_SG_WG)".into());
-        out.push(format!("fn conv_up2o{ov}{suffix}(@builtin(global_invocation_id) g: vec3<u32>,"));
-        out.push(format!(
-            "{}@builtin(subgroup_invocation_id) sid: u32) {{",
-            " ".repeat(12 + format!("{ov}{suffix}").len())
-        ));
-        out.push(format!("{i1}// every lane stays to the end (subgroupBroadcast); only the stores are guarded"));
-        out.push(format!("{i1}let live = g.x * {np}u < p.ow;"));
-        out.push(format!("{i1}let y = g.y;"));
+        out.extend(stylenet_entry(&format!("conv_up2o{ov}{suffix}"), np));
         out.push(format!("{i1}// output row 2i + py reads input rows i - 1 + py and i + py (clamped)"));
         out.push(format!("{i1}let py = y & 1u;"));
         out.push(format!("{i1}let i = i32(y >> 1u);"));
